@@ -1,0 +1,176 @@
+"""Every scope decision goes through this module.
+
+Rules:
+- District and town organisers and branch secretaries oversee the units they hold their
+  role in and everything below them: they may read those units' records.
+- Only a branch's secretary manages (writes) its member files, situation and needs.
+- A member reads their own file.
+- Anything outside a user's scope answers 404, so that nobody learns a record exists;
+  a user who may read but not write gets 403 on a write.
+"""
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from members.models import Member, ResidentNeed, RoleAssignment, RosterImport, Unit
+
+Role = RoleAssignment.Role
+OVERSEER_ROLES = {Role.DISTRICT_ORGANISER, Role.TOWN_ORGANISER, Role.BRANCH_SECRETARY}
+ORGANISER_ROLES = {Role.DISTRICT_ORGANISER, Role.TOWN_ORGANISER}
+
+User = AbstractBaseUser | AnonymousUser
+
+
+@dataclass(frozen=True)
+class Held:
+    role: str
+    unit_id: int
+    path: str
+
+
+def roles_of(user: User) -> list[Held]:
+    """The roles a user holds, read once per request object and cached on it."""
+    if not user.is_authenticated:
+        return []
+    cached = getattr(user, "_held_roles", None)
+    if cached is None:
+        cached = [
+            Held(role, unit_id, path)
+            for role, unit_id, path in RoleAssignment.objects.filter(user=user).values_list(
+                "role", "unit_id", "unit__path"
+            )
+        ]
+        user._held_roles = cached
+    return cached
+
+
+def has_role(user: User, *roles: str) -> bool:
+    return any(held.role in roles for held in roles_of(user))
+
+
+def overseen_paths(user: User, roles: set[str] = OVERSEER_ROLES) -> list[str]:
+    return [held.path for held in roles_of(user) if held.role in roles]
+
+
+def can_oversee(user: User, unit: Unit) -> bool:
+    if user.is_authenticated and user.is_superuser:
+        return True
+    return any(unit.path.startswith(path) for path in overseen_paths(user))
+
+
+def can_manage_branch(user: User, branch: Unit) -> bool:
+    """Secretaries write their own branch's records (a grid's belong to its branch)."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    if branch.kind != Unit.Kind.BRANCH:
+        return False
+    return any(
+        held.role == Role.BRANCH_SECRETARY and held.unit_id == branch.pk for held in roles_of(user)
+    )
+
+
+def is_district_organiser(user: User) -> bool:
+    return user.is_authenticated and (user.is_superuser or has_role(user, Role.DISTRICT_ORGANISER))
+
+
+def is_organiser(user: User) -> bool:
+    return user.is_authenticated and (user.is_superuser or has_role(user, *ORGANISER_ROLES))
+
+
+def require_organiser(user: User) -> None:
+    """Organiser-only pages answer 404 to everyone else, like any out-of-scope page."""
+    if not is_organiser(user):
+        raise Http404
+
+
+def require_district_organiser(user: User) -> None:
+    """District rules: other organisers may look (403 on writes), the rest get 404."""
+    require_organiser(user)
+    if not is_district_organiser(user):
+        raise PermissionDenied
+
+
+def units_overseen(user: User):
+    """Every unit the user oversees, as a queryset."""
+    if user.is_authenticated and user.is_superuser:
+        return Unit.objects.all()
+    return Unit.objects.under_any(overseen_paths(user))
+
+
+def top_units_for_user(user: User) -> list[Unit]:
+    """The highest units a user oversees: the starting points of their navigation."""
+    if user.is_authenticated and user.is_superuser:
+        return list(Unit.objects.filter(parent__isnull=True))
+    paths = sorted(set(overseen_paths(user)))
+    tops = [p for p in paths if not any(p != q and p.startswith(q) for q in paths)]
+    return list(Unit.objects.filter(path__in=tops))
+
+
+def get_unit_for_user(user: User, pk: int) -> Unit:
+    """A unit the user oversees, or 404."""
+    unit = Unit.objects.select_related("parent").filter(pk=pk).first()
+    if unit is None or not can_oversee(user, unit):
+        raise Http404
+    return unit
+
+
+def get_branch_for_user(user: User, pk: int, *, manage: bool = False) -> Unit:
+    """A branch the user oversees (404 otherwise); with manage=True, 403 unless they are
+    its secretary."""
+    unit = get_unit_for_user(user, pk)
+    if unit.kind != Unit.Kind.BRANCH:
+        raise Http404
+    if manage and not can_manage_branch(user, unit):
+        raise PermissionDenied
+    return unit
+
+
+def get_member_for_user(user: User, pk: int, *, manage: bool = False) -> Member:
+    """A member file the user may read: their own, or one in a unit they oversee."""
+    member = (
+        Member.objects.select_related("branch", "grid", "employer", "user").filter(pk=pk).first()
+    )
+    if member is None:
+        raise Http404
+    own = user.is_authenticated and member.user_id == user.pk
+    if not own and not can_oversee(user, member.branch):
+        raise Http404
+    if manage and not can_manage_branch(user, member.branch):
+        raise PermissionDenied
+    return member
+
+
+def can_see_phone(user: User, member: Member) -> bool:
+    """Phones are for the member and the people who organise them, nobody else."""
+    own = user.is_authenticated and member.user_id == user.pk
+    return own or can_oversee(user, member.branch)
+
+
+def get_need_for_user(user: User, pk: int, *, manage: bool = False) -> ResidentNeed:
+    need = ResidentNeed.objects.select_related("branch").filter(pk=pk).first()
+    if need is None or not can_oversee(user, need.branch):
+        raise Http404
+    if manage and not can_manage_branch(user, need.branch):
+        raise PermissionDenied
+    return need
+
+
+def get_roster_import_for_user(user: User, pk: int) -> RosterImport:
+    """Imports are only ever seen by the secretary of their branch."""
+    roster_import = RosterImport.objects.select_related("branch").filter(pk=pk).first()
+    if roster_import is None or not can_oversee(user, roster_import.branch):
+        raise Http404
+    if not can_manage_branch(user, roster_import.branch):
+        raise PermissionDenied
+    return roster_import
+
+
+def member_file_of(user: User) -> Member | None:
+    if not user.is_authenticated:
+        return None
+    return Member.objects.filter(user=user).select_related("branch").first()

@@ -1,0 +1,83 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from members.models import (
+    CapabilityType,
+    LocalSituation,
+    Member,
+    PartnerUnit,
+    ResidentNeed,
+    RoleAssignment,
+    RosterImport,
+    Unit,
+)
+
+
+@admin.register(Unit)
+class UnitAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "kind", "code", "path"]
+    list_filter = ["kind"]
+    search_fields = ["name", "code"]
+    raw_id_fields = ["parent"]
+    readonly_fields = ["path"]
+
+
+@admin.register(PartnerUnit)
+class PartnerUnitAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "contact_name", "contact_phone"]
+    search_fields = ["name"]
+    filter_horizontal = ["served_units"]
+
+
+@admin.register(CapabilityType)
+class CapabilityTypeAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "is_active", "sort_order"]
+
+
+@admin.register(Member)
+class MemberAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "masked_id_number", "branch", "category", "is_exempt"]
+    list_filter = ["category", "is_exempt"]
+    search_fields = ["name", "phone"]
+    list_select_related = ["branch"]
+    raw_id_fields = ["branch", "grid", "user", "employer"]
+    # The ID number is never shown whole, not even here: it is typed in the app's form.
+    exclude = ["id_number"]
+    readonly_fields = ["masked_id_number", "created_at", "updated_at"]
+    history_list_display = ["is_exempt"]
+
+
+@admin.register(RoleAssignment)
+class RoleAssignmentAdmin(SimpleHistoryAdmin):
+    list_display = ["user", "role", "unit"]
+    list_filter = ["role"]
+    raw_id_fields = ["user", "unit"]
+    search_fields = ["user__username", "unit__name"]
+
+
+@admin.register(LocalSituation)
+class LocalSituationAdmin(SimpleHistoryAdmin):
+    list_display = ["branch", "households", "resident_population"]
+    raw_id_fields = ["branch"]
+
+
+@admin.register(ResidentNeed)
+class ResidentNeedAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "branch", "category", "raised_on", "is_met"]
+    list_filter = ["category", "is_met"]
+    raw_id_fields = ["branch"]
+
+
+@admin.register(RosterImport)
+class RosterImportAdmin(admin.ModelAdmin):
+    list_display = ["filename", "branch", "uploaded_by", "uploaded_at", "status"]
+    exclude = ["content"]
+    readonly_fields = [
+        "branch",
+        "uploaded_by",
+        "filename",
+        "status",
+        "applied_at",
+        "created_count",
+        "updated_count",
+    ]

@@ -1,0 +1,168 @@
+import re
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from members import idnumbers
+from members.models import CapabilityType, LocalSituation, Member, PartnerUnit, ResidentNeed, Unit
+
+PHONE_PATTERN = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
+
+
+def clean_phone(raw: str) -> str:
+    phone = re.sub(r"[\s()]", "", raw or "")
+    if phone and not PHONE_PATTERN.match(phone):
+        raise forms.ValidationError(
+            _("Enter an 11-digit mobile number or a landline with its area code.")
+        )
+    return phone
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class MemberForm(forms.ModelForm):
+    """A member file. The ID number is typed once and never shown back: on edit the
+    field stays empty and only a newly typed number replaces the stored one."""
+
+    id_number = forms.CharField(label=_("ID number"), max_length=20)
+
+    class Meta:
+        model = Member
+        fields = [
+            "name",
+            "id_number",
+            "gender",
+            "birth_date",
+            "phone",
+            "category",
+            "grid",
+            "occupation",
+            "education",
+            "joined_party_on",
+            "employer",
+            "specialties",
+            "interests",
+            "capability_types",
+        ]
+        widgets = {
+            "birth_date": DateInput(),
+            "joined_party_on": DateInput(),
+            "capability_types": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, branch: Unit, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.branch = branch
+        self.fields["grid"].queryset = Unit.objects.filter(parent=branch, kind=Unit.Kind.GRID)
+        self.fields["employer"].queryset = PartnerUnit.objects.all()
+        self.fields["capability_types"].queryset = CapabilityType.objects.filter(is_active=True)
+        # Gender and birth date can be read from the ID number.
+        self.fields["gender"].required = False
+        self.fields["birth_date"].required = False
+        self.fields["gender"].help_text = _("Left empty, it is read from the ID number.")
+        self.fields["birth_date"].help_text = _("Left empty, it is read from the ID number.")
+        if self.instance.pk:
+            self.fields["id_number"].required = False
+            self.fields["id_number"].label = _("New ID number")
+            self.fields["id_number"].help_text = _(
+                "Stored: %(masked)s. Leave empty to keep it; type a number only to correct it."
+            ) % {"masked": self.instance.masked_id_number}
+            self.initial["id_number"] = ""
+
+    def clean_name(self) -> str:
+        return " ".join(self.cleaned_data["name"].split())
+
+    def clean_phone(self) -> str:
+        return clean_phone(self.cleaned_data["phone"])
+
+    def clean_id_number(self) -> str:
+        number = idnumbers.normalize(self.cleaned_data.get("id_number", ""))
+        if not number:
+            return self.instance.id_number if self.instance.pk else number
+        idnumbers.validate_id_number(number)
+        clash = Member.objects.filter(id_number=number).exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError(_("A member file with this ID number already exists."))
+        return number
+
+    def clean(self):
+        cleaned = super().clean()
+        number = cleaned.get("id_number")
+        if number:
+            from_id_birth = idnumbers.birth_date(number)
+            from_id_gender = idnumbers.gender_code(number)
+            if not cleaned.get("birth_date"):
+                cleaned["birth_date"] = from_id_birth
+            elif cleaned["birth_date"] != from_id_birth:
+                self.add_error(
+                    "birth_date", _("This does not match the birth date in the ID number.")
+                )
+            if not cleaned.get("gender"):
+                cleaned["gender"] = from_id_gender
+            elif cleaned["gender"] != from_id_gender:
+                self.add_error("gender", _("This does not match the gender in the ID number."))
+        if cleaned.get("category") == Member.Category.IN_SERVICE and not cleaned.get("employer"):
+            self.add_error("employer", _("An in-service member needs an employer unit."))
+        return cleaned
+
+    def _post_clean(self):
+        # The ID number was checked above, unique-tested included; the model field
+        # validator would re-run on the normalised value, which is harmless.
+        self.instance.branch = self.branch
+        super()._post_clean()
+
+
+class ExemptionForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=200,
+        help_text=_("E.g. elderly and infirm, long-term illness, lost the ability to work."),
+    )
+
+    def clean_reason(self) -> str:
+        reason = " ".join(self.cleaned_data["reason"].split())
+        if not reason:
+            raise forms.ValidationError(_("Give a reason for the exemption."))
+        return reason
+
+
+class LocalSituationForm(forms.ModelForm):
+    class Meta:
+        model = LocalSituation
+        fields = [
+            "households",
+            "registered_population",
+            "resident_population",
+            "migrant_population",
+            "area",
+            "economy",
+            "venues",
+            "needy_groups",
+        ]
+        widgets = {
+            "economy": forms.Textarea(attrs={"rows": 3}),
+            "venues": forms.Textarea(attrs={"rows": 3}),
+            "needy_groups": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class ResidentNeedForm(forms.ModelForm):
+    class Meta:
+        model = ResidentNeed
+        fields = ["category", "title", "description", "raised_by", "raised_on", "is_met"]
+        widgets = {"raised_on": DateInput(), "description": forms.Textarea(attrs={"rows": 3})}
+
+
+class CapabilityTypeForm(forms.ModelForm):
+    class Meta:
+        model = CapabilityType
+        fields = ["name", "description", "sort_order", "is_active"]
+
+
+class RosterUploadForm(forms.Form):
+    file = forms.FileField(label=_("Roster file (.xlsx)"))

@@ -1,0 +1,571 @@
+"""The Excel roster (花名册): template, import (validate → preview → apply) and export.
+
+Import is two-phase: `read_roster` validates a file and reports every bad row without
+writing anything; `apply_roster` re-reads the same stored file and saves all rows in one
+transaction, or none. Rows are matched to existing files by ID number, so importing the
+same people again updates them.
+"""
+
+import datetime as dt
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from openpyxl import load_workbook
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from members import idnumbers
+from members.forms import clean_phone
+from members.models import CapabilityType, Member, PartnerUnit, RosterImport, Unit
+from volunteer.xlsx import rows_to_xlsx
+
+
+@dataclass(frozen=True)
+class Column:
+    field: str
+    label: str  # lazy: the template is written in the user's language
+    required: bool = False
+    width: int = 14
+
+
+COLUMNS = [
+    Column("name", gettext_lazy("Name"), required=True, width=10),
+    Column("id_number", gettext_lazy("ID number"), required=True, width=22),
+    Column("gender", gettext_lazy("Gender"), width=6),
+    Column("birth_date", gettext_lazy("Birth date"), width=12),
+    Column("phone", gettext_lazy("Phone"), width=14),
+    Column("category", gettext_lazy("Category"), required=True, width=14),
+    Column("grid", gettext_lazy("Grid"), width=12),
+    Column("occupation", gettext_lazy("Occupation")),
+    Column("education", gettext_lazy("Education")),
+    Column("joined_party_on", gettext_lazy("Date joined the party"), width=14),
+    Column("employer", gettext_lazy("Employer unit"), width=18),
+    Column("specialties", gettext_lazy("Specialties"), width=18),
+    Column("interests", gettext_lazy("Interests"), width=18),
+    Column("capability_types", gettext_lazy("Capability types"), width=18),
+]
+ID_COLUMN = 1
+LIST_SEPARATORS = re.compile(r"[,，、;；/\s]+")
+
+
+def max_upload_mb() -> int:
+    return settings.ROSTER_MAX_UPLOAD_BYTES // (1024 * 1024)
+
+
+class RosterFileError(Exception):
+    """The file as a whole cannot be read; nothing in it is looked at further."""
+
+
+@dataclass
+class RowResult:
+    line: int
+    name: str
+    masked_id: str
+    action: str = ""  # "create" or "update"
+    errors: list[str] = field(default_factory=list)
+    values: dict = field(default_factory=dict)
+    capability_ids: list[int] = field(default_factory=list)
+    existing: Member | None = None
+
+
+@dataclass
+class RosterReport:
+    rows: list[RowResult]
+    columns: set[str] = field(default_factory=set)  # the fields the file has columns for
+
+    @property
+    def bad_rows(self) -> list[RowResult]:
+        return [row for row in self.rows if row.errors]
+
+    @property
+    def is_valid(self) -> bool:
+        return bool(self.rows) and not self.bad_rows
+
+    @property
+    def to_create(self) -> int:
+        return sum(1 for row in self.rows if row.action == "create" and not row.errors)
+
+    @property
+    def to_update(self) -> int:
+        return sum(1 for row in self.rows if row.action == "update" and not row.errors)
+
+
+def template_xlsx() -> bytes:
+    """An empty roster with the expected headers; required columns end with *."""
+    return rows_to_xlsx(
+        [_header(c) for c in COLUMNS],
+        [],
+        title=_("Roster"),
+        column_widths=[c.width for c in COLUMNS],
+        text_columns=[ID_COLUMN],
+    )
+
+
+def _header(column: Column) -> str:
+    return f"{column.label}*" if column.required else str(column.label)
+
+
+def export_rows(members):
+    """Rows of a roster export: the ID number masked, the rest as stored."""
+    for member in members:
+        yield [
+            member.name,
+            member.masked_id_number,
+            member.get_gender_display(),
+            member.birth_date,
+            member.phone,
+            member.get_category_display(),
+            member.grid.name if member.grid else "",
+            member.occupation,
+            member.get_education_display(),
+            member.joined_party_on,
+            member.employer.name if member.employer else "",
+            member.specialties,
+            member.interests,
+            "、".join(c.name for c in member.capability_types.all()),
+        ]
+
+
+def export_xlsx(members) -> bytes:
+    columns = [*COLUMNS, Column("exempt", gettext_lazy("Exempt (reason)"), width=18)]
+
+    def rows():
+        for member, row in zip(members, export_rows(members), strict=True):
+            yield [*row, member.exemption_reason if member.is_exempt else ""]
+
+    return rows_to_xlsx(
+        [str(c.label) for c in columns],
+        rows(),
+        title=_("Roster"),
+        column_widths=[c.width for c in columns],
+    )
+
+
+# --- reading -------------------------------------------------------------------------
+
+
+def _choice_lookup(choices) -> dict[str, str]:
+    """Accept a choice by its code, its Chinese label or its English label."""
+    from django.utils import translation
+
+    lookup = {}
+    for code, label in choices:
+        lookup[code.lower()] = code
+        for language in ("zh-hans", "en"):
+            with translation.override(language):
+                lookup[str(label).strip().lower()] = code
+    return lookup
+
+
+def _header_lookup() -> dict[str, str]:
+    from django.utils import translation
+
+    lookup = {}
+    for column in COLUMNS:
+        lookup[column.field] = column.field
+        for language in ("zh-hans", "en"):
+            with translation.override(language):
+                lookup[str(column.label).strip().lower()] = column.field
+    return lookup
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return " ".join(str(value).split())
+
+
+def _date(value, label: str, errors: list[str]) -> dt.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = _text(value)
+    for pattern in ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日"):
+        try:
+            return dt.datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    errors.append(
+        _("%(column)s: %(value)s is not a date (use 1980-05-06).")
+        % {"column": label, "value": text}
+    )
+    return None
+
+
+def _open_sheet(content: bytes):
+    if not content:
+        raise RosterFileError(_("The file is empty."))
+    if len(content) > settings.ROSTER_MAX_UPLOAD_BYTES:
+        raise RosterFileError(
+            _("The file is larger than %(limit)s MB.") % {"limit": max_upload_mb()}
+        )
+    if not zipfile.is_zipfile(io.BytesIO(content)):
+        raise RosterFileError(
+            _(
+                "This is not an Excel .xlsx file. Save it as .xlsx (Excel 2007 or later) and try again."
+            )
+        )
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        return workbook, workbook.worksheets[0]
+    except Exception as exc:  # openpyxl raises many kinds on a damaged file
+        raise RosterFileError(
+            _(
+                "The file could not be read; it may be damaged. Open it in Excel, save it again and retry."
+            )
+        ) from exc
+
+
+def read_roster(content: bytes, *, branch: Unit) -> RosterReport:
+    """Validate every row of a roster file for `branch`; write nothing."""
+    workbook, sheet = _open_sheet(content)
+    try:
+        limit = settings.ROSTER_MAX_ROWS
+        raw_rows = sheet.iter_rows(max_row=limit + 2, max_col=len(COLUMNS) + 10, values_only=True)
+        try:
+            header_row = next(raw_rows)
+        except StopIteration:
+            raise RosterFileError(_("The file is empty.")) from None
+        except Exception as exc:
+            raise RosterFileError(_("The file could not be read; it may be damaged.")) from exc
+        positions = _map_headers(header_row)
+        try:
+            data_rows = [
+                (number, row)
+                for number, row in enumerate(raw_rows, start=2)
+                if any(_text(cell) for cell in row)
+            ]
+        except Exception as exc:
+            raise RosterFileError(_("The file could not be read; it may be damaged.")) from exc
+    finally:
+        workbook.close()
+    if not data_rows:
+        raise RosterFileError(_("The file has headers but no member rows."))
+    if len(data_rows) > limit:
+        raise RosterFileError(
+            _("The file has more than %(limit)s rows; split it into smaller files.")
+            % {"limit": limit}
+        )
+    return _validate_rows(data_rows, positions, branch)
+
+
+def _map_headers(header_row) -> dict[str, int]:
+    lookup = _header_lookup()
+    positions: dict[str, int] = {}
+    unknown = []
+    for index, cell in enumerate(header_row):
+        text = _text(cell).rstrip("*").strip().lower()
+        if not text:
+            continue
+        field_name = lookup.get(text)
+        if field_name is None:
+            unknown.append(_text(cell))
+        elif field_name in positions:
+            raise RosterFileError(_("The column %(name)s appears twice.") % {"name": _text(cell)})
+        else:
+            positions[field_name] = index
+    missing = [str(c.label) for c in COLUMNS if c.required and c.field not in positions]
+    if missing or unknown:
+        parts = []
+        if missing:
+            parts.append(_("missing columns: %(names)s") % {"names": "、".join(missing)})
+        if unknown:
+            parts.append(_("unknown columns: %(names)s") % {"names": "、".join(unknown)})
+        raise RosterFileError(
+            _(
+                "The headers do not match the template (%(details)s). Download the template and copy your data into it."
+            )
+            % {"details": "; ".join(parts)}
+        )
+    return positions
+
+
+@dataclass
+class _Lookups:
+    """What rows are checked against, read once per file."""
+
+    branch: Unit
+    positions: dict[str, int]
+    genders: dict[str, str]
+    categories: dict[str, str]
+    educations: dict[str, str]
+    grids: dict[str, Unit]
+    employers: dict[str, PartnerUnit]
+    capabilities: dict[str, int]
+    existing: dict[str, Member]
+    labels: dict[str, str]
+
+
+class _Row:
+    """One data row being checked; collects its errors."""
+
+    def __init__(self, line: int, cells: tuple, lookups: _Lookups):
+        self.line = line
+        self.cells = cells
+        self.lookups = lookups
+        self.errors: list[str] = []
+
+    def cell(self, name: str):
+        index = self.lookups.positions.get(name)
+        return self.cells[index] if index is not None and index < len(self.cells) else None
+
+    def text(self, name: str, *, limit: int | None = None, required: bool = False) -> str:
+        value = _text(self.cell(name))
+        label = self.lookups.labels[name]
+        if required and not value:
+            self.errors.append(_("%(column)s is required.") % {"column": label})
+        if limit and len(value) > limit:
+            self.errors.append(
+                _("%(column)s is longer than %(n)s characters.") % {"column": label, "n": limit}
+            )
+            value = value[:limit]
+        return value
+
+    def choice(self, name: str, lookup: dict[str, str], *, required: bool = False) -> str:
+        value = self.text(name, required=required)
+        if not value:
+            return ""
+        code = lookup.get(value.lower())
+        if code is None:
+            self.errors.append(
+                _("%(column)s: %(value)s is not one of the allowed values.")
+                % {"column": self.lookups.labels[name], "value": value}
+            )
+            return ""
+        return code
+
+    def date(self, name: str) -> dt.date | None:
+        return _date(self.cell(name), self.lookups.labels[name], self.errors)
+
+    def id_number(self) -> str:
+        raw = self.cell("id_number")
+        number = idnumbers.normalize(_text(raw))
+        if isinstance(raw, float) and len(number) < 18:
+            self.errors.append(
+                _(
+                    "The ID number was stored as a number and lost digits: format the column as text."
+                )
+            )
+            return ""
+        if not number:
+            self.errors.append(
+                _("%(column)s is required.") % {"column": self.lookups.labels["id_number"]}
+            )
+            return ""
+        try:
+            idnumbers.validate_id_number(number)
+        except ValidationError as exc:
+            self.errors.extend(exc.messages)
+            return ""
+        return number
+
+    def named(self, name: str, lookup: dict, message: str):
+        value = self.text(name)
+        if not value:
+            return None
+        found = lookup.get(value.lower())
+        if found is None:
+            self.errors.append(message % {"value": value})
+        return found
+
+
+def _validate_rows(data_rows, positions, branch: Unit) -> RosterReport:
+    ids_in_file = []
+    if "id_number" in positions:
+        for _line, cells in data_rows:
+            if positions["id_number"] < len(cells):
+                ids_in_file.append(idnumbers.normalize(_text(cells[positions["id_number"]])))
+    lookups = _Lookups(
+        branch=branch,
+        positions=positions,
+        genders=_choice_lookup(Member.Gender.choices),
+        categories=_choice_lookup(Member.Category.choices),
+        educations=_choice_lookup(Member.Education.choices),
+        grids={g.name.lower(): g for g in Unit.objects.filter(parent=branch, kind=Unit.Kind.GRID)},
+        employers={p.name.lower(): p for p in PartnerUnit.objects.all()},
+        capabilities={c.name.lower(): c.pk for c in CapabilityType.objects.filter(is_active=True)},
+        existing={
+            m.id_number: m
+            for m in Member.objects.filter(id_number__in=[n for n in ids_in_file if n])
+        },
+        labels={c.field: str(c.label) for c in COLUMNS},
+    )
+    seen_ids: dict[str, int] = {}
+    results = [_validate_row(_Row(line, cells, lookups), seen_ids) for line, cells in data_rows]
+    return RosterReport(results, columns=set(positions))
+
+
+def _validate_row(row: _Row, seen_ids: dict[str, int]) -> RowResult:
+    lookups = row.lookups
+    number = row.id_number()
+    if number in seen_ids:
+        row.errors.append(
+            _("The same ID number is already on row %(line)s.") % {"line": seen_ids[number]}
+        )
+    elif number:
+        seen_ids[number] = row.line
+    member = lookups.existing.get(number)
+    if member is not None and member.branch_id != lookups.branch.pk:
+        row.errors.append(
+            _(
+                "This person is registered in another branch; ask the town organiser to transfer the file."
+            )
+        )
+
+    values = {
+        "name": row.text("name", limit=50, required=True),
+        "id_number": number,
+        "gender": row.choice("gender", lookups.genders),
+        "category": row.choice("category", lookups.categories, required=True),
+        "education": row.choice("education", lookups.educations),
+        "birth_date": row.date("birth_date"),
+        "joined_party_on": row.date("joined_party_on"),
+        "occupation": row.text("occupation", limit=100),
+        "specialties": row.text("specialties", limit=200),
+        "interests": row.text("interests", limit=200),
+        "grid": row.named(
+            "grid", lookups.grids, _("Grid %(value)s does not exist in this branch.")
+        ),
+        "employer": row.named(
+            "employer", lookups.employers, _("Employer unit %(value)s is not a known partner unit.")
+        ),
+    }
+    try:
+        values["phone"] = clean_phone(_text(row.cell("phone")))
+    except ValidationError as exc:
+        row.errors.extend(f"{lookups.labels['phone']}: {m}" for m in exc.messages)
+        values["phone"] = ""
+    if values["category"] == Member.Category.IN_SERVICE and not row.text("employer"):
+        row.errors.append(_("An in-service member needs an employer unit."))
+
+    capability_ids = []
+    for capability_name in LIST_SEPARATORS.split(_text(row.cell("capability_types"))):
+        if capability_name:
+            pk = lookups.capabilities.get(capability_name.lower())
+            if pk is None:
+                row.errors.append(
+                    _("Capability type %(value)s is not on the list.") % {"value": capability_name}
+                )
+            else:
+                capability_ids.append(pk)
+
+    if number:
+        # Birth date and gender are written in the ID number: fill them in or check them.
+        born, gender = idnumbers.birth_date(number), idnumbers.gender_code(number)
+        if values["birth_date"] is None:
+            values["birth_date"] = born
+        elif values["birth_date"] != born:
+            row.errors.append(_("The birth date does not match the ID number."))
+        if not values["gender"]:
+            values["gender"] = gender
+        elif values["gender"] != gender:
+            row.errors.append(_("The gender does not match the ID number."))
+
+    return RowResult(
+        line=row.line,
+        name=values["name"],
+        masked_id=idnumbers.mask(number or idnumbers.normalize(_text(row.cell("id_number")))),
+        action="update" if member is not None else "create",
+        errors=row.errors,
+        values=values,
+        capability_ids=capability_ids,
+        existing=member,
+    )
+
+
+@transaction.atomic
+def apply_roster(roster_import: RosterImport, *, by) -> RosterReport:
+    """Save every row of a previewed import, or nothing if any row is bad now."""
+    locked = RosterImport.objects.select_for_update().get(pk=roster_import.pk)
+    if locked.status != RosterImport.Status.PENDING:
+        raise RosterFileError(_("This import has already been saved or discarded."))
+    report = read_roster(bytes(locked.content), branch=locked.branch)
+    if not report.is_valid:
+        return report
+
+    to_create, to_update = [], []
+    for row in report.rows:
+        if row.existing is not None:
+            # An update changes only what the file has columns for: a roster without a
+            # phone column does not wipe the phones on file.
+            member = row.existing
+            for name, value in row.values.items():
+                if name in report.columns or name in {"birth_date", "gender"}:
+                    setattr(member, name, value)
+            member.updated_at = timezone.now()
+            to_update.append((member, row))
+        else:
+            member = Member(branch=locked.branch, **row.values)
+            to_create.append((member, row))
+        member._history_user = by
+    for member, _row in to_create + to_update:
+        member.full_clean(exclude=["id_number"], validate_unique=False)
+
+    created = bulk_create_with_history([m for m, _ in to_create], Member, default_user=by)
+    # bulk_create gives back primary keys on both databases we support.
+    for member, (_old, row) in zip(created, to_create, strict=True):
+        row.existing = member
+    update_fields = [*COLUMN_FIELDS, "updated_at"]
+    if to_update:
+        bulk_update_with_history([m for m, _ in to_update], Member, update_fields, default_user=by)
+    _replace_capabilities(
+        [
+            (row.existing.pk, row.capability_ids)
+            for row in report.rows
+            if row.action == "create" or "capability_types" in report.columns
+        ]
+    )
+
+    locked.status = RosterImport.Status.APPLIED
+    locked.applied_at = timezone.now()
+    locked.created_count = len(to_create)
+    locked.updated_count = len(to_update)
+    locked.content = b""  # the personal data in the file is no longer needed
+    locked.save(update_fields=["status", "applied_at", "created_count", "updated_count", "content"])
+    return report
+
+
+COLUMN_FIELDS = [c.field for c in COLUMNS if c.field not in {"id_number", "capability_types"}]
+
+
+def _replace_capabilities(pairs: list[tuple[int, list[int]]]) -> None:
+    through = Member.capability_types.through
+    through.objects.filter(member_id__in=[pk for pk, _ in pairs]).delete()
+    through.objects.bulk_create(
+        [through(member_id=pk, capabilitytype_id=cap) for pk, caps in pairs for cap in set(caps)]
+    )
+
+
+@transaction.atomic
+def start_import(*, branch: Unit, uploaded_file, by) -> tuple[RosterImport, RosterReport]:
+    """Store an uploaded roster and validate it. Raises RosterFileError (and stores
+    nothing) when the file as a whole is unusable."""
+    if uploaded_file.size > settings.ROSTER_MAX_UPLOAD_BYTES:
+        raise RosterFileError(
+            _("The file is larger than %(limit)s MB.") % {"limit": max_upload_mb()}
+        )
+    content = uploaded_file.read()
+    report = read_roster(content, branch=branch)
+    roster_import = RosterImport.objects.create(
+        branch=branch, uploaded_by=by, filename=uploaded_file.name[:200], content=content
+    )
+    return roster_import, report
+
+
+@transaction.atomic
+def discard_import(roster_import: RosterImport) -> None:
+    roster_import.status = RosterImport.Status.DISCARDED
+    roster_import.content = b""
+    roster_import.save(update_fields=["status", "content"])

@@ -1,0 +1,93 @@
+"""Writes to the organisation tree and member files. Each takes the acting user so the
+history of every change says who made it."""
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+
+from members.models import (
+    CapabilityType,
+    LocalSituation,
+    Member,
+    ResidentNeed,
+    RoleAssignment,
+    Unit,
+)
+
+
+def _save(instance, *, by: AbstractBaseUser | None, update_fields: list[str] | None = None):
+    instance._history_user = by
+    instance.full_clean()
+    instance.save(update_fields=update_fields)
+    return instance
+
+
+@transaction.atomic
+def create_unit(*, parent: Unit | None, kind: str, name: str, code: str, by=None, **extra) -> Unit:
+    """Add a unit under `parent`; its kind must be the level below the parent's."""
+    expected_parent_kind = Unit.PARENT_KIND[Unit.Kind(kind)]
+    if (parent.kind if parent else None) != expected_parent_kind:
+        raise ValueError(f"A {kind} unit cannot sit under {parent!r}.")
+    path = f"{parent.path if parent else '/'}{code}/"
+    return _save(Unit(parent=parent, kind=kind, name=name, code=code, path=path, **extra), by=by)
+
+
+@transaction.atomic
+def assign_role(*, user, unit: Unit, role: str, by=None) -> RoleAssignment:
+    assignment, _created = RoleAssignment.objects.get_or_create(
+        user=user, unit=unit, role=role, defaults={}
+    )
+    assignment.full_clean()
+    return assignment
+
+
+@transaction.atomic
+def save_member_form(form, *, by) -> Member:
+    """Save a validated MemberForm (new or existing file) with its capability types."""
+    member = form.save(commit=False)
+    member._history_user = by
+    member.save()
+    form.save_m2m()
+    return member
+
+
+@transaction.atomic
+def exempt_member(*, member: Member, reason: str, by) -> Member:
+    """Exempt a member from choosing a post (暂不择岗). They stay on the roster and out of
+    coverage figures until the exemption is lifted."""
+    member.is_exempt = True
+    member.exemption_reason = reason
+    member.exempted_at = timezone.now()
+    return _save(
+        member, by=by, update_fields=["is_exempt", "exemption_reason", "exempted_at", "updated_at"]
+    )
+
+
+@transaction.atomic
+def lift_exemption(*, member: Member, by) -> Member:
+    member.is_exempt = False
+    member.exemption_reason = ""
+    member.exempted_at = None
+    return _save(
+        member, by=by, update_fields=["is_exempt", "exemption_reason", "exempted_at", "updated_at"]
+    )
+
+
+@transaction.atomic
+def save_local_situation(form, *, branch: Unit, by) -> LocalSituation:
+    situation = form.save(commit=False)
+    situation.branch = branch
+    return _save(situation, by=by)
+
+
+@transaction.atomic
+def save_need(form, *, branch: Unit, by) -> ResidentNeed:
+    need = form.save(commit=False)
+    need.branch = branch
+    return _save(need, by=by)
+
+
+@transaction.atomic
+def save_capability_type(form, *, by) -> CapabilityType:
+    capability = form.save(commit=False)
+    return _save(capability, by=by)

@@ -1,0 +1,28 @@
+from django.urls import path
+
+from members import views
+
+app_name = "members"
+
+urlpatterns = [
+    path("me/", views.my_file, name="my-file"),
+    path("units/<int:pk>/", views.unit_detail, name="unit-detail"),
+    path("units/<int:pk>/members/", views.member_list, name="member-list"),
+    path("branches/<int:pk>/members/add/", views.member_add, name="member-add"),
+    path("branches/<int:pk>/situation/", views.situation_edit, name="situation-edit"),
+    path("branches/<int:pk>/needs/", views.need_list, name="need-list"),
+    path("branches/<int:pk>/needs/add/", views.need_add, name="need-add"),
+    path("needs/<int:pk>/edit/", views.need_edit, name="need-edit"),
+    path("branches/<int:pk>/roster/template.xlsx", views.roster_template, name="roster-template"),
+    path("branches/<int:pk>/roster/export.xlsx", views.roster_export, name="roster-export"),
+    path("branches/<int:pk>/roster/import/", views.roster_import, name="roster-import"),
+    path("roster-imports/<int:pk>/", views.roster_preview, name="roster-preview"),
+    path("<int:pk>/", views.member_detail, name="member-detail"),
+    path("<int:pk>/edit/", views.member_edit, name="member-edit"),
+    path("<int:pk>/exempt/", views.member_exempt, name="member-exempt"),
+    path("<int:pk>/unexempt/", views.member_unexempt, name="member-unexempt"),
+    path("capability-types/", views.capability_list, name="capability-list"),
+    path("capability-types/add/", views.capability_add, name="capability-add"),
+    path("capability-types/<int:pk>/edit/", views.capability_edit, name="capability-edit"),
+    path("partners/", views.partner_list, name="partner-list"),
+]

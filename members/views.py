@@ -1,0 +1,315 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from members import access, roster, services
+from members.filters import MemberFilter
+from members.forms import (
+    CapabilityTypeForm,
+    ExemptionForm,
+    LocalSituationForm,
+    MemberForm,
+    ResidentNeedForm,
+    RosterUploadForm,
+)
+from members.models import CapabilityType, LocalSituation, Member, PartnerUnit, ResidentNeed, Unit
+from volunteer.history import change_log
+from volunteer.xlsx import xlsx_response
+
+MEMBERS_PER_PAGE = 50
+
+
+@login_required
+def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = access.get_unit_for_user(request.user, pk)
+    children = list(unit.children.order_by("code"))
+    counts = Member.objects.in_unit(unit).counts_by_unit(children)
+    context = {
+        "unit": unit,
+        "rows": [(child, counts[child.pk]) for child in children],
+        "totals": Member.objects.in_unit(unit).counts(),
+        "can_manage": access.can_manage_branch(request.user, unit),
+        "breadcrumbs": _breadcrumbs(request.user, unit),
+    }
+    if unit.kind == Unit.Kind.BRANCH:
+        context["situation"] = LocalSituation.objects.filter(branch=unit).first()
+        context["needs"] = ResidentNeed.objects.filter(branch=unit).open()[:5]
+        context["partners"] = unit.partner_units.all()
+    return render(request, "members/unit_detail.html", context)
+
+
+def _breadcrumbs(user, unit: Unit) -> list[Unit]:
+    """The units above `unit` that the user may open."""
+    above = Unit.objects.filter(path__in=unit.ancestor_paths()[:-1])
+    return [u for u in above if access.can_oversee(user, u)]
+
+
+@login_required
+def member_list(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = access.get_unit_for_user(request.user, pk)
+    member_filter = MemberFilter(
+        request.GET, queryset=Member.objects.in_unit(unit).for_list(), unit=unit
+    )
+    page = Paginator(member_filter.qs, MEMBERS_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "members/member_list.html",
+        {
+            "unit": unit,
+            "filter": member_filter,
+            "page": page,
+            "query": query.urlencode(),
+            "can_manage": access.can_manage_branch(request.user, unit),
+            "show_branch": unit.kind != Unit.Kind.BRANCH,
+        },
+    )
+
+
+@login_required
+def member_add(request: HttpRequest, pk: int) -> HttpResponse:
+    branch = access.get_branch_for_user(request.user, pk, manage=True)
+    form = MemberForm(request.POST or None, branch=branch)
+    if request.method == "POST" and form.is_valid():
+        member = services.save_member_form(form, by=request.user)
+        messages.success(request, _("Member file for %(name)s added.") % {"name": member.name})
+        if "add_another" in request.POST:
+            return redirect("members:member-add", pk=branch.pk)
+        return redirect("members:member-detail", pk=member.pk)
+    return render(request, "members/member_form.html", {"form": form, "branch": branch})
+
+
+@login_required
+def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    member = access.get_member_for_user(request.user, pk)
+    return render(
+        request,
+        "members/member_detail.html",
+        {
+            "member": member,
+            "capabilities": member.capability_types.all(),
+            "show_phone": access.can_see_phone(request.user, member),
+            "can_manage": access.can_manage_branch(request.user, member.branch),
+            "log": change_log(member, hidden=frozenset({"id_number"})),
+        },
+    )
+
+
+@login_required
+def my_file(request: HttpRequest) -> HttpResponse:
+    member = access.member_file_of(request.user)
+    if member is None:
+        messages.info(
+            request, _("Your log-in is not linked to a member file. Ask your branch secretary.")
+        )
+        return redirect("home")
+    return redirect("members:member-detail", pk=member.pk)
+
+
+@login_required
+def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    member = access.get_member_for_user(request.user, pk, manage=True)
+    form = MemberForm(request.POST or None, instance=member, branch=member.branch)
+    if request.method == "POST" and form.is_valid():
+        services.save_member_form(form, by=request.user)
+        messages.success(request, _("Changes to %(name)s's file saved.") % {"name": member.name})
+        return redirect("members:member-detail", pk=member.pk)
+    return render(
+        request,
+        "members/member_form.html",
+        {"form": form, "branch": member.branch, "member": member},
+    )
+
+
+@login_required
+def member_exempt(request: HttpRequest, pk: int) -> HttpResponse:
+    member = access.get_member_for_user(request.user, pk, manage=True)
+    form = ExemptionForm(request.POST or None, initial={"reason": member.exemption_reason})
+    if request.method == "POST" and form.is_valid():
+        services.exempt_member(member=member, reason=form.cleaned_data["reason"], by=request.user)
+        messages.success(
+            request,
+            _("%(name)s is exempt from choosing a post and no longer counts in coverage.")
+            % {"name": member.name},
+        )
+        return redirect("members:member-detail", pk=member.pk)
+    return render(request, "members/member_exempt.html", {"form": form, "member": member})
+
+
+@require_POST
+@login_required
+def member_unexempt(request: HttpRequest, pk: int) -> HttpResponse:
+    member = access.get_member_for_user(request.user, pk, manage=True)
+    services.lift_exemption(member=member, by=request.user)
+    messages.success(request, _("The exemption of %(name)s was lifted.") % {"name": member.name})
+    return redirect("members:member-detail", pk=member.pk)
+
+
+@login_required
+def situation_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    branch = access.get_branch_for_user(request.user, pk, manage=True)
+    situation = LocalSituation.objects.filter(branch=branch).first() or LocalSituation(
+        branch=branch
+    )
+    form = LocalSituationForm(request.POST or None, instance=situation)
+    if request.method == "POST" and form.is_valid():
+        services.save_local_situation(form, branch=branch, by=request.user)
+        messages.success(request, _("Local situation saved."))
+        return redirect("members:unit-detail", pk=branch.pk)
+    return render(request, "members/situation_form.html", {"form": form, "branch": branch})
+
+
+@login_required
+def need_list(request: HttpRequest, pk: int) -> HttpResponse:
+    branch = access.get_branch_for_user(request.user, pk)
+    return render(
+        request,
+        "members/need_list.html",
+        {
+            "branch": branch,
+            "needs": ResidentNeed.objects.filter(branch=branch),
+            "can_manage": access.can_manage_branch(request.user, branch),
+        },
+    )
+
+
+@login_required
+def need_add(request: HttpRequest, pk: int) -> HttpResponse:
+    branch = access.get_branch_for_user(request.user, pk, manage=True)
+    form = ResidentNeedForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.save_need(form, branch=branch, by=request.user)
+        messages.success(request, _("Need added to the register."))
+        return redirect("members:need-list", pk=branch.pk)
+    return render(request, "members/need_form.html", {"form": form, "branch": branch})
+
+
+@login_required
+def need_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    need = access.get_need_for_user(request.user, pk, manage=True)
+    form = ResidentNeedForm(request.POST or None, instance=need)
+    if request.method == "POST" and form.is_valid():
+        services.save_need(form, branch=need.branch, by=request.user)
+        messages.success(request, _("Need saved."))
+        return redirect("members:need-list", pk=need.branch_id)
+    return render(
+        request, "members/need_form.html", {"form": form, "branch": need.branch, "need": need}
+    )
+
+
+@login_required
+def roster_template(request: HttpRequest, pk: int) -> HttpResponse:
+    access.get_branch_for_user(request.user, pk, manage=True)
+    return xlsx_response(roster.template_xlsx(), _("roster-template.xlsx"))
+
+
+@login_required
+def roster_export(request: HttpRequest, pk: int) -> HttpResponse:
+    branch = access.get_branch_for_user(request.user, pk)
+    members = Member.objects.in_unit(branch).for_list()
+    return xlsx_response(roster.export_xlsx(members), f"{branch.name}-{_('roster')}.xlsx")
+
+
+@login_required
+def roster_import(request: HttpRequest, pk: int) -> HttpResponse:
+    branch = access.get_branch_for_user(request.user, pk, manage=True)
+    form = RosterUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            roster_import, _report = roster.start_import(
+                branch=branch, uploaded_file=form.cleaned_data["file"], by=request.user
+            )
+        except roster.RosterFileError as exc:
+            form.add_error("file", str(exc))
+        else:
+            return redirect("members:roster-preview", pk=roster_import.pk)
+    return render(
+        request,
+        "members/roster_import.html",
+        {"form": form, "branch": branch, "max_mb": roster.max_upload_mb()},
+    )
+
+
+@login_required
+def roster_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    roster_import = access.get_roster_import_for_user(request.user, pk)
+    branch = roster_import.branch
+    if roster_import.status != roster_import.Status.PENDING:
+        messages.info(request, _("This import was already saved or discarded."))
+        return redirect("members:member-list", pk=branch.pk)
+    if request.method == "POST":
+        if "discard" in request.POST:
+            roster.discard_import(roster_import)
+            messages.info(request, _("The import was discarded; nothing was saved."))
+            return redirect("members:member-list", pk=branch.pk)
+        try:
+            report = roster.apply_roster(roster_import, by=request.user)
+        except roster.RosterFileError as exc:
+            messages.error(request, str(exc))
+            return redirect("members:roster-import", pk=branch.pk)
+        if report.is_valid:
+            messages.success(
+                request,
+                _("Roster saved: %(created)s added, %(updated)s updated.")
+                % {"created": report.to_create, "updated": report.to_update},
+            )
+            return redirect("members:member-list", pk=branch.pk)
+        messages.error(request, _("Some rows are no longer valid; nothing was saved."))
+    else:
+        try:
+            report = roster.read_roster(bytes(roster_import.content), branch=branch)
+        except roster.RosterFileError as exc:
+            roster.discard_import(roster_import)
+            messages.error(request, str(exc))
+            return redirect("members:roster-import", pk=branch.pk)
+    return render(
+        request,
+        "members/roster_preview.html",
+        {"roster_import": roster_import, "branch": branch, "report": report},
+    )
+
+
+@login_required
+def capability_list(request: HttpRequest) -> HttpResponse:
+    access.require_organiser(request.user)
+    return render(
+        request,
+        "members/capability_list.html",
+        {
+            "capabilities": CapabilityType.objects.all(),
+            "can_edit": access.is_district_organiser(request.user),
+        },
+    )
+
+
+@login_required
+def capability_add(request: HttpRequest) -> HttpResponse:
+    access.require_district_organiser(request.user)
+    return _capability_form(request, CapabilityType())
+
+
+@login_required
+def capability_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    access.require_district_organiser(request.user)
+    return _capability_form(request, get_object_or_404(CapabilityType, pk=pk))
+
+
+def _capability_form(request: HttpRequest, capability: CapabilityType) -> HttpResponse:
+    form = CapabilityTypeForm(request.POST or None, instance=capability)
+    if request.method == "POST" and form.is_valid():
+        services.save_capability_type(form, by=request.user)
+        messages.success(request, _("Capability type saved."))
+        return redirect("members:capability-list")
+    return render(request, "members/capability_form.html", {"form": form, "capability": capability})
+
+
+@login_required
+def partner_list(request: HttpRequest) -> HttpResponse:
+    access.require_organiser(request.user)
+    partners = PartnerUnit.objects.serving(access.units_overseen(request.user))
+    return render(request, "members/partner_list.html", {"partners": partners})

@@ -1,0 +1,109 @@
+"""Named people in a small organisation tree, for tests that read as sentences.
+
+district 越城区
+├── town 鉴湖镇 ── branch 秦望村 ── grid 第1网格   (the secretary's branch)
+│              └── branch 坡塘村                  (a neighbour in the same town)
+└── town 东浦街道 ── branch 东浦社区              (another town)
+"""
+
+import os
+from dataclasses import dataclass
+
+import pytest
+from django.contrib.auth.models import User
+
+from members.models import Member, RoleAssignment, Unit
+from tests.factories import MemberFactory, RoleFactory, UnitFactory, UserFactory
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+Role = RoleAssignment.Role
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@dataclass
+class Tree:
+    district: Unit
+    town: Unit
+    branch: Unit
+    grid: Unit
+    neighbour_branch: Unit
+    other_town: Unit
+    other_branch: Unit
+
+
+@pytest.fixture
+def tree(db) -> Tree:
+    district = UnitFactory(kind=Unit.Kind.DISTRICT, name="越城区", code="330602")
+    town = UnitFactory(kind=Unit.Kind.TOWN, name="鉴湖镇", code="01", parent=district)
+    branch = UnitFactory(kind=Unit.Kind.BRANCH, name="秦望村", code="001", parent=town)
+    grid = UnitFactory(kind=Unit.Kind.GRID, name="第1网格", code="G1", parent=branch, households=30)
+    neighbour = UnitFactory(kind=Unit.Kind.BRANCH, name="坡塘村", code="002", parent=town)
+    other_town = UnitFactory(kind=Unit.Kind.TOWN, name="东浦街道", code="02", parent=district)
+    other_branch = UnitFactory(
+        kind=Unit.Kind.BRANCH, name="东浦社区", code="001", parent=other_town
+    )
+    return Tree(district, town, branch, grid, neighbour, other_town, other_branch)
+
+
+def _user_with_role(username: str, unit: Unit, role: str) -> User:
+    user = UserFactory(username=username)
+    RoleFactory(user=user, unit=unit, role=role)
+    return user
+
+
+@pytest.fixture
+def district_organiser(tree) -> User:
+    return _user_with_role("district", tree.district, Role.DISTRICT_ORGANISER)
+
+
+@pytest.fixture
+def town_organiser(tree) -> User:
+    return _user_with_role("town", tree.town, Role.TOWN_ORGANISER)
+
+
+@pytest.fixture
+def other_town_organiser(tree) -> User:
+    return _user_with_role("town2", tree.other_town, Role.TOWN_ORGANISER)
+
+
+@pytest.fixture
+def secretary(tree) -> User:
+    return _user_with_role("secretary", tree.branch, Role.BRANCH_SECRETARY)
+
+
+@pytest.fixture
+def neighbour_secretary(tree) -> User:
+    return _user_with_role("secretary2", tree.neighbour_branch, Role.BRANCH_SECRETARY)
+
+
+@pytest.fixture
+def instructor(tree) -> User:
+    return _user_with_role("instructor", tree.branch, Role.INSTRUCTOR)
+
+
+@pytest.fixture
+def team_leader(tree) -> User:
+    return _user_with_role("leader", tree.grid, Role.TEAM_LEADER)
+
+
+@pytest.fixture
+def member_user(tree) -> User:
+    user = UserFactory(username="member")
+    MemberFactory(branch=tree.branch, grid=tree.grid, user=user, name="王建国")
+    return user
+
+
+@pytest.fixture
+def superuser(db) -> User:
+    return UserFactory(username="admin", is_superuser=True, is_staff=True)
+
+
+@pytest.fixture
+def member(tree) -> Member:
+    """A member of the secretary's branch, with no log-in."""
+    return MemberFactory(branch=tree.branch, grid=tree.grid, name="李秀英", gender="F")
