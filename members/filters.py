@@ -14,13 +14,16 @@ class MemberFilter(django_filters.FilterSet):
         label=_("Grid"), queryset=Unit.objects.none(), empty_label=_("All grids")
     )
     capability = django_filters.ModelChoiceFilter(
-        label=_("Capability type"),
+        label=_("Capability types"),
         field_name="capability_types",
         queryset=CapabilityType.objects.all(),
         empty_label=_("All capability types"),
     )
-    is_exempt = django_filters.BooleanFilter(
-        label=_("Exempt"), widget=django_filters.widgets.BooleanWidget()
+    is_exempt = django_filters.ChoiceFilter(
+        label=_("Post choosing"),
+        choices=[("false", _("Choosing posts")), ("true", _("Exempt"))],
+        empty_label=_("Everyone"),
+        method="filter_exempt",
     )
 
     class Meta:
@@ -33,6 +36,9 @@ class MemberFilter(django_filters.FilterSet):
             self.filters["grid"].queryset = Unit.objects.filter(parent=unit, kind=Unit.Kind.GRID)
         else:
             del self.filters["grid"]
+
+    def filter_exempt(self, queryset, name, value):
+        return queryset.filter(is_exempt=value == "true")
 
     def search(self, queryset, name, value):
         """Name, phone, occupation or specialties; the last 4 of an ID number also match,

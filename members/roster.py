@@ -352,7 +352,9 @@ class _Row:
     def id_number(self) -> str:
         raw = self.cell("id_number")
         number = idnumbers.normalize(_text(raw))
-        if isinstance(raw, float) and len(number) < 18:
+        # Excel keeps numbers to 15 significant digits: an 18-digit number typed into a
+        # number cell has already lost its last digits.
+        if isinstance(raw, int | float):
             self.errors.append(
                 _(
                     "The ID number was stored as a number and lost digits: format the column as text."

@@ -169,7 +169,9 @@ def test_a_town_organiser_reads_but_cannot_change_a_member(client, town_organise
 
 
 def test_exempting_needs_a_reason(as_secretary, member):
-    response = as_secretary.post(reverse("members:member-exempt", args=[member.pk]), {"reason": "  "})
+    response = as_secretary.post(
+        reverse("members:member-exempt", args=[member.pk]), {"reason": "  "}
+    )
     assert response.status_code == 200
     member.refresh_from_db()
     assert not member.is_exempt
