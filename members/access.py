@@ -74,6 +74,30 @@ def can_manage_branch(user: User, branch: Unit) -> bool:
     )
 
 
+def can_manage_unit(user: User, unit: Unit) -> bool:
+    """Organisers shape the tree below them: the district organiser everywhere, a town
+    organiser in their town, a secretary their branch's grids."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    return any(
+        unit.path.startswith(held.path) for held in roles_of(user) if held.role in OVERSEER_ROLES
+    )
+
+
+def get_unit_to_change(user: User, pk: int, *, add_child: bool) -> Unit:
+    """A unit to add a child to (add_child=True) or to edit. Editing a unit is for whoever
+    manages the unit above it, so a secretary cannot rename their own branch."""
+    unit = get_unit_for_user(user, pk)
+    if add_child and unit.kind == Unit.Kind.GRID:
+        raise Http404
+    target = unit if add_child or unit.parent is None else unit.parent
+    if not can_manage_unit(user, target):
+        raise PermissionDenied
+    return unit
+
+
 def is_district_organiser(user: User) -> bool:
     return user.is_authenticated and (user.is_superuser or has_role(user, Role.DISTRICT_ORGANISER))
 

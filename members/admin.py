@@ -46,6 +46,10 @@ class MemberAdmin(SimpleHistoryAdmin):
     readonly_fields = ["masked_id_number", "created_at", "updated_at"]
     history_list_display = ["is_exempt"]
 
+    def has_add_permission(self, request) -> bool:
+        # Files are added in the app, where the ID number is validated and typed once.
+        return False
+
 
 @admin.register(RoleAssignment)
 class RoleAssignmentAdmin(SimpleHistoryAdmin):

@@ -117,6 +117,20 @@ class MemberForm(forms.ModelForm):
         super()._post_clean()
 
 
+class UnitForm(forms.ModelForm):
+    class Meta:
+        model = Unit
+        fields = ["name", "households", "address"]
+
+    def __init__(self, *args, kind: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        if kind != Unit.Kind.GRID:
+            del self.fields["households"]
+
+    def clean_name(self) -> str:
+        return " ".join(self.cleaned_data["name"].split())
+
+
 class ExemptionForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason"),

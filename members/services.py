@@ -32,6 +32,36 @@ def create_unit(*, parent: Unit | None, kind: str, name: str, code: str, by=None
     return _save(Unit(parent=parent, kind=kind, name=name, code=code, path=path, **extra), by=by)
 
 
+def next_child_code(parent: Unit) -> str:
+    """Codes of new units are numbered within their parent: 01, 02, … (0001 for branches)."""
+    width = 4 if parent.kind == Unit.Kind.TOWN else 2
+    taken = {code for code in parent.children.values_list("code", flat=True)}
+    number = parent.children.count() + 1
+    while f"{number:0{width}d}" in taken:
+        number += 1
+    return f"{number:0{width}d}"
+
+
+@transaction.atomic
+def add_child_unit(form, *, parent: Unit, by) -> Unit:
+    """Add the unit one level below `parent` from a validated UnitForm."""
+    kind = {
+        Unit.Kind.DISTRICT: Unit.Kind.TOWN,
+        Unit.Kind.TOWN: Unit.Kind.BRANCH,
+        Unit.Kind.BRANCH: Unit.Kind.GRID,
+    }[Unit.Kind(parent.kind)]
+    Unit.objects.select_for_update().filter(pk=parent.pk).first()  # serialise sibling codes
+    return create_unit(
+        parent=parent, kind=kind, code=next_child_code(parent), by=by, **form.cleaned_data
+    )
+
+
+@transaction.atomic
+def update_unit(form, *, by) -> Unit:
+    unit = form.save(commit=False)
+    return _save(unit, by=by, update_fields=["name", "households", "address"])
+
+
 @transaction.atomic
 def assign_role(*, user, unit: Unit, role: str, by=None) -> RoleAssignment:
     assignment, _created = RoleAssignment.objects.get_or_create(

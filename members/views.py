@@ -15,6 +15,7 @@ from members.forms import (
     MemberForm,
     ResidentNeedForm,
     RosterUploadForm,
+    UnitForm,
 )
 from members.models import CapabilityType, LocalSituation, Member, PartnerUnit, ResidentNeed, Unit
 from volunteer.history import change_log
@@ -33,6 +34,8 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "rows": [(child, counts[child.pk]) for child in children],
         "totals": Member.objects.in_unit(unit).counts(),
         "can_manage": access.can_manage_branch(request.user, unit),
+        "can_add_child": unit.kind != Unit.Kind.GRID and access.can_manage_unit(request.user, unit),
+        "can_edit_unit": access.can_manage_unit(request.user, unit.parent or unit),
         "breadcrumbs": _breadcrumbs(request.user, unit),
     }
     if unit.kind == Unit.Kind.BRANCH:
@@ -40,6 +43,44 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
         context["needs"] = ResidentNeed.objects.filter(branch=unit).open()[:5]
         context["partners"] = unit.partner_units.all()
     return render(request, "members/unit_detail.html", context)
+
+
+CHILD_KIND = {
+    Unit.Kind.DISTRICT: Unit.Kind.TOWN,
+    Unit.Kind.TOWN: Unit.Kind.BRANCH,
+    Unit.Kind.BRANCH: Unit.Kind.GRID,
+}
+
+
+@login_required
+def unit_add(request: HttpRequest, pk: int) -> HttpResponse:
+    parent = access.get_unit_to_change(request.user, pk, add_child=True)
+    kind = CHILD_KIND[Unit.Kind(parent.kind)]
+    form = UnitForm(request.POST or None, kind=kind)
+    if request.method == "POST" and form.is_valid():
+        unit = services.add_child_unit(form, parent=parent, by=request.user)
+        messages.success(request, _("%(name)s added.") % {"name": unit.name})
+        return redirect("members:unit-detail", pk=parent.pk)
+    return render(
+        request,
+        "members/unit_form.html",
+        {"form": form, "parent": parent, "kind_label": Unit.Kind(kind).label},
+    )
+
+
+@login_required
+def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = access.get_unit_to_change(request.user, pk, add_child=False)
+    form = UnitForm(request.POST or None, instance=unit, kind=unit.kind)
+    if request.method == "POST" and form.is_valid():
+        services.update_unit(form, by=request.user)
+        messages.success(request, _("%(name)s saved.") % {"name": unit.name})
+        return redirect("members:unit-detail", pk=unit.pk)
+    return render(
+        request,
+        "members/unit_form.html",
+        {"form": form, "unit": unit, "kind_label": unit.get_kind_display()},
+    )
 
 
 def _breadcrumbs(user, unit: Unit) -> list[Unit]:

@@ -61,6 +61,10 @@ TABLE = {
     "members:my-file": (None, ALL(302)),
     "members:unit-detail": ("branch", BRANCH_READ),
     "members:member-list": ("branch", BRANCH_READ),
+    # Adding a grid to a branch: its secretary and the organisers above.
+    "members:unit-add": ("branch", BRANCH_READ),
+    # Editing a branch is for the organisers above it, not for its own secretary.
+    "members:unit-edit": ("branch", BRANCH_READ | {"secretary": 403}),
     "members:member-add": ("branch", BRANCH_WRITE),
     "members:situation-edit": ("branch", BRANCH_WRITE),
     "members:need-list": ("branch", BRANCH_READ),
