@@ -49,7 +49,7 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 
 messages: $(STAMP)
-	$(BIN)/python manage.py makemessages -l zh_Hans --ignore=.venv --no-obsolete --no-location
+	$(BIN)/python manage.py makemessages -l zh_Hans --ignore=.venv --ignore=tests --no-obsolete --no-location
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3

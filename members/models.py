@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from members import idnumbers
@@ -221,7 +222,7 @@ class Member(models.Model):
         BACHELOR = "bachelor", _("Bachelor's degree")
         POSTGRADUATE = "postgraduate", _("Postgraduate")
 
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)
     birth_date = models.DateField(_("birth date"))
     phone = models.CharField(_("phone"), max_length=20, blank=True)

@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from openpyxl import load_workbook
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -36,7 +36,7 @@ class Column:
 
 
 COLUMNS = [
-    Column("name", gettext_lazy("Name"), required=True, width=10),
+    Column("name", pgettext_lazy("person", "Name"), required=True, width=10),
     Column("id_number", gettext_lazy("ID number"), required=True, width=22),
     Column("gender", gettext_lazy("Gender"), width=6),
     Column("birth_date", gettext_lazy("Birth date"), width=12),
@@ -492,7 +492,7 @@ def apply_roster(roster_import: RosterImport, *, by) -> RosterReport:
     """Save every row of a previewed import, or nothing if any row is bad now."""
     locked = RosterImport.objects.select_for_update().get(pk=roster_import.pk)
     if locked.status != RosterImport.Status.PENDING:
-        raise RosterFileError(_("This import has already been saved or discarded."))
+        raise RosterFileError(_("This import was already saved or discarded."))
     report = read_roster(bytes(locked.content), branch=locked.branch)
     if not report.is_valid:
         return report
