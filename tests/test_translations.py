@@ -122,3 +122,9 @@ def test_choosing_english_in_the_language_switch_shows_english(client):
     assert response.redirect_chain[-1][0] == LOGIN_URL
     assert client.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
     assert "Log in" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_an_english_browser_still_gets_chinese_until_english_is_chosen(client):
+    response = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert "登录" in response.content.decode()
