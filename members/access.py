@@ -61,6 +61,13 @@ def can_oversee(user: User, unit: Unit) -> bool:
     return any(unit.path.startswith(path) for path in overseen_paths(user))
 
 
+def can_organise(user: User, unit: Unit) -> bool:
+    """Town or district organiser over `unit` (publishing, reports)."""
+    if user.is_authenticated and user.is_superuser:
+        return True
+    return any(unit.path.startswith(path) for path in overseen_paths(user, ORGANISER_ROLES))
+
+
 def can_manage_branch(user: User, branch: Unit) -> bool:
     """Secretaries write their own branch's records (a grid's belong to its branch)."""
     if not user.is_authenticated:

@@ -34,6 +34,7 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "rows": [(child, counts[child.pk]) for child in children],
         "totals": Member.objects.in_unit(unit).counts(),
         "can_manage": access.can_manage_branch(request.user, unit),
+        "can_publish": access.can_organise(request.user, unit),
         "can_add_child": unit.kind != Unit.Kind.GRID and access.can_manage_unit(request.user, unit),
         "can_edit_unit": access.can_manage_unit(request.user, unit.parent or unit),
         "breadcrumbs": _breadcrumbs(request.user, unit),

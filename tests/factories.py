@@ -108,3 +108,35 @@ def roster_file(rows: list[dict], headers: list[str] | None = None) -> bytes:
     fields = [c.field for c in COLUMNS]
     labels = headers or [str(c.label) for c in COLUMNS]
     return rows_to_xlsx(labels, [[row.get(f) for f in fields] for row in rows])
+
+
+class PostTypeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "posts.PostType"
+
+    name = factory.Sequence(lambda n: f"治安维稳岗{n}")
+
+
+class DutyItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "posts.DutyItem"
+
+    name = factory.Sequence(lambda n: f"夜间治安巡逻{n}")
+    sort_order = factory.Sequence(lambda n: n)
+
+
+class PostFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "posts.Post"
+
+    year = 2026
+    name = factory.Sequence(lambda n: f"便民服务岗{n}")
+    seats = 3
+
+
+class ChoiceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "posts.Choice"
+
+    status = "applied"
+    source = "application"

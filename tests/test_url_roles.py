@@ -9,6 +9,7 @@ import pytest
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from inbox.models import Notification
 from members.models import RosterImport
 from tests.factories import CapabilityTypeFactory, ResidentNeedFactory, next_id_number, roster_file
 
@@ -48,6 +49,14 @@ ORGANISERS_READ = {r: 404 for r in ROLES} | {
     "superuser": 200,
 }
 DISTRICT_WRITE = ORGANISERS_READ | {"town": 403, "other_town": 403}
+TOWN_READ = {r: 404 for r in ROLES} | {
+    "anonymous": 302,
+    "district": 200,
+    "town": 200,
+    "superuser": 200,
+}
+ORGANISE_BRANCH = TOWN_READ
+MEMBER_ONLY = {r: 404 for r in ROLES} | {"anonymous": 302, "member": 200}
 ALL = lambda status: {r: status for r in ROLES}  # noqa: E731
 
 # url name -> (kwargs key, expected status per role)
@@ -83,6 +92,33 @@ TABLE = {
     "members:capability-add": (None, DISTRICT_WRITE),
     "members:capability-edit": ("capability", DISTRICT_WRITE),
     "members:partner-list": (None, ORGANISERS_READ),
+    # Everyone has an inbox; a message is read by its recipient only (the member's has no
+    # link, so opening it shows it rather than redirecting).
+    "inbox:list": (None, EVERYONE_LOGGED_IN),
+    "inbox:open": ("notification", {r: 404 for r in ROLES} | {"anonymous": 302, "member": 200}),
+    "inbox:mark-all-read": (None, ALL(405)),
+    # Steps 1-3: post types (town), posts, choices, pledges (branch), publication.
+    "posts:type-list": ("town", TOWN_READ),
+    "posts:type-add": ("town", TOWN_READ),
+    "posts:type-detail": ("post_type", TOWN_READ),
+    "posts:type-edit": ("post_type", TOWN_READ),
+    "posts:item-edit": ("duty_item", TOWN_READ),
+    "posts:post-list": ("branch", BRANCH_READ),
+    "posts:post-add": ("branch", BRANCH_WRITE),
+    "posts:choice-list": ("branch", BRANCH_READ),
+    "posts:pledge-list": ("branch", BRANCH_READ),
+    "posts:post-detail": ("post", BRANCH_READ | {"member": 200}),
+    "posts:post-edit": ("post", BRANCH_WRITE | {"member": 403}),
+    "posts:apply": ("post", ALL(405)),
+    "posts:recommend": ("post", BRANCH_WRITE | {"member": 403}),
+    "posts:choice-confirm": ("choice", ALL(405)),
+    "posts:choice-decline": ("choice", BRANCH_WRITE),
+    "posts:choice-withdraw": ("choice", ALL(405)),
+    "posts:my-posts": (None, MEMBER_ONLY),
+    "posts:pledge-detail": ("pledge", BRANCH_READ | {"member": 200}),
+    "posts:pledge-edit": ("pledge", BRANCH_WRITE | {"member": 200}),
+    "posts:pledge-review": ("pledge", ALL(405)),
+    "posts:publish-queue": ("branch", ORGANISE_BRANCH),
 }
 
 
@@ -131,8 +167,23 @@ def people(
 
 
 @pytest.fixture
-def objects(tree, member_user, secretary):
+def objects(tree, member_user, member, secretary):
+    from posts import services as post_services
+    from tests.factories import DutyItemFactory, PostFactory, PostTypeFactory
+
+    post_type = PostTypeFactory(town=tree.town)
+    duty_item = DutyItemFactory(post_type=post_type)
+    post = PostFactory(branch=tree.branch, post_type=post_type)
+    held = post_services.apply_for_post(member=member_user.member_file, post=post, by=member_user)
+    post_services.confirm_choice(choice=held, by=secretary)
+    pending = post_services.apply_for_post(member=member, post=post, by=None)
     return {
+        "town": tree.town.pk,
+        "post_type": post_type.pk,
+        "duty_item": duty_item.pk,
+        "post": post.pk,
+        "choice": pending.pk,
+        "pledge": held.pledge.pk,
         "branch": tree.branch.pk,
         "member": member_user.member_file.pk,
         "need": ResidentNeedFactory(branch=tree.branch).pk,
@@ -145,6 +196,9 @@ def objects(tree, member_user, secretary):
             ),
         ).pk,
         "capability": CapabilityTypeFactory(name="医疗服务型").pk,
+        "notification": Notification.objects.create(
+            recipient=member_user, subject="岗位已确认", body="您的选岗已确认。"
+        ).pk,
     }
 
 

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "simple_history",
     "volunteer",
     "members",
+    "inbox",
     "posts",
     "scoring",
 ]
@@ -108,6 +109,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "inbox.context_processors.unread_count",
             ],
         },
     },
@@ -120,6 +122,10 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Take the write lock when a transaction starts: two requests that read then write
+    # (confirming the last seat of a post) are then served one after the other.
+    DATABASES["default"].setdefault("OPTIONS", {})["transaction_mode"] = "IMMEDIATE"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -185,6 +191,8 @@ if IS_PRODUCTION:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Where an inbox message is repeated: dotted paths to `send(notification)` callables.
+INBOX_CHANNELS = ["inbox.channels.email_channel"]
 
 LOGGING = {
     "version": 1,

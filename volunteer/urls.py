@@ -22,6 +22,8 @@ urlpatterns = [
     ),
     path("i18n/setlang/", set_language, name="set_language"),
     path("members/", include("members.urls")),
+    path("posts/", include("posts.urls")),
+    path("inbox/", include("inbox.urls")),
     path("admin/", admin.site.urls),
 ]
 

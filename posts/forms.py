@@ -1,0 +1,177 @@
+import datetime as dt
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from members.forms import DateInput
+from members.models import Member, RoleAssignment, Unit
+from posts.models import DutyItem, Post, PostType
+
+
+class PostTypeForm(forms.ModelForm):
+    class Meta:
+        model = PostType
+        fields = ["name", "description", "sort_order", "is_active"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+
+class DutyItemForm(forms.ModelForm):
+    class Meta:
+        model = DutyItem
+        fields = ["name", "description", "sort_order", "is_active"]
+
+
+class NewDutyItemForm(forms.Form):
+    name = forms.CharField(label=_("Service item"), max_length=100)
+    description = forms.CharField(label=_("Description"), max_length=200, required=False)
+
+
+class PostForm(forms.ModelForm):
+    class Meta:
+        model = Post
+        fields = [
+            "year",
+            "post_type",
+            "name",
+            "seats",
+            "duties",
+            "needs",
+            "instructor",
+            "is_active",
+        ]
+        widgets = {
+            "duties": forms.Textarea(attrs={"rows": 3}),
+            "needs": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, branch: Unit, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.branch = branch
+        self.fields["post_type"].queryset = PostType.objects.for_branch(branch)
+        self.fields["needs"].queryset = branch.needs.all()
+        self.fields["name"].required = False
+        self.fields["name"].help_text = _("Left empty, the post takes the name of its common type.")
+        self.fields["instructor"].queryset = (
+            get_user_model()
+            .objects.filter(
+                role_assignments__role=RoleAssignment.Role.INSTRUCTOR,
+                role_assignments__unit__in=[branch.pk, branch.parent_id],
+            )
+            .distinct()
+        )
+        self.fields["instructor"].label_from_instance = lambda u: (
+            u.get_full_name() or u.get_username()
+        )
+        if not self.instance.pk:
+            self.initial.setdefault("year", dt.date.today().year)
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("name") and not cleaned.get("post_type"):
+            self.add_error("name", _("Name the branch's own post, or pick a common type."))
+        elif not cleaned.get("name"):
+            cleaned["name"] = cleaned["post_type"].name
+        return cleaned
+
+    def _post_clean(self):
+        self.instance.branch = self.branch
+        super()._post_clean()
+
+
+class RecommendationForm(forms.Form):
+    member = forms.ModelChoiceField(label=_("Member"), queryset=Member.objects.none())
+    meeting_date = forms.DateField(label=_("Branch meeting date"), widget=DateInput())
+    meeting_note = forms.CharField(
+        label=_("Minutes note"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+    def __init__(self, *args, post: Post, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["member"].queryset = Member.objects.filter(
+            branch=post.branch
+        ).eligible_for_posts()
+
+    def clean_meeting_date(self):
+        date = self.cleaned_data["meeting_date"]
+        if date > dt.date.today():
+            raise forms.ValidationError(_("The meeting date cannot be in the future."))
+        return date
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=200)
+
+
+class ReviewForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Comments"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_("Needed when returning: say what to refine, add or remove."),
+    )
+
+
+class PledgeForm(forms.Form):
+    """One checkbox and one commitment field per item of the post's menu."""
+
+    based_on = forms.IntegerField(widget=forms.HiddenInput)
+    on_paper = forms.BooleanField(
+        label=_("Typed in from the member's signed paper pledge"), required=False
+    )
+
+    def __init__(
+        self,
+        *args,
+        menu: list[DutyItem],
+        current: dict[int, str],
+        based_on: int,
+        clerk: bool,
+        **kwargs,
+    ):
+        super().__init__(*args, **kwargs)
+        self.menu = menu
+        self.initial["based_on"] = based_on
+        if not clerk:
+            del self.fields["on_paper"]
+        for item in menu:
+            self.fields[f"pick_{item.pk}"] = forms.BooleanField(
+                label=item.name,
+                required=False,
+                initial=item.pk in current,
+                help_text=item.description,
+            )
+            self.fields[f"commitment_{item.pk}"] = forms.CharField(
+                label=_("My commitment"),
+                max_length=300,
+                required=False,
+                initial=current.get(item.pk, ""),
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+
+    def rows(self):
+        for item in self.menu:
+            yield item, self[f"pick_{item.pk}"], self[f"commitment_{item.pk}"]
+
+    def clean(self):
+        cleaned = super().clean()
+        picked = 0
+        for item in self.menu:
+            if cleaned.get(f"pick_{item.pk}"):
+                picked += 1
+                if not (cleaned.get(f"commitment_{item.pk}") or "").strip():
+                    self.add_error(
+                        f"commitment_{item.pk}", _("Write what you will do for this item.")
+                    )
+        if not picked:
+            raise forms.ValidationError(_("Pick at least one item from the duty menu."))
+        return cleaned
+
+    def lines(self):
+        from posts.services import PledgeLine
+
+        return [
+            PledgeLine(item, self.cleaned_data[f"commitment_{item.pk}"])
+            for item in self.menu
+            if self.cleaned_data.get(f"pick_{item.pk}")
+        ]

@@ -1,0 +1,424 @@
+"""Writes for steps 1–3: post types and menus, posts, choices and pledges.
+
+Every function takes the acting user (`by`) so history and notices say who acted, runs
+in one transaction, and raises `PostsError` with a message for the person when a rule
+forbids the action; nothing is changed then.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from inbox.services import notify, notify_many
+from members.models import Member, RoleAssignment, Unit
+from posts.models import Choice, DutyItem, Pledge, PledgeItem, PledgeVersion, Post, PostType
+
+
+class PostsError(Exception):
+    """A rule of the five-step method forbids this; the message says why."""
+
+
+class PostFull(PostsError):
+    pass
+
+
+class StaleEdit(PostsError):
+    """Someone else saved the pledge after this form was opened."""
+
+
+def _save(instance, *, by, update_fields=None):
+    instance._history_user = by
+    instance.full_clean()
+    instance.save(update_fields=update_fields)
+    return instance
+
+
+def _secretaries_of(branch: Unit):
+    from django.contrib.auth import get_user_model
+
+    return (
+        get_user_model()
+        .objects.filter(
+            role_assignments__unit=branch,
+            role_assignments__role=RoleAssignment.Role.BRANCH_SECRETARY,
+            is_active=True,
+        )
+        .distinct()
+    )
+
+
+# --- post types and menus (设岗) ------------------------------------------------------
+
+
+@transaction.atomic
+def save_post_type(form, *, town: Unit, by) -> PostType:
+    post_type = form.save(commit=False)
+    post_type.town = town
+    return _save(post_type, by=by)
+
+
+@transaction.atomic
+def add_duty_item(
+    *,
+    name: str,
+    description: str = "",
+    post_type: PostType | None = None,
+    post: Post | None = None,
+    by,
+) -> DutyItem:
+    owner = {"post_type": post_type} if post_type else {"post": post}
+    last = DutyItem.objects.filter(**owner).order_by("-sort_order").first()
+    return _save(
+        DutyItem(
+            name=name,
+            description=description,
+            sort_order=(last.sort_order + 1 if last else 1),
+            **owner,
+        ),
+        by=by,
+    )
+
+
+@transaction.atomic
+def save_duty_item(form, *, by) -> DutyItem:
+    return _save(form.save(commit=False), by=by)
+
+
+@transaction.atomic
+def save_post(form, *, branch: Unit, by) -> Post:
+    post = form.save(commit=False)
+    post.branch = branch
+    if post.post_type_id and not post.name:
+        post.name = post.post_type.name
+    _save(post, by=by)
+    form.save_m2m()
+    return post
+
+
+# --- choices (择岗) ---------------------------------------------------------------------
+
+
+def seats_left(post: Post) -> int:
+    return post.seats - post.choices.confirmed().count()
+
+
+def _check_can_choose(member: Member, post: Post) -> None:
+    if not post.is_active:
+        raise PostsError(_("This post is closed."))
+    if member.branch_id != post.branch_id:
+        raise PostsError(_("Members choose posts of their own branch."))
+    if member.is_exempt:
+        raise PostsError(_("This member is exempt from choosing a post."))
+    if post.choices.filter(member=member, status__in=Choice.OPEN_STATUSES).exists():
+        raise PostsError(_("This member has already chosen this post."))
+
+
+@transaction.atomic
+def apply_for_post(*, member: Member, post: Post, by) -> Choice:
+    """A member applies for a post (自愿择岗); the branch secretaries hear of it."""
+    _check_can_choose(member, post)
+    if seats_left(post) <= 0:
+        raise PostFull(_("All seats of this post are taken."))
+    choice = _save(
+        Choice(
+            post=post,
+            member=member,
+            status=Choice.Status.APPLIED,
+            source=Choice.Source.APPLICATION,
+            created_by=by,
+        ),
+        by=by,
+    )
+    notify_many(
+        recipients=_secretaries_of(post.branch),
+        subject=_("%(name)s applied for the post %(post)s")
+        % {"name": member.name, "post": post.name},
+        body=_("Confirm or decline the application on the branch's choices page."),
+        link=f"/posts/branches/{post.branch_id}/choices/",
+    )
+    return choice
+
+
+@transaction.atomic
+def recommend_member(
+    *, member: Member, post: Post, meeting_date: dt.date, meeting_note: str, by
+) -> Choice:
+    """Record a branch meeting's recommendation (民主推荐) of a member for a post."""
+    _check_can_choose(member, post)
+    return _save(
+        Choice(
+            post=post,
+            member=member,
+            status=Choice.Status.RECOMMENDED,
+            source=Choice.Source.RECOMMENDATION,
+            meeting_date=meeting_date,
+            meeting_note=meeting_note,
+            created_by=by,
+        ),
+        by=by,
+    )
+
+
+@transaction.atomic
+def confirm_choice(*, choice: Choice, by) -> Choice:
+    """Confirm a choice and issue the post certificate (党员岗位证).
+
+    The post's row is locked first, so two secretaries confirming at once are served one
+    after the other and the seats are never over-filled.
+    """
+    post = Post.objects.select_for_update().get(pk=choice.post_id)
+    choice = Choice.objects.select_for_update().get(pk=choice.pk)
+    if choice.status not in (Choice.Status.APPLIED, Choice.Status.RECOMMENDED):
+        raise PostsError(_("This choice has already been decided."))
+    if post.choices.confirmed().count() >= post.seats:
+        raise PostFull(
+            _("All %(seats)s seats of %(post)s are taken.")
+            % {"seats": post.seats, "post": post.name}
+        )
+    choice.status = Choice.Status.CONFIRMED
+    choice.decided_at = timezone.now()
+    choice.decided_by = by
+    choice.certificate_number = f"{post.year}{post.branch_id:05d}{choice.pk:07d}"
+    _save(choice, by=by, update_fields=["status", "decided_at", "decided_by", "certificate_number"])
+    pledge = Pledge(choice=choice)
+    _save(pledge, by=by)
+    _notify_member(
+        choice.member,
+        subject=_("You hold the post %(post)s") % {"post": post.name},
+        body=_(
+            "Your choice was confirmed; your post certificate number is %(number)s. "
+            "Next, write your pledge."
+        )
+        % {"number": choice.certificate_number},
+        link=f"/posts/pledges/{pledge.pk}/edit/",
+    )
+    return choice
+
+
+@transaction.atomic
+def decline_choice(*, choice: Choice, reason: str, by) -> Choice:
+    choice = Choice.objects.select_for_update().get(pk=choice.pk)
+    if choice.status not in (Choice.Status.APPLIED, Choice.Status.RECOMMENDED):
+        raise PostsError(_("This choice has already been decided."))
+    if not reason.strip():
+        raise PostsError(_("Give the member a reason."))
+    choice.status = Choice.Status.DECLINED
+    choice.reason = reason.strip()
+    choice.decided_at = timezone.now()
+    choice.decided_by = by
+    _save(choice, by=by, update_fields=["status", "reason", "decided_at", "decided_by"])
+    _notify_member(
+        choice.member,
+        subject=_("Your choice of %(post)s was declined") % {"post": choice.post.name},
+        body=_("Reason: %(reason)s") % {"reason": choice.reason},
+        link="/posts/my/",
+    )
+    return choice
+
+
+@transaction.atomic
+def withdraw_choice(*, choice: Choice, by) -> Choice:
+    """A member takes back an application that is not decided yet."""
+    choice = Choice.objects.select_for_update().get(pk=choice.pk)
+    if choice.status != Choice.Status.APPLIED:
+        raise PostsError(_("Only an application that is not decided yet can be withdrawn."))
+    choice.status = Choice.Status.WITHDRAWN
+    choice.decided_at = timezone.now()
+    return _save(choice, by=by, update_fields=["status", "decided_at"])
+
+
+def _notify_member(member: Member, *, subject: str, body: str, link: str) -> None:
+    if member.user_id:
+        notify(recipient=member.user, subject=subject, body=body, link=link)
+
+
+# --- pledges (亮岗) ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PledgeLine:
+    duty_item: DutyItem
+    commitment: str
+
+
+@transaction.atomic
+def write_pledge(
+    *, pledge: Pledge, lines: list[PledgeLine], based_on: int, by, on_paper: bool = False
+) -> PledgeVersion:
+    """Save a new version of a pledge and send it for review.
+
+    `based_on` is the version the writer saw; if another version was saved since, the
+    write is refused (StaleEdit) rather than silently replacing it.
+    """
+    pledge = Pledge.objects.select_for_update().select_related("choice__post").get(pk=pledge.pk)
+    if pledge.version_count != based_on:
+        raise StaleEdit(
+            _(
+                "This pledge was changed by someone else while you were editing. "
+                "Your text was not saved: open it again and re-apply your changes."
+            )
+        )
+    if pledge.choice.status != Choice.Status.CONFIRMED:
+        raise PostsError(_("Only a confirmed post has a pledge."))
+    if not lines:
+        raise PostsError(_("Pick at least one item from the duty menu."))
+    menu = {item.pk for item in pledge.choice.post.menu()}
+    seen = set()
+    for line in lines:
+        if line.duty_item.pk not in menu:
+            raise PostsError(
+                _("%(item)s is not on this post's duty menu.") % {"item": line.duty_item.name}
+            )
+        if line.duty_item.pk in seen:
+            raise PostsError(_("%(item)s is picked twice.") % {"item": line.duty_item.name})
+        if not line.commitment.strip():
+            raise PostsError(
+                _("Write a concrete commitment for %(item)s.") % {"item": line.duty_item.name}
+            )
+        seen.add(line.duty_item.pk)
+    version = PledgeVersion.objects.create(
+        pledge=pledge, number=pledge.version_count + 1, written_by=by, on_paper=on_paper
+    )
+    PledgeItem.objects.bulk_create(
+        [
+            PledgeItem(
+                version=version, duty_item=line.duty_item, commitment=line.commitment.strip()[:300]
+            )
+            for line in lines
+        ]
+    )
+    pledge.version_count = version.number
+    pledge.status = Pledge.Status.SUBMITTED
+    _save(pledge, by=by, update_fields=["version_count", "status"])
+    post = pledge.choice.post
+    notify_many(
+        recipients=_secretaries_of(post.branch).exclude(pk=by.pk),
+        subject=_("The pledge of %(name)s waits for review") % {"name": pledge.choice.member.name},
+        body=_("Post: %(post)s, version %(number)s.")
+        % {"post": post.name, "number": version.number},
+        link=f"/posts/pledges/{pledge.pk}/",
+    )
+    return version
+
+
+def _latest_for_review(pledge: Pledge) -> tuple[Pledge, PledgeVersion]:
+    pledge = (
+        Pledge.objects.select_for_update()
+        .select_related("choice__member", "choice__post")
+        .get(pk=pledge.pk)
+    )
+    if pledge.status != Pledge.Status.SUBMITTED:
+        raise PostsError(_("This pledge is not waiting for review."))
+    return pledge, pledge.versions.order_by("-number").first()
+
+
+@transaction.atomic
+def approve_pledge(*, pledge: Pledge, comment: str = "", by) -> Pledge:
+    pledge, version = _latest_for_review(pledge)
+    now = timezone.now()
+    PledgeVersion.objects.filter(pk=version.pk).update(
+        decision=PledgeVersion.Decision.APPROVED,
+        review_comment=comment.strip(),
+        reviewed_by=by,
+        reviewed_at=now,
+    )
+    pledge.status = Pledge.Status.APPROVED
+    pledge.approved_at, pledge.approved_by = now, by
+    _save(pledge, by=by, update_fields=["status", "approved_at", "approved_by"])
+    _notify_member(
+        pledge.choice.member,
+        subject=_("Your pledge for %(post)s was approved") % {"post": pledge.choice.post.name},
+        body=comment.strip() or _("It will be published on the notice board."),
+        link=f"/posts/pledges/{pledge.pk}/",
+    )
+    return pledge
+
+
+@transaction.atomic
+def return_pledge(*, pledge: Pledge, comment: str, by) -> Pledge:
+    """Send a pledge back to refine (细化) or to add or remove items; the comment says what."""
+    if not comment.strip():
+        raise PostsError(_("Say what should change when returning a pledge."))
+    pledge, version = _latest_for_review(pledge)
+    PledgeVersion.objects.filter(pk=version.pk).update(
+        decision=PledgeVersion.Decision.RETURNED,
+        review_comment=comment.strip(),
+        reviewed_by=by,
+        reviewed_at=timezone.now(),
+    )
+    pledge.status = Pledge.Status.RETURNED
+    _save(pledge, by=by, update_fields=["status"])
+    _notify_member(
+        pledge.choice.member,
+        subject=_("Your pledge for %(post)s was returned") % {"post": pledge.choice.post.name},
+        body=comment.strip(),
+        link=f"/posts/pledges/{pledge.pk}/edit/",
+    )
+    return pledge
+
+
+@transaction.atomic
+def publish_pledges(*, pledges, by) -> int:
+    """Publish (公示) approved pledges; returns how many were published."""
+    now = timezone.now()
+    count = 0
+    for pledge in Pledge.objects.select_for_update().filter(pk__in=[p.pk for p in pledges]):
+        if pledge.status != Pledge.Status.APPROVED:
+            continue
+        pledge.status = Pledge.Status.PUBLISHED
+        pledge.published_version = pledge.versions.order_by("-number").first()
+        pledge.published_at, pledge.published_by = now, by
+        _save(
+            pledge,
+            by=by,
+            update_fields=["status", "published_version", "published_at", "published_by"],
+        )
+        count += 1
+    return count
+
+
+# --- reading helpers that several pages share -----------------------------------------
+
+
+@dataclass
+class ItemChange:
+    item: str
+    kind: str  # "added", "removed" or "changed"
+    old: str = ""
+    new: str = ""
+
+
+def version_changes(older: PledgeVersion | None, newer: PledgeVersion) -> list[ItemChange]:
+    """What a version changed compared with the one before: items added or removed and
+    commitments reworded."""
+    before = {i.duty_item_id: i for i in older.items.all()} if older else {}
+    after = {i.duty_item_id: i for i in newer.items.all()}
+    changes = []
+    for key, item in after.items():
+        if key not in before:
+            changes.append(ItemChange(item.duty_item.name, "added", new=item.commitment))
+        elif before[key].commitment != item.commitment:
+            changes.append(
+                ItemChange(item.duty_item.name, "changed", before[key].commitment, item.commitment)
+            )
+    for key, item in before.items():
+        if key not in after:
+            changes.append(ItemChange(item.duty_item.name, "removed", old=item.commitment))
+    return changes
+
+
+def coverage(members, choices) -> dict:
+    """Coverage (覆盖率): members holding at least one confirmed post, out of members
+    who are not exempt. `members` and `choices` are querysets for the same scope."""
+    eligible = members.eligible_for_posts()
+    covered = (
+        eligible.filter(Q(choices__status=Choice.Status.CONFIRMED) & Q(choices__in=choices))
+        .distinct()
+        .count()
+    )
+    total = eligible.count()
+    return {"eligible": total, "covered": covered, "ratio": covered / total if total else None}

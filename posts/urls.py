@@ -1,0 +1,32 @@
+from django.urls import path
+
+from posts import views
+
+app_name = "posts"
+
+urlpatterns = [
+    # Town: common post types and their duty menus (设岗)
+    path("towns/<int:pk>/types/", views.type_list, name="type-list"),
+    path("towns/<int:pk>/types/add/", views.type_add, name="type-add"),
+    path("types/<int:pk>/", views.type_detail, name="type-detail"),
+    path("types/<int:pk>/edit/", views.type_edit, name="type-edit"),
+    path("menu-items/<int:pk>/edit/", views.item_edit, name="item-edit"),
+    # Branch: posts, choices (择岗), pledges (亮岗)
+    path("branches/<int:pk>/", views.post_list, name="post-list"),
+    path("branches/<int:pk>/add/", views.post_add, name="post-add"),
+    path("branches/<int:pk>/choices/", views.choice_list, name="choice-list"),
+    path("branches/<int:pk>/pledges/", views.pledge_list, name="pledge-list"),
+    path("<int:pk>/", views.post_detail, name="post-detail"),
+    path("<int:pk>/edit/", views.post_edit, name="post-edit"),
+    path("<int:pk>/apply/", views.apply, name="apply"),
+    path("<int:pk>/recommend/", views.recommend, name="recommend"),
+    path("choices/<int:pk>/confirm/", views.choice_confirm, name="choice-confirm"),
+    path("choices/<int:pk>/decline/", views.choice_decline, name="choice-decline"),
+    path("choices/<int:pk>/withdraw/", views.choice_withdraw, name="choice-withdraw"),
+    path("my/", views.my_posts, name="my-posts"),
+    path("pledges/<int:pk>/", views.pledge_detail, name="pledge-detail"),
+    path("pledges/<int:pk>/edit/", views.pledge_edit, name="pledge-edit"),
+    path("pledges/<int:pk>/review/", views.pledge_review, name="pledge-review"),
+    # Organisers publish (公示)
+    path("units/<int:pk>/publish/", views.publish_queue, name="publish-queue"),
+]

@@ -1,0 +1,452 @@
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from members import access as member_access
+from members.models import Member
+from posts import access, services
+from posts.forms import (
+    DutyItemForm,
+    NewDutyItemForm,
+    PledgeForm,
+    PostForm,
+    PostTypeForm,
+    ReasonForm,
+    RecommendationForm,
+    ReviewForm,
+)
+from posts.models import Choice, Pledge, Post, PostType
+from volunteer.history import change_log
+
+
+def _year(request: HttpRequest) -> int:
+    try:
+        return int(request.GET.get("year", ""))
+    except ValueError:
+        return dt.date.today().year
+
+
+# --- town: common post types and duty menus --------------------------------------------
+
+
+@login_required
+def type_list(request: HttpRequest, pk: int) -> HttpResponse:
+    town = access.get_town_for_user(request.user, pk)
+    types = PostType.objects.filter(town=town).prefetch_related("menu_items")
+    return render(
+        request,
+        "posts/type_list.html",
+        {
+            "town": town,
+            "types": types,
+            "can_manage": access.can_manage_town_types(request.user, town),
+        },
+    )
+
+
+@login_required
+def type_add(request: HttpRequest, pk: int) -> HttpResponse:
+    town = access.get_town_for_user(request.user, pk, manage=True)
+    form = PostTypeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        post_type = services.save_post_type(form, town=town, by=request.user)
+        messages.success(
+            request,
+            _("Post type %(name)s added; now fill its duty menu.") % {"name": post_type.name},
+        )
+        return redirect("posts:type-detail", pk=post_type.pk)
+    return render(request, "posts/type_form.html", {"form": form, "town": town})
+
+
+@login_required
+def type_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    post_type = access.get_post_type_for_user(request.user, pk)
+    can_manage = access.can_manage_town_types(request.user, post_type.town)
+    form = NewDutyItemForm(request.POST or None)
+    if request.method == "POST":
+        access.get_post_type_for_user(request.user, pk, manage=True)
+        if form.is_valid():
+            services.add_duty_item(post_type=post_type, by=request.user, **form.cleaned_data)
+            messages.success(request, _("Item added to the duty menu."))
+            return redirect("posts:type-detail", pk=post_type.pk)
+    return render(
+        request,
+        "posts/type_detail.html",
+        {
+            "post_type": post_type,
+            "items": post_type.menu_items.all(),
+            "form": form,
+            "can_manage": can_manage,
+            "log": change_log(post_type),
+        },
+    )
+
+
+@login_required
+def type_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    post_type = access.get_post_type_for_user(request.user, pk, manage=True)
+    form = PostTypeForm(request.POST or None, instance=post_type)
+    if request.method == "POST" and form.is_valid():
+        services.save_post_type(form, town=post_type.town, by=request.user)
+        messages.success(request, _("Post type saved."))
+        return redirect("posts:type-detail", pk=post_type.pk)
+    return render(
+        request,
+        "posts/type_form.html",
+        {"form": form, "town": post_type.town, "post_type": post_type},
+    )
+
+
+@login_required
+def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    item = access.get_duty_item_for_user(request.user, pk)
+    form = DutyItemForm(request.POST or None, instance=item)
+    back = (
+        ("posts:type-detail", item.post_type_id)
+        if item.post_type_id
+        else ("posts:post-detail", item.post_id)
+    )
+    if request.method == "POST" and form.is_valid():
+        services.save_duty_item(form, by=request.user)
+        messages.success(request, _("Menu item saved."))
+        return redirect(back[0], pk=back[1])
+    return render(request, "posts/item_form.html", {"form": form, "item": item, "back": back})
+
+
+# --- branch: posts -------------------------------------------------------------------------
+
+
+@login_required
+def post_list(request: HttpRequest, pk: int) -> HttpResponse:
+    branch = member_access.get_branch_for_user(request.user, pk)
+    year = _year(request)
+    posts = (
+        Post.objects.filter(branch=branch, year=year)
+        .select_related("post_type", "instructor")
+        .with_holders()
+        .order_by("name")
+    )
+    choices = Choice.objects.filter(post__branch=branch, post__year=year)
+    return render(
+        request,
+        "posts/post_list.html",
+        {
+            "branch": branch,
+            "year": year,
+            "posts": posts,
+            "coverage": services.coverage(Member.objects.filter(branch=branch), choices),
+            "pending": choices.pending().count(),
+            "can_manage": member_access.can_manage_branch(request.user, branch),
+        },
+    )
+
+
+@login_required
+def post_add(request: HttpRequest, pk: int) -> HttpResponse:
+    branch = member_access.get_branch_for_user(request.user, pk, manage=True)
+    form = PostForm(request.POST or None, branch=branch)
+    if request.method == "POST" and form.is_valid():
+        post = services.save_post(form, branch=branch, by=request.user)
+        messages.success(request, _("Post %(name)s set up.") % {"name": post.name})
+        return redirect("posts:post-detail", pk=post.pk)
+    return render(request, "posts/post_form.html", {"form": form, "branch": branch})
+
+
+@login_required
+def post_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    post = access.get_post_for_user(request.user, pk, manage=True)
+    form = PostForm(request.POST or None, instance=post, branch=post.branch)
+    if request.method == "POST" and form.is_valid():
+        services.save_post(form, branch=post.branch, by=request.user)
+        messages.success(request, _("Post saved."))
+        return redirect("posts:post-detail", pk=post.pk)
+    return render(
+        request, "posts/post_form.html", {"form": form, "branch": post.branch, "post": post}
+    )
+
+
+@login_required
+def post_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    post = access.get_post_for_user(request.user, pk)
+    can_manage = member_access.can_manage_branch(request.user, post.branch)
+    form = NewDutyItemForm(request.POST or None)
+    if request.method == "POST":
+        access.get_post_for_user(request.user, pk, manage=True)
+        if form.is_valid():
+            services.add_duty_item(post=post, by=request.user, **form.cleaned_data)
+            messages.success(request, _("Item added to this post's menu."))
+            return redirect("posts:post-detail", pk=post.pk)
+    choices = post.choices.select_related("member", "pledge").order_by("status", "member__name")
+    member = member_access.member_file_of(request.user)
+    return render(
+        request,
+        "posts/post_detail.html",
+        {
+            "post": post,
+            "menu": post.menu(),
+            "choices": choices
+            if can_manage or member_access.can_oversee(request.user, post.branch)
+            else [],
+            "seats_left": services.seats_left(post),
+            "can_manage": can_manage,
+            "can_apply": member is not None
+            and member.branch_id == post.branch_id
+            and not member.is_exempt,
+            "form": form,
+            "log": change_log(post),
+        },
+    )
+
+
+# --- choices (择岗) ---------------------------------------------------------------------
+
+
+@require_POST
+@login_required
+def apply(request: HttpRequest, pk: int) -> HttpResponse:
+    post = access.get_post_for_user(request.user, pk)
+    member = member_access.member_file_of(request.user)
+    if member is None or member.branch_id != post.branch_id:
+        raise Http404
+    try:
+        services.apply_for_post(member=member, post=post, by=request.user)
+    except services.PostsError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("You applied for %(post)s. The branch will confirm it.") % {"post": post.name},
+        )
+    return redirect("posts:my-posts")
+
+
+@login_required
+def recommend(request: HttpRequest, pk: int) -> HttpResponse:
+    post = access.get_post_for_user(request.user, pk, manage=True)
+    form = RecommendationForm(request.POST or None, post=post)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.recommend_member(post=post, by=request.user, **form.cleaned_data)
+        except services.PostsError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Recommendation recorded; confirm it when ready."))
+            return redirect("posts:choice-list", pk=post.branch_id)
+    return render(request, "posts/recommend_form.html", {"form": form, "post": post})
+
+
+@login_required
+def choice_list(request: HttpRequest, pk: int) -> HttpResponse:
+    branch = member_access.get_branch_for_user(request.user, pk)
+    choices = (
+        Choice.objects.filter(post__branch=branch)
+        .pending()
+        .select_related("post", "member")
+        .order_by("post__name", "created_at")
+    )
+    return render(
+        request,
+        "posts/choice_list.html",
+        {
+            "branch": branch,
+            "choices": choices,
+            "can_manage": member_access.can_manage_branch(request.user, branch),
+        },
+    )
+
+
+@require_POST
+@login_required
+def choice_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    choice = access.get_choice_for_user(request.user, pk, manage=True)
+    try:
+        services.confirm_choice(choice=choice, by=request.user)
+    except services.PostsError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("%(name)s now holds %(post)s.")
+            % {"name": choice.member.name, "post": choice.post.name},
+        )
+    return redirect("posts:choice-list", pk=choice.post.branch_id)
+
+
+@login_required
+def choice_decline(request: HttpRequest, pk: int) -> HttpResponse:
+    choice = access.get_choice_for_user(request.user, pk, manage=True)
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.decline_choice(
+                choice=choice, reason=form.cleaned_data["reason"], by=request.user
+            )
+        except services.PostsError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The choice was declined and the member told why."))
+            return redirect("posts:choice-list", pk=choice.post.branch_id)
+    return render(request, "posts/choice_decline.html", {"form": form, "choice": choice})
+
+
+@require_POST
+@login_required
+def choice_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    choice = access.get_choice_for_user(request.user, pk, own=True)
+    try:
+        services.withdraw_choice(choice=choice, by=request.user)
+    except services.PostsError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Your application was withdrawn."))
+    return redirect("posts:my-posts")
+
+
+@login_required
+def my_posts(request: HttpRequest) -> HttpResponse:
+    """A member's page: posts held, applications, pledges, and posts open to apply for."""
+    member = member_access.member_file_of(request.user)
+    if member is None:
+        raise Http404
+    year = dt.date.today().year
+    choices = member.choices.select_related("post", "pledge").order_by("-created_at")
+    taken = {c.post_id for c in choices if c.status in Choice.OPEN_STATUSES}
+    open_posts = [
+        post
+        for post in Post.objects.filter(branch=member.branch, year=year)
+        .open()
+        .with_holders()
+        .order_by("name")
+        if post.pk not in taken and post.holders_count < post.seats
+    ]
+    return render(
+        request,
+        "posts/my_posts.html",
+        {"member": member, "choices": choices, "open_posts": open_posts, "year": year},
+    )
+
+
+# --- pledges (亮岗) ---------------------------------------------------------------------
+
+
+@login_required
+def pledge_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    pledge = access.get_pledge_for_user(request.user, pk)
+    versions = list(
+        pledge.versions.select_related("written_by", "reviewed_by").prefetch_related(
+            "items__duty_item"
+        )
+    )
+    history = [
+        (version, services.version_changes(previous, version))
+        for previous, version in zip([None, *versions], versions, strict=False)
+    ]
+    is_secretary = member_access.can_manage_branch(request.user, pledge.choice.post.branch)
+    return render(
+        request,
+        "posts/pledge_detail.html",
+        {
+            "pledge": pledge,
+            "current": versions[-1] if versions else None,
+            "history": list(reversed(history)),
+            "can_review": is_secretary and pledge.status == Pledge.Status.SUBMITTED,
+            "can_write": is_secretary or pledge.choice.member.user_id == request.user.pk,
+            "review_form": ReviewForm(),
+            "log": change_log(pledge),
+        },
+    )
+
+
+@login_required
+def pledge_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    pledge = access.get_pledge_for_user(request.user, pk, write=True)
+    current = pledge.current_version()
+    items = {i.duty_item_id: i.commitment for i in current.items.all()} if current else {}
+    clerk = pledge.choice.member.user_id != request.user.pk
+    form = PledgeForm(
+        request.POST or None,
+        menu=pledge.choice.post.menu(),
+        current=items,
+        based_on=pledge.version_count,
+        clerk=clerk,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.write_pledge(
+                pledge=pledge,
+                lines=form.lines(),
+                based_on=form.cleaned_data["based_on"],
+                on_paper=form.cleaned_data.get("on_paper", False),
+                by=request.user,
+            )
+        except services.PostsError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Pledge saved and sent to the branch for review."))
+            return redirect("posts:pledge-detail", pk=pledge.pk)
+    return render(
+        request, "posts/pledge_form.html", {"form": form, "pledge": pledge, "clerk": clerk}
+    )
+
+
+@require_POST
+@login_required
+def pledge_review(request: HttpRequest, pk: int) -> HttpResponse:
+    pledge = access.get_pledge_for_user(request.user, pk, review=True)
+    form = ReviewForm(request.POST)
+    form.is_valid()
+    comment = form.cleaned_data.get("comment", "")
+    try:
+        if request.POST.get("decision") == "approve":
+            services.approve_pledge(pledge=pledge, comment=comment, by=request.user)
+            messages.success(request, _("Pledge approved; an organiser will publish it."))
+        else:
+            services.return_pledge(pledge=pledge, comment=comment, by=request.user)
+            messages.success(request, _("Pledge returned to the member with your comments."))
+    except services.PostsError as error:
+        messages.error(request, str(error))
+    return redirect("posts:pledge-detail", pk=pledge.pk)
+
+
+@login_required
+def pledge_list(request: HttpRequest, pk: int) -> HttpResponse:
+    branch = member_access.get_branch_for_user(request.user, pk)
+    year = _year(request)
+    pledges = (
+        Pledge.objects.filter(choice__post__branch=branch, choice__post__year=year)
+        .select_related("choice__post", "choice__member")
+        .order_by("status", "choice__member__name")
+    )
+    return render(
+        request, "posts/pledge_list.html", {"branch": branch, "pledges": pledges, "year": year}
+    )
+
+
+@login_required
+def publish_queue(request: HttpRequest, pk: int) -> HttpResponse:
+    """Organisers publish approved pledges of their units in bulk."""
+    unit = member_access.get_unit_for_user(request.user, pk)
+    if not member_access.can_organise(request.user, unit):
+        raise Http404
+    waiting = (
+        Pledge.objects.in_unit(unit)
+        .awaiting_publication()
+        .select_related("choice__post__branch", "choice__member")
+        .order_by("choice__post__branch__path", "choice__member__name")
+    )
+    if request.method == "POST":
+        chosen = waiting.filter(pk__in=request.POST.getlist("pledge"))
+        count = services.publish_pledges(pledges=list(chosen), by=request.user)
+        if count:
+            messages.success(
+                request, _("%(count)s pledges published on the notice boards.") % {"count": count}
+            )
+        else:
+            messages.error(request, _("Tick the pledges to publish."))
+        return redirect("posts:publish-queue", pk=unit.pk)
+    return render(request, "posts/publish_queue.html", {"unit": unit, "waiting": waiting})

@@ -1,0 +1,317 @@
+import pytest
+from django.urls import reverse
+
+from posts import services
+from posts.models import Choice, DutyItem, Pledge, Post, PostType
+from tests.factories import MemberFactory, PostFactory
+from tests.posts.conftest import lines_for
+
+
+def test_a_town_organiser_adds_a_common_type_and_its_menu(client, town_organiser, tree):
+    client.force_login(town_organiser)
+    client.post(
+        reverse("posts:type-add", args=[tree.town.pk]),
+        {"name": "环境保洁岗", "sort_order": 3, "is_active": "on"},
+    )
+    post_type = PostType.objects.get(name="环境保洁岗")
+    client.post(reverse("posts:type-detail", args=[post_type.pk]), {"name": "清除牛皮藓"})
+    assert post_type.town == tree.town
+    assert [i.name for i in post_type.menu_items.all()] == ["清除牛皮藓"]
+
+
+def test_a_secretary_cannot_change_the_towns_menu(client, secretary, post_type):
+    client.force_login(secretary)
+    response = client.post(reverse("posts:type-detail", args=[post_type.pk]), {"name": "私自添加"})
+    assert response.status_code == 404
+    assert not DutyItem.objects.filter(name="私自添加").exists()
+
+
+def test_a_secretary_sets_up_a_post_from_a_common_type(client, secretary, tree, post_type):
+    client.force_login(secretary)
+    response = client.post(
+        reverse("posts:post-add", args=[tree.branch.pk]),
+        {"year": 2026, "post_type": post_type.pk, "name": "", "seats": 4, "is_active": "on"},
+    )
+    post = Post.objects.get()
+    assert response.status_code == 302
+    assert (post.name, post.seats, post.branch) == ("治安维稳岗", 4, tree.branch)
+    assert [i.name for i in post.menu()] == ["夜间治安巡逻", "平安信息报送", "维稳普法宣传"]
+
+
+def test_a_secretary_sets_up_the_branchs_own_post_with_its_own_menu(client, secretary, tree):
+    client.force_login(secretary)
+    client.post(
+        reverse("posts:post-add", args=[tree.branch.pk]),
+        {"year": 2026, "name": "侨情联络岗", "seats": 2, "is_active": "on"},
+    )
+    post = Post.objects.get(name="侨情联络岗")
+    client.post(reverse("posts:post-detail", args=[post.pk]), {"name": "侨胞回乡事务代办"})
+    assert post.is_own_post
+    assert [i.name for i in post.menu()] == ["侨胞回乡事务代办"]
+
+
+def test_an_own_post_needs_a_name(client, secretary, tree):
+    client.force_login(secretary)
+    response = client.post(
+        reverse("posts:post-add", args=[tree.branch.pk]), {"year": 2026, "seats": 2}
+    )
+    assert response.context["form"].errors["name"]
+    assert not Post.objects.exists()
+
+
+def test_a_post_can_answer_the_branchs_needs(client, secretary, tree):
+    from tests.factories import ResidentNeedFactory
+
+    need = ResidentNeedFactory(branch=tree.branch)
+    client.force_login(secretary)
+    client.post(
+        reverse("posts:post-add", args=[tree.branch.pk]),
+        {"year": 2026, "name": "环境保洁岗", "seats": 2, "needs": [need.pk], "is_active": "on"},
+    )
+    assert list(Post.objects.get().needs.all()) == [need]
+
+
+def test_a_member_applies_and_sees_it_on_their_page(client, member_user, post):
+    client.force_login(member_user)
+    client.post(reverse("posts:apply", args=[post.pk]))
+    response = client.get(reverse("posts:my-posts"))
+    assert [c.status for c in response.context["choices"]] == ["applied"]
+    assert post not in response.context["open_posts"]
+
+
+def test_the_secretary_confirms_from_the_choices_page(client, secretary, post, member):
+    choice = services.apply_for_post(member=member, post=post, by=None)
+    client.force_login(secretary)
+    client.post(reverse("posts:choice-confirm", args=[choice.pk]))
+    choice.refresh_from_db()
+    assert choice.status == Choice.Status.CONFIRMED
+
+
+def test_confirming_a_full_post_shows_why(client, secretary, post, tree):
+    choices = [
+        services.apply_for_post(member=MemberFactory(branch=tree.branch), post=post, by=None)
+        for _ in range(2)
+    ]
+    late = services.recommend_member(
+        member=MemberFactory(branch=tree.branch),
+        post=post,
+        meeting_date="2026-03-02",
+        meeting_note="",
+        by=secretary,
+    )
+    for choice in choices:
+        services.confirm_choice(choice=choice, by=secretary)
+    client.force_login(secretary)
+    response = client.post(reverse("posts:choice-confirm", args=[late.pk]), follow=True)
+    assert [m.level_tag for m in response.context["messages"]] == ["error"]
+    late.refresh_from_db()
+    assert late.status == "recommended"
+
+
+def test_a_town_organiser_cannot_confirm(client, town_organiser, post, member):
+    choice = services.apply_for_post(member=member, post=post, by=None)
+    client.force_login(town_organiser)
+    assert client.post(reverse("posts:choice-confirm", args=[choice.pk])).status_code == 403
+
+
+def test_the_member_writes_their_pledge_through_the_form(client, member_user, pledge):
+    items = pledge.choice.post.menu()
+    client.force_login(member_user)
+    client.post(
+        reverse("posts:pledge-edit", args=[pledge.pk]),
+        {
+            "based_on": 0,
+            f"pick_{items[0].pk}": "on",
+            f"commitment_{items[0].pk}": "每周二、周五晚巡逻",
+        },
+    )
+    pledge.refresh_from_db()
+    assert pledge.status == Pledge.Status.SUBMITTED
+    assert [i.commitment for i in pledge.current_version().items.all()] == ["每周二、周五晚巡逻"]
+
+
+def test_a_picked_item_without_a_commitment_is_refused(client, member_user, pledge):
+    items = pledge.choice.post.menu()
+    client.force_login(member_user)
+    response = client.post(
+        reverse("posts:pledge-edit", args=[pledge.pk]), {"based_on": 0, f"pick_{items[0].pk}": "on"}
+    )
+    assert response.status_code == 200
+    assert pledge.versions.count() == 0
+
+
+def test_the_secretary_enters_a_paper_pledge_for_the_member(client, secretary, pledge):
+    items = pledge.choice.post.menu()
+    client.force_login(secretary)
+    client.post(
+        reverse("posts:pledge-edit", args=[pledge.pk]),
+        {
+            "based_on": 0,
+            "on_paper": "on",
+            f"pick_{items[1].pk}": "on",
+            f"commitment_{items[1].pk}": "每月报送平安信息",
+        },
+    )
+    version = pledge.current_version()
+    assert version.on_paper and version.written_by == secretary
+
+
+def test_a_stale_form_is_refused_with_a_message(client, member_user, secretary, pledge):
+    services.write_pledge(
+        pledge=pledge, lines=lines_for(pledge.choice.post, "秘书代录"), based_on=0, by=secretary
+    )
+    items = pledge.choice.post.menu()
+    client.force_login(member_user)
+    response = client.post(
+        reverse("posts:pledge-edit", args=[pledge.pk]),
+        {"based_on": 0, f"pick_{items[0].pk}": "on", f"commitment_{items[0].pk}": "本人填写"},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors()
+    assert pledge.versions.count() == 1
+
+
+def test_the_secretary_returns_then_approves_and_the_page_shows_what_changed(
+    client, member_user, secretary, pledge
+):
+    post = pledge.choice.post
+    services.write_pledge(
+        pledge=pledge, lines=lines_for(post, "偶尔巡逻"), based_on=0, by=member_user
+    )
+    client.force_login(secretary)
+    client.post(
+        reverse("posts:pledge-review", args=[pledge.pk]),
+        {"decision": "return", "comment": "请写明频次"},
+    )
+    services.write_pledge(
+        pledge=pledge, lines=lines_for(post, "每周两晚"), based_on=1, by=member_user
+    )
+    client.post(reverse("posts:pledge-review", args=[pledge.pk]), {"decision": "approve"})
+    response = client.get(reverse("posts:pledge-detail", args=[pledge.pk]))
+    content = response.content.decode()
+    pledge.refresh_from_db()
+    assert pledge.status == Pledge.Status.APPROVED
+    assert "请写明频次" in content and "偶尔巡逻" in content and "每周两晚" in content
+
+
+def test_returning_without_comments_changes_nothing(client, member_user, secretary, pledge):
+    services.write_pledge(
+        pledge=pledge, lines=lines_for(pledge.choice.post, "偶尔巡逻"), based_on=0, by=member_user
+    )
+    client.force_login(secretary)
+    client.post(
+        reverse("posts:pledge-review", args=[pledge.pk]), {"decision": "return", "comment": ""}
+    )
+    pledge.refresh_from_db()
+    assert pledge.status == Pledge.Status.SUBMITTED
+
+
+def test_a_member_cannot_review_their_own_pledge(client, member_user, pledge):
+    services.write_pledge(
+        pledge=pledge, lines=lines_for(pledge.choice.post, "偶尔巡逻"), based_on=0, by=member_user
+    )
+    client.force_login(member_user)
+    assert (
+        client.post(
+            reverse("posts:pledge-review", args=[pledge.pk]), {"decision": "approve"}
+        ).status_code
+        == 403
+    )
+
+
+def test_an_organiser_publishes_the_ticked_pledges_in_bulk(
+    client, town_organiser, member_user, secretary, pledge
+):
+    services.write_pledge(
+        pledge=pledge, lines=lines_for(pledge.choice.post, "每周两晚"), based_on=0, by=member_user
+    )
+    services.approve_pledge(pledge=pledge, by=secretary)
+    client.force_login(town_organiser)
+    assert list(
+        client.get(reverse("posts:publish-queue", args=[tree_town(pledge)])).context["waiting"]
+    ) == [pledge]
+    client.post(reverse("posts:publish-queue", args=[tree_town(pledge)]), {"pledge": [pledge.pk]})
+    pledge.refresh_from_db()
+    assert pledge.status == Pledge.Status.PUBLISHED
+
+
+def tree_town(pledge) -> int:
+    return pledge.choice.post.branch.parent_id
+
+
+def test_an_organiser_of_another_town_cannot_publish(
+    client, other_town_organiser, member_user, secretary, pledge
+):
+    services.write_pledge(
+        pledge=pledge, lines=lines_for(pledge.choice.post, "每周两晚"), based_on=0, by=member_user
+    )
+    services.approve_pledge(pledge=pledge, by=secretary)
+    client.force_login(other_town_organiser)
+    response = client.post(
+        reverse("posts:publish-queue", args=[tree_town(pledge)]), {"pledge": [pledge.pk]}
+    )
+    assert response.status_code == 404
+    pledge.refresh_from_db()
+    assert pledge.status == Pledge.Status.APPROVED
+
+
+def test_the_post_page_keeps_the_history_of_changes(client, secretary, post):
+    client.force_login(secretary)
+    client.post(
+        reverse("posts:post-edit", args=[post.pk]),
+        {
+            "year": 2026,
+            "post_type": post.post_type_id,
+            "name": "治安维稳岗",
+            "seats": 5,
+            "is_active": "on",
+        },
+    )
+    response = client.get(reverse("posts:post-detail", args=[post.pk]))
+    assert any(change.new == "5" for entry in response.context["log"] for change in entry.changes)
+
+
+@pytest.mark.parametrize("rows", [3, 30])
+def test_the_post_list_makes_the_same_number_of_queries_whatever_its_length(
+    client, secretary, tree, post_type, django_assert_num_queries, rows
+):
+    for n in range(rows):
+        post = PostFactory(branch=tree.branch, post_type=post_type, name=f"岗位{n}")
+        services.confirm_choice(
+            choice=services.apply_for_post(
+                member=MemberFactory(branch=tree.branch), post=post, by=None
+            ),
+            by=secretary,
+        )
+    client.force_login(secretary)
+    url = reverse("posts:post-list", args=[tree.branch.pk]) + "?year=2026"
+    client.get(url)
+    with django_assert_num_queries(QUERIES_ON_POST_LIST):
+        client.get(url)
+
+
+# session, user, unit, roles, posts, coverage (2), pending count, unread count, own file (menu)
+QUERIES_ON_POST_LIST = 10
+
+
+@pytest.mark.parametrize("rows", [3, 30])
+def test_the_pledge_list_makes_the_same_number_of_queries_whatever_its_length(
+    client, secretary, tree, post_type, django_assert_num_queries, rows
+):
+    post = PostFactory(branch=tree.branch, post_type=post_type, seats=40)
+    for _ in range(rows):
+        services.confirm_choice(
+            choice=services.apply_for_post(
+                member=MemberFactory(branch=tree.branch), post=post, by=None
+            ),
+            by=secretary,
+        )
+    client.force_login(secretary)
+    url = reverse("posts:pledge-list", args=[tree.branch.pk]) + "?year=2026"
+    client.get(url)
+    with django_assert_num_queries(QUERIES_ON_PLEDGE_LIST):
+        response = client.get(url)
+    assert len(response.context["pledges"]) == rows
+
+
+QUERIES_ON_PLEDGE_LIST = 7
