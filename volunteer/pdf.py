@@ -1,0 +1,125 @@
+"""The print layer: Django template -> HTML -> PDF through WeasyPrint, with no network.
+
+Every printed document (pledge certificate, post certificate, points card, badge, team
+contact card, result notice) goes through `render_pdf`. A batch is one template that
+repeats a `.page` element per item (see templates/print/base.html), so a branch's whole
+batch comes out as one multi-page PDF, never one file per page.
+
+Resources are fetched by `StaticOnlyFetcher`: files found by the staticfiles finders (or
+under STATIC_ROOT) for URLs under STATIC_URL, and `data:` URLs. Nothing else is read,
+and nothing ever goes over the network. A refused resource is logged by WeasyPrint
+(logger "weasyprint", level ERROR: "Failed to load image at ...") and left out; the PDF
+still renders.
+
+Fonts come from fontconfig (Debian's fonts-noto-cjk), named "Noto Serif CJK SC" /
+"Noto Sans CJK SC" in the base template; WeasyPrint embeds a subset of each face used.
+"""
+
+import mimetypes
+import os
+from urllib.parse import unquote, urljoin, urlsplit
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.core.exceptions import SuspiciousFileOperation
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+from django.utils._os import safe_join
+from django.utils.cache import patch_cache_control
+from django.utils.http import content_disposition_header
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+# The base URL every print document is laid out against. `{% static %}` gives
+# "/static/...", which WeasyPrint joins onto this base before asking the fetcher. It is
+# an https URL only because urllib.parse.urljoin resolves relative references solely for
+# schemes it knows (a made-up "app-static:" scheme would leave them unresolved); the host
+# is in the reserved .invalid TLD (RFC 6761), and the fetcher maps it to files on disk
+# without ever resolving or connecting to it.
+PRINT_BASE_URL = "https://print.invalid/"
+
+
+class ResourceRefused(ValueError):
+    """A print document asked for a resource the print layer does not serve."""
+
+
+class StaticOnlyFetcher(URLFetcher):
+    """A WeasyPrint URL fetcher that serves static files from disk and `data:` URLs only.
+
+    Accepted: URLs under STATIC_URL joined onto PRINT_BASE_URL (what `{% static %}`
+    produces in a print template), or under an absolute STATIC_URL, mapped to the file
+    the staticfiles finders return, else to the file under STATIC_ROOT (where the
+    hashed names of the manifest storage live in production). Refused with
+    `ResourceRefused`: every other scheme or host (http, https, file, ftp, ...), paths
+    with `..` or `.` segments (also percent-encoded), and files that do not exist.
+    """
+
+    def __init__(self):
+        # Only data: may reach the parent's urllib opener; everything else is handled
+        # (or refused) here before any opener is involved.
+        super().__init__(allowed_protocols=("data",), allow_redirects=False)
+
+    def fetch(self, url, headers=None):
+        if urlsplit(url).scheme.lower() == "data":
+            return super().fetch(url, headers)
+        path = self.static_file_path(url)
+        content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
+        with open(path, "rb") as file:
+            body = file.read()
+        return URLFetcherResponse(url, body, {"Content-Type": content_type})
+
+    @staticmethod
+    def static_prefix() -> str:
+        return urljoin(PRINT_BASE_URL, settings.STATIC_URL)
+
+    def static_file_path(self, url: str) -> str:
+        """Return the file on disk that `url` names, or raise ResourceRefused."""
+        prefix = self.static_prefix()
+        if not url.startswith(prefix):
+            raise ResourceRefused(f"Not a static file URL, refused: {url[:200]}")
+        remainder = url[len(prefix) :].split("#", 1)[0].split("?", 1)[0]
+        relative = unquote(remainder)
+        segments = relative.split("/")
+        if (
+            not relative
+            or "\\" in relative
+            or "\x00" in relative
+            or any(segment in {"", ".", ".."} for segment in segments)
+        ):
+            raise ResourceRefused(f"Unsafe static path, refused: {url[:200]}")
+        found = finders.find(relative)
+        if found and os.path.isfile(found):
+            return found
+        if settings.STATIC_ROOT:
+            try:
+                candidate = safe_join(settings.STATIC_ROOT, relative)
+            except SuspiciousFileOperation:
+                raise ResourceRefused(f"Unsafe static path, refused: {url[:200]}") from None
+            if os.path.isfile(candidate):
+                return candidate
+        raise ResourceRefused(f"No such static file: {url[:200]}")
+
+
+def render_pdf(template_name: str, context: dict, *, request=None) -> bytes:
+    """Render a print template (extending print/base.html) to PDF bytes.
+
+    For a batch, pass all items in one context and let the template repeat a `.page`
+    element per item: the result is one PDF with one page (or more) per item.
+    """
+    html = render_to_string(template_name, context, request=request)
+    document = HTML(string=html, base_url=PRINT_BASE_URL, url_fetcher=StaticOnlyFetcher())
+    return document.write_pdf()
+
+
+def pdf_response(content: bytes, filename: str, *, inline: bool = True) -> HttpResponse:
+    """Wrap PDF bytes in a response; `filename` may be Chinese (RFC 5987 encoded).
+
+    The response is marked private and not stored: printed documents carry names.
+    """
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=not inline, filename=filename
+    )
+    response["Content-Length"] = str(len(content))
+    patch_cache_control(response, private=True, no_store=True)
+    return response
