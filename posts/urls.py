@@ -29,4 +29,7 @@ urlpatterns = [
     path("pledges/<int:pk>/review/", views.pledge_review, name="pledge-review"),
     # Organisers publish (公示)
     path("units/<int:pk>/publish/", views.publish_queue, name="publish-queue"),
+    # -- public notice board (公示) --
+    # -- certificates and verification --
+    # -- ledgers and coverage --
 ]

@@ -119,6 +119,9 @@ TABLE = {
     "posts:pledge-edit": ("pledge", BRANCH_WRITE | {"member": 200}),
     "posts:pledge-review": ("pledge", ALL(405)),
     "posts:publish-queue": ("branch", ORGANISE_BRANCH),
+    # -- public notice board (公示) --
+    # -- certificates and verification --
+    # -- ledgers and coverage --
 }
 
 
