@@ -1,0 +1,110 @@
+"""Steps 1–3 in a real browser: a post is set up, chosen, pledged, reviewed, published,
+shown on the public notice board and printed as a certificate.
+
+Three people act, each in their own browser context: the branch secretary, the member
+and the town organiser. Elements are found by name and href, not by UI text.
+"""
+
+import subprocess
+import tempfile
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import Browser, Page, expect
+
+from posts.models import Pledge, Post
+from tests.browser.test_member_journey import log_in
+
+pytestmark = pytest.mark.browser
+
+
+def _person(browser: Browser, base: str, username: str) -> Page:
+    context = browser.new_context(locale="zh-CN")
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    log_in(page, base, username)
+    return page
+
+
+def _submit(page: Page, selector: str = "main form[method=post] button[type=submit]") -> None:
+    page.locator(selector).first.click()
+    page.wait_for_load_state()
+
+
+def test_a_post_goes_from_set_up_to_the_notice_board_and_a_certificate(
+    live_server, browser: Browser, tree, secretary, member_user, town_organiser, post_type
+):
+    base = live_server.url
+    secretary_page = _person(browser, base, "secretary")
+    member_page = _person(browser, base, "member")
+    organiser_page = _person(browser, base, "town")
+    patrol, reporting, legal = post_type.menu_items.order_by("sort_order")
+
+    # The secretary sets up a post from the town's common type.
+    secretary_page.goto(base + reverse("posts:post-add", args=[tree.branch.pk]))
+    secretary_page.select_option("select[name=post_type]", str(post_type.pk))
+    secretary_page.fill("input[name=seats]", "3")
+    _submit(secretary_page)
+    post = Post.objects.get(branch=tree.branch)
+
+    # The member applies from their own page.
+    member_page.goto(base + reverse("posts:my-posts"))
+    _submit(member_page, f'form[action="{reverse("posts:apply", args=[post.pk])}"] button')
+    expect(member_page.locator("#my-choices")).to_contain_text(post.name)
+
+    # The secretary confirms the application.
+    secretary_page.goto(base + reverse("posts:choice-list", args=[tree.branch.pk]))
+    _submit(secretary_page, "#choice-table form button[type=submit]")
+    pledge = Pledge.objects.get(choice__post=post)
+
+    # The member writes a pledge with one item.
+    member_page.goto(base + reverse("posts:pledge-edit", args=[pledge.pk]))
+    member_page.check(f"input[name=pick_{patrol.pk}]")
+    member_page.fill(f"textarea[name=commitment_{patrol.pk}]", "有空时巡逻")
+    _submit(member_page)
+
+    # The secretary returns it: too vague.
+    secretary_page.goto(base + reverse("posts:pledge-detail", args=[pledge.pk]))
+    secretary_page.fill("textarea[name=comment]", "请写明每周巡逻几次")
+    _submit(secretary_page, "button[name=decision][value=return]")
+    pledge.refresh_from_db()
+    assert pledge.status == Pledge.Status.RETURNED
+
+    # The member revises: a precise commitment and a second item.
+    member_page.goto(base + reverse("posts:pledge-edit", args=[pledge.pk]))
+    member_page.fill(f"textarea[name=commitment_{patrol.pk}]", "每周二、周五晚巡逻")
+    member_page.check(f"input[name=pick_{reporting.pk}]")
+    member_page.fill(f"textarea[name=commitment_{reporting.pk}]", "每月报送平安信息一次")
+    _submit(member_page)
+
+    # The secretary sees what changed and approves.
+    secretary_page.goto(base + reverse("posts:pledge-detail", args=[pledge.pk]))
+    expect(secretary_page.locator("main")).to_contain_text("有空时巡逻")
+    _submit(secretary_page, "button[name=decision][value=approve]")
+
+    # The town organiser publishes it with the others waiting.
+    organiser_page.goto(base + reverse("posts:publish-queue", args=[tree.town.pk]))
+    expect(organiser_page.locator("#publish-table")).to_contain_text("王建国")
+    _submit(organiser_page)
+    pledge.refresh_from_db()
+    assert pledge.status == Pledge.Status.PUBLISHED
+
+    # Anyone sees it on the branch's notice board, without logging in.
+    public = browser.new_context(locale="zh-CN").new_page()
+    public.goto(base + reverse("posts:board", args=[tree.branch.pk]))
+    expect(public.locator("main")).to_contain_text("王建国")
+    expect(public.locator("main")).to_contain_text("每周二、周五晚巡逻")
+    expect(public.locator("main")).not_to_contain_text("有空时巡逻")
+
+    # The member downloads the pledge certificate; it holds their name and items.
+    response = member_page.request.get(base + reverse("posts:pledge-certificate", args=[pledge.pk]))
+    assert response.ok and response.headers["content-type"] == "application/pdf"
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as pdf:
+        pdf.write(response.body())
+        pdf.flush()
+        text = subprocess.run(
+            ["pdftotext", pdf.name, "-"], capture_output=True, text=True, check=True
+        ).stdout
+    assert "王建国" in text
+    assert patrol.name in text and reporting.name in text
+    assert legal.name not in text
