@@ -51,35 +51,28 @@ class PledgeItemInline(admin.TabularInline):
         return False
 
 
-@admin.register(PledgeVersion)
-class PledgeVersionAdmin(admin.ModelAdmin):
-    """Versions are the pledge ledger (台账): read-only here."""
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """For append-only ledgers (台账): the admin may look, never change."""
 
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(PledgeVersion)
+class PledgeVersionAdmin(ReadOnlyAdmin):
     list_display = ["pledge", "number", "written_by", "written_at", "decision"]
     inlines = [PledgeItemInline]
 
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
 
 @admin.register(PledgeItem)
-class PledgeItemAdmin(admin.ModelAdmin):
+class PledgeItemAdmin(ReadOnlyAdmin):
     list_display = ["version", "duty_item", "commitment"]
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_add_permission(self, request) -> bool:
-        return False
 
 
 @admin.register(Pledge)
