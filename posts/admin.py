@@ -2,6 +2,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from posts.models import Choice, DutyItem, Pledge, PledgeItem, PledgeVersion, Post, PostType
+from volunteer.admin import ReadOnlyAdmin
 
 
 class DutyItemInline(admin.TabularInline):
@@ -48,19 +49,6 @@ class PledgeItemInline(admin.TabularInline):
     readonly_fields = ["duty_item", "commitment"]
 
     def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """For append-only ledgers (台账): the admin may look, never change."""
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_add_permission(self, request) -> bool:
         return False
 
 

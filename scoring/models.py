@@ -1,1 +1,283 @@
-"""Models arrive with the scoring issue; the app is registered so the shape is in place."""
+"""Steps 4–5 of the five-step method: trainings and activities, the points ledger,
+monthly tallies, and (later) the year-end evaluation."""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q, Sum
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from members.models import Member, Unit
+from posts.models import DutyItem
+
+
+class ActivityKind(models.TextChoices):
+    COLLECTIVE = "collective", _("Collective activity")
+    INDIVIDUAL = "individual", _("Individual service")
+    TRAINING = "training", _("Training")
+    MEETING = "meeting", _("Quarterly exchange meeting")
+
+
+DEFAULT_POINTS = {
+    ActivityKind.COLLECTIVE: Decimal("2"),
+    ActivityKind.INDIVIDUAL: Decimal("3"),
+    ActivityKind.TRAINING: Decimal("1"),
+    ActivityKind.MEETING: Decimal("1"),
+}
+
+
+class PointsRuleQuerySet(models.QuerySet):
+    def in_force(self, *, district: Unit, kind: str, on: dt.date) -> "PointsRule | None":
+        """The rule that applies to an activity of `kind` held on `on`."""
+        return (
+            self.filter(district=district, kind=kind, effective_from__lte=on)
+            .order_by("-effective_from", "-id")
+            .first()
+        )
+
+
+class PointsRule(models.Model):
+    """A district's points rule (积分规则): points for one attendance of an activity kind,
+    from a date on. A change is a new row, so every entry can name the rule that gave it."""
+
+    district = models.ForeignKey(
+        Unit,
+        verbose_name=_("district"),
+        on_delete=models.PROTECT,
+        related_name="points_rules",
+        limit_choices_to={"kind": Unit.Kind.DISTRICT},
+    )
+    kind = models.CharField(_("activity kind"), max_length=12, choices=ActivityKind.choices)
+    points = models.DecimalField(_("points"), max_digits=5, decimal_places=1)
+    effective_from = models.DateField(_("in force from"))
+    created_at = models.DateTimeField(_("set at"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+
+    objects = PointsRuleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["district", "kind", "-effective_from"]
+        verbose_name = _("points rule")
+        verbose_name_plural = _("points rules")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["district", "kind", "effective_from"], name="one_points_rule_per_day"
+            ),
+            models.CheckConstraint(condition=Q(points__gte=0), name="points_rule_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.points} ({self.effective_from})"
+
+
+class ActivityQuerySet(models.QuerySet):
+    def in_unit(self, unit: Unit) -> "ActivityQuerySet":
+        return self.filter(branch__path__startswith=unit.path)
+
+    def in_year(self, year: int) -> "ActivityQuerySet":
+        return self.filter(held_on__year=year)
+
+
+class Activity(models.Model):
+    """Something done in a post (履岗): a training (培训), a collective activity
+    (集体活动), an individual service (个人服务) or a quarterly exchange meeting
+    (工作交流会). Who took part is its attendance."""
+
+    branch = models.ForeignKey(
+        Unit,
+        verbose_name=_("branch"),
+        on_delete=models.PROTECT,
+        related_name="activities",
+        limit_choices_to={"kind": Unit.Kind.BRANCH},
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=ActivityKind.choices)
+    title = models.CharField(_("topic"), max_length=100)
+    held_on = models.DateField(_("date"))
+    place = models.CharField(_("place"), max_length=100, blank=True)
+    trainer = models.CharField(_("trainer"), max_length=50, blank=True)
+    people_served = models.CharField(_("people served"), max_length=200, blank=True)
+    description = models.TextField(_("what was done"), blank=True)
+    duty_items = models.ManyToManyField(
+        DutyItem, verbose_name=_("pledged items it fulfils"), blank=True, related_name="activities"
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    objects = ActivityQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[duty_items])
+
+    class Meta:
+        ordering = ["-held_on", "-id"]
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Attendance(models.Model):
+    """A member's part in an activity; it earns a points entry."""
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="attendances")
+    member = models.ForeignKey(
+        Member, verbose_name=_("member"), on_delete=models.PROTECT, related_name="attendances"
+    )
+
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendances")
+        constraints = [models.UniqueConstraint(fields=["activity", "member"], name="attend_once")]
+
+    def __str__(self) -> str:
+        return f"{self.member} · {self.activity}"
+
+
+def first_of_month(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    """Bulk updates and deletes would bypass the ledger's rules: refuse them."""
+
+    def update(self, **kwargs):
+        raise ValidationError(_("Points entries are never changed: record a correction."))
+
+    def delete(self):
+        raise ValidationError(_("Points entries are never deleted: record a correction."))
+
+
+class PointsEntryQuerySet(AppendOnlyQuerySet):
+    def in_unit(self, unit: Unit) -> "PointsEntryQuerySet":
+        return self.filter(branch__path__startswith=unit.path)
+
+    def total(self) -> Decimal:
+        return self.aggregate(total=Sum("points"))["total"] or Decimal("0")
+
+
+class PointsEntry(models.Model):
+    """One line of the points ledger (服务积分台账). Append-only: an entry is never
+    edited or deleted; a correction is a new entry that names the one it corrects.
+
+    `month` is the tally month it counts in: the month of the activity, or — when that
+    month's tally was already published — the first month still open, so published
+    figures never change and the correction shows in the following month."""
+
+    member = models.ForeignKey(
+        Member, verbose_name=_("member"), on_delete=models.PROTECT, related_name="points_entries"
+    )
+    branch = models.ForeignKey(
+        Unit, verbose_name=_("branch"), on_delete=models.PROTECT, related_name="points_entries"
+    )
+    month = models.DateField(_("tally month"))
+    occurred_on = models.DateField(_("date of the activity"))
+    points = models.DecimalField(_("points"), max_digits=6, decimal_places=1)
+    attendance = models.ForeignKey(
+        Attendance, null=True, blank=True, on_delete=models.PROTECT, related_name="points_entries"
+    )
+    rule = models.ForeignKey(
+        PointsRule,
+        verbose_name=_("rule"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="entries",
+    )
+    corrects = models.ForeignKey(
+        "self",
+        verbose_name=_("corrects"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="corrections",
+    )
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    objects = PointsEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["month", "occurred_on", "id"]
+        verbose_name = _("points entry")
+        verbose_name_plural = _("points entries")
+        indexes = [
+            models.Index(fields=["branch", "month"]),
+            models.Index(fields=["member", "month"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(corrects__isnull=True) | ~Q(reason=""), name="correction_has_a_reason"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} {self.points:+}"
+
+    def save(self, *args, **kwargs):
+        # The ledger's one invariant that the database cannot hold for us on SQLite.
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise ValidationError(_("Points entries are never changed: record a correction."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(_("Points entries are never deleted: record a correction."))
+
+    @property
+    def is_correction(self) -> bool:
+        return self.corrects_id is not None
+
+
+class MonthlyTally(models.Model):
+    """A branch's published monthly tally (积分公示). Once published its lines are frozen
+    copies: later corrections count in the next open month."""
+
+    branch = models.ForeignKey(
+        Unit, verbose_name=_("branch"), on_delete=models.PROTECT, related_name="tallies"
+    )
+    month = models.DateField(_("month"))
+    published_at = models.DateTimeField(_("published at"))
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    total_points = models.DecimalField(_("total points"), max_digits=9, decimal_places=1)
+
+    class Meta:
+        ordering = ["branch", "-month"]
+        verbose_name = _("monthly tally")
+        verbose_name_plural = _("monthly tallies")
+        constraints = [
+            models.UniqueConstraint(fields=["branch", "month"], name="one_tally_per_branch_month")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.branch} {self.month:%Y-%m}"
+
+
+class TallyLine(models.Model):
+    """One member's frozen figures in a published tally."""
+
+    tally = models.ForeignKey(MonthlyTally, on_delete=models.CASCADE, related_name="lines")
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
+    member_name = models.CharField(max_length=50)
+    points = models.DecimalField(max_digits=7, decimal_places=1)
+    corrections = models.DecimalField(max_digits=7, decimal_places=1, default=0)
+    year_to_date = models.DecimalField(max_digits=8, decimal_places=1)
+
+    class Meta:
+        ordering = ["tally", "-points", "member_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["tally", "member"], name="one_line_per_member")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_name} {self.points}"

@@ -1,0 +1,57 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from scoring.models import Activity, Attendance, MonthlyTally, PointsEntry, PointsRule, TallyLine
+from volunteer.admin import ReadOnlyAdmin
+
+
+@admin.register(PointsRule)
+class PointsRuleAdmin(ReadOnlyAdmin):
+    """Rules change through the district organiser's page, which keeps every version."""
+
+    list_display = ["district", "kind", "points", "effective_from", "created_by"]
+    list_filter = ["kind"]
+
+
+class AttendanceInline(admin.TabularInline):
+    model = Attendance
+    extra = 0
+    raw_id_fields = ["member"]
+    can_delete = False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Activity)
+class ActivityAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "kind", "branch", "held_on"]
+    list_filter = ["kind"]
+    raw_id_fields = ["branch", "recorded_by"]
+    filter_horizontal = ["duty_items"]
+    inlines = [AttendanceInline]
+
+
+@admin.register(Attendance)
+class AttendanceAdmin(ReadOnlyAdmin):
+    list_display = ["activity", "member"]
+
+
+@admin.register(PointsEntry)
+class PointsEntryAdmin(ReadOnlyAdmin):
+    list_display = ["member", "points", "month", "occurred_on", "rule", "corrects", "recorded_by"]
+    list_filter = ["month"]
+    list_select_related = ["member", "rule", "recorded_by"]
+
+
+@admin.register(MonthlyTally)
+class MonthlyTallyAdmin(ReadOnlyAdmin):
+    list_display = ["branch", "month", "total_points", "published_at"]
+
+
+@admin.register(TallyLine)
+class TallyLineAdmin(ReadOnlyAdmin):
+    list_display = ["tally", "member_name", "points", "corrections", "year_to_date"]
