@@ -231,6 +231,33 @@ def withdraw_choice(*, choice: Choice, by) -> Choice:
     return _save(choice, by=by, update_fields=["status", "decided_at"])
 
 
+@transaction.atomic
+def end_choice(*, choice: Choice, reason: str, by) -> Choice:
+    """End a confirmed choice: the member leaves the post (退岗). The post certificate
+    then verifies as no longer valid, and the pledge is withdrawn from the board."""
+    choice = Choice.objects.select_for_update().get(pk=choice.pk)
+    if choice.status != Choice.Status.CONFIRMED:
+        raise PostsError(_("Only a member holding the post can leave it."))
+    if not reason.strip():
+        raise PostsError(_("Give a reason for leaving the post."))
+    choice.status = Choice.Status.ENDED
+    choice.reason = reason.strip()
+    choice.decided_at = timezone.now()
+    choice.decided_by = by
+    _save(choice, by=by, update_fields=["status", "reason", "decided_at", "decided_by"])
+    pledge = Pledge.objects.filter(choice=choice).first()
+    if pledge is not None:
+        pledge.status = Pledge.Status.WITHDRAWN
+        _save(pledge, by=by, update_fields=["status"])
+    _notify_member(
+        choice.member,
+        subject=_("You left the post %(post)s") % {"post": choice.post.name},
+        body=_("Reason: %(reason)s") % {"reason": choice.reason},
+        link="/posts/my/",
+    )
+    return choice
+
+
 def _notify_member(member: Member, *, subject: str, body: str, link: str) -> None:
     if member.user_id:
         notify(recipient=member.user, subject=subject, body=body, link=link)

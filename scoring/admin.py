@@ -1,7 +1,19 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from scoring.models import Activity, Attendance, MonthlyTally, PointsEntry, PointsRule, TallyLine
+from scoring.models import (
+    Activity,
+    Attendance,
+    Ballot,
+    Evaluation,
+    EvaluationRule,
+    Honour,
+    MonthlyTally,
+    PointsEntry,
+    PointsRule,
+    Sanction,
+    TallyLine,
+)
 from volunteer.admin import ReadOnlyAdmin
 
 
@@ -55,3 +67,52 @@ class MonthlyTallyAdmin(ReadOnlyAdmin):
 @admin.register(TallyLine)
 class TallyLineAdmin(ReadOnlyAdmin):
     list_display = ["tally", "member_name", "points", "corrections", "year_to_date"]
+
+
+@admin.register(EvaluationRule)
+class EvaluationRuleAdmin(SimpleHistoryAdmin):
+    list_display = ["district", "year", "points_method", "appraisal_weight", "points_weight"]
+
+
+class BallotInline(admin.TabularInline):
+    model = Ballot
+    extra = 0
+    readonly_fields = ["voter", "favourable", "entered_by", "entered_at"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Evaluation)
+class EvaluationAdmin(SimpleHistoryAdmin):
+    list_display = ["member", "year", "final_score", "grade", "published_at"]
+    list_filter = ["year", "grade"]
+    raw_id_fields = ["member", "branch", "rule"]
+    readonly_fields = [
+        "points_total",
+        "points_basis",
+        "points_score",
+        "appraisal_score",
+        "final_score",
+        "grade",
+        "computed_at",
+    ]
+    inlines = [BallotInline]
+
+
+@admin.register(Ballot)
+class BallotAdmin(ReadOnlyAdmin):
+    list_display = ["evaluation", "voter", "favourable", "entered_by"]
+
+
+@admin.register(Honour)
+class HonourAdmin(SimpleHistoryAdmin):
+    list_display = ["member", "year", "kind"]
+    raw_id_fields = ["member", "awarded_by"]
+
+
+@admin.register(Sanction)
+class SanctionAdmin(SimpleHistoryAdmin):
+    list_display = ["member", "year", "kind", "held_on"]
+    raw_id_fields = ["member", "choice", "decided_by"]

@@ -281,3 +281,232 @@ class TallyLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member_name} {self.points}"
+
+
+class Grade(models.TextChoices):
+    EXCELLENT = "excellent", _("Excellent")
+    GOOD = "good", _("Good")
+    AVERAGE = "average", _("Average")
+    POOR = "poor", _("Poor")
+
+
+class EvaluationRule(models.Model):
+    """A district's rule for the year-end evaluation (考评规则): how points become a
+    0–100 score, the weights of appraisal and points, and the grade thresholds."""
+
+    class PointsMethod(models.TextChoices):
+        RELATIVE_TO_BEST = "best", _("Relative to the branch's best (best = 100)")
+        TARGET = "target", _("Relative to a target (target or more = 100)")
+
+    district = models.ForeignKey(
+        Unit,
+        verbose_name=_("district"),
+        on_delete=models.PROTECT,
+        related_name="evaluation_rules",
+        limit_choices_to={"kind": Unit.Kind.DISTRICT},
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    points_method = models.CharField(
+        _("points score"),
+        max_length=10,
+        choices=PointsMethod.choices,
+        default=PointsMethod.RELATIVE_TO_BEST,
+    )
+    target_points = models.DecimalField(
+        _("target points"), max_digits=6, decimal_places=1, null=True, blank=True
+    )
+    appraisal_weight = models.DecimalField(
+        _("weight of the appraisal"), max_digits=3, decimal_places=2, default=Decimal("0.50")
+    )
+    points_weight = models.DecimalField(
+        _("weight of the points"), max_digits=3, decimal_places=2, default=Decimal("0.50")
+    )
+    excellent_from = models.DecimalField(
+        _("excellent from"), max_digits=5, decimal_places=1, default=Decimal("90")
+    )
+    good_from = models.DecimalField(
+        _("good from"), max_digits=5, decimal_places=1, default=Decimal("75")
+    )
+    average_from = models.DecimalField(
+        _("average from"), max_digits=5, decimal_places=1, default=Decimal("60")
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["district", "-year"]
+        verbose_name = _("evaluation rule")
+        verbose_name_plural = _("evaluation rules")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["district", "year"], name="one_evaluation_rule_per_year"
+            ),
+            models.CheckConstraint(
+                condition=Q(excellent_from__gt=models.F("good_from"))
+                & Q(good_from__gt=models.F("average_from")),
+                name="grade_thresholds_descend",
+            ),
+            models.CheckConstraint(
+                condition=Q(points_method="best") | Q(target_points__gt=0),
+                name="target_method_has_a_target",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.district} {self.year}"
+
+    def clean(self) -> None:
+        if self.appraisal_weight + self.points_weight != Decimal("1"):
+            raise ValidationError(_("The two weights must add up to 1 (e.g. 0.5 and 0.5)."))
+
+
+class Evaluation(models.Model):
+    """A member's year-end evaluation (民主评岗): self-report (述岗自评), appraisal votes
+    by members and residents' representatives, the organisation's assessment, and the
+    computed scores and grade. The scores are stored with the rule that gave them."""
+
+    member = models.ForeignKey(
+        Member, verbose_name=_("member"), on_delete=models.PROTECT, related_name="evaluations"
+    )
+    branch = models.ForeignKey(
+        Unit, verbose_name=_("branch"), on_delete=models.PROTECT, related_name="evaluations"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    self_report = models.TextField(_("self-report"), blank=True)
+    organisation_assessment = models.TextField(_("organisation's assessment"), blank=True)
+    paper_favourable = models.PositiveIntegerField(_("favourable votes on paper"), default=0)
+    paper_total = models.PositiveIntegerField(_("votes cast on paper"), default=0)
+    rule = models.ForeignKey(
+        EvaluationRule, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    points_total = models.DecimalField(
+        _("points of the year"), max_digits=7, decimal_places=1, null=True, blank=True
+    )
+    points_basis = models.DecimalField(
+        _("points that score 100"), max_digits=7, decimal_places=1, null=True, blank=True
+    )
+    points_score = models.DecimalField(
+        _("points score"), max_digits=5, decimal_places=1, null=True, blank=True
+    )
+    appraisal_score = models.DecimalField(
+        _("appraisal score"), max_digits=5, decimal_places=1, null=True, blank=True
+    )
+    final_score = models.DecimalField(
+        _("final score"), max_digits=5, decimal_places=1, null=True, blank=True
+    )
+    grade = models.CharField(_("grade"), max_length=10, choices=Grade.choices, blank=True)
+    computed_at = models.DateTimeField(_("computed at"), null=True, blank=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["branch", "-year", "-final_score", "member__name"]
+        verbose_name = _("evaluation")
+        verbose_name_plural = _("evaluations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "year"], name="one_evaluation_per_member_year"
+            ),
+            models.CheckConstraint(
+                condition=Q(paper_favourable__lte=models.F("paper_total")),
+                name="paper_votes_add_up",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} {self.year}"
+
+
+class Ballot(models.Model):
+    """One appraisal ballot (评议票) entered one by one."""
+
+    class Voter(models.TextChoices):
+        MEMBER = "member", _("Party member")
+        RESIDENT = "resident", _("Residents' representative")
+
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="ballots")
+    voter = models.CharField(_("voter"), max_length=10, choices=Voter.choices)
+    favourable = models.BooleanField(_("favourable"))
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    entered_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("ballot")
+        verbose_name_plural = _("ballots")
+
+    def __str__(self) -> str:
+        return f"{self.evaluation} {'+' if self.favourable else '-'}"
+
+
+class Honour(models.Model):
+    """An honour after the evaluation: 履岗先锋, 服务之星, or marked a reserve cadre (后备干部)."""
+
+    class Kind(models.TextChoices):
+        PIONEER = "pioneer", _("Post pioneer")
+        SERVICE_STAR = "service_star", _("Service star")
+        RESERVE_CADRE = "reserve_cadre", _("Reserve cadre")
+
+    member = models.ForeignKey(
+        Member, verbose_name=_("member"), on_delete=models.PROTECT, related_name="honours"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    kind = models.CharField(_("honour"), max_length=15, choices=Kind.choices)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    awarded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    awarded_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("honour")
+        verbose_name_plural = _("honours")
+        constraints = [
+            models.UniqueConstraint(fields=["member", "year", "kind"], name="honour_once_a_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} {self.get_kind_display()} {self.year}"
+
+
+class Sanction(models.Model):
+    """A sanction after a poor grade: an admonishment talk (劝勉谈话) with its record, or
+    removal from a post (退岗), which ends the post choice."""
+
+    class Kind(models.TextChoices):
+        ADMONISHMENT = "admonishment", _("Admonishment talk")
+        REMOVAL = "removal", _("Removal from post")
+
+    member = models.ForeignKey(
+        Member, verbose_name=_("member"), on_delete=models.PROTECT, related_name="sanctions"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    kind = models.CharField(_("sanction"), max_length=15, choices=Kind.choices)
+    held_on = models.DateField(_("date"))
+    record = models.TextField(_("record"))
+    choice = models.ForeignKey(
+        "posts.Choice",
+        verbose_name=_("post left"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("sanction")
+        verbose_name_plural = _("sanctions")
+
+    def __str__(self) -> str:
+        return f"{self.member} {self.get_kind_display()} {self.year}"

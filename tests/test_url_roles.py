@@ -122,6 +122,12 @@ TABLE = {
     # -- public notice board (公示) --
     # -- certificates and verification --
     # -- ledgers and coverage --
+    # -- scoring: activities, ledger, cards, tallies --
+    # -- scoring: evaluation --
+    # Ledgers of any unit one oversees; coverage for a district or town (a branch: 404).
+    "posts:post-ledger": ("branch", BRANCH_READ),
+    "posts:pledge-ledger": ("branch", BRANCH_READ),
+    "posts:coverage": ("town", TOWN_READ),
 }
 
 

@@ -23,6 +23,7 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("members/", include("members.urls")),
     path("posts/", include("posts.urls")),
+    path("scoring/", include("scoring.urls")),
     path("inbox/", include("inbox.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -301,3 +301,11 @@ def test_twenty_confirmations_racing_for_five_seats_fill_exactly_five(tree, secr
     assert sorted(outcomes).count("confirmed") == 5
     assert outcomes.count("full") == 15
     assert Post.objects.get(pk=post.pk).choices.confirmed().count() == 5
+
+
+def test_leaving_a_post_ends_the_choice_and_withdraws_the_pledge(held_post, secretary, member_user):
+    services.end_choice(choice=held_post, reason="年度考评较差，作退岗处理", by=secretary)
+    held_post.refresh_from_db()
+    assert held_post.status == Choice.Status.ENDED
+    assert held_post.pledge.status == Pledge.Status.WITHDRAWN
+    assert services.seats_left(held_post.post) == 2
