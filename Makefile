@@ -51,5 +51,9 @@ format: $(STAMP)
 messages: $(STAMP)
 	$(BIN)/python manage.py makemessages -l zh_Hans --ignore=.venv --ignore=tests --no-obsolete --no-location
 
+# Timings, not tests: the certificate batch against bare WeasyPrint (docs/benchmarks.md).
+bench: install
+	$(BIN)/python scripts/bench_certificates.py
+
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from posts import views
+from posts import views, views_documents, views_public, views_reports
 
 app_name = "posts"
 
@@ -30,6 +30,34 @@ urlpatterns = [
     # Organisers publish (公示)
     path("units/<int:pk>/publish/", views.publish_queue, name="publish-queue"),
     # -- public notice board (公示) --
+    path("board/<int:pk>/", views_public.board_page, name="board"),
+    path("board/<int:pk>/kiosk/", views_public.board_kiosk, name="board-kiosk"),
+    path("board/<int:pk>/sheet.pdf", views_public.board_sheet, name="board-sheet"),
+    path("partners/<int:pk>/pledges/", views_public.employer_pledges, name="employer-pledges"),
     # -- certificates and verification --
+    path(
+        "choices/<int:pk>/certificate.pdf",
+        views_documents.post_certificate,
+        name="post-certificate",
+    ),
+    path(
+        "pledges/<int:pk>/certificate.pdf",
+        views_documents.pledge_certificate,
+        name="pledge-certificate",
+    ),
+    path(
+        "branches/<int:pk>/pledges/certificates.pdf",
+        views_documents.branch_pledge_certificates,
+        name="branch-pledge-certificates",
+    ),
+    path("verify/post/<str:code>/", views_documents.verify_post, name="verify-post"),
+    path(
+        "verify/pledge/<str:code>/<int:version>/",
+        views_documents.verify_pledge,
+        name="verify-pledge",
+    ),
     # -- ledgers and coverage --
+    path("units/<int:pk>/post-ledger.xlsx", views_reports.post_ledger, name="post-ledger"),
+    path("units/<int:pk>/pledge-ledger.xlsx", views_reports.pledge_ledger, name="pledge-ledger"),
+    path("units/<int:pk>/coverage/", views_reports.coverage, name="coverage"),
 ]

@@ -13,7 +13,14 @@ import pytest
 from django.contrib.auth.models import User
 
 from members.models import Member, RoleAssignment, Unit
-from tests.factories import MemberFactory, RoleFactory, UnitFactory, UserFactory
+from tests.factories import (
+    DutyItemFactory,
+    MemberFactory,
+    PostTypeFactory,
+    RoleFactory,
+    UnitFactory,
+    UserFactory,
+)
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -107,3 +114,12 @@ def superuser(db) -> User:
 def member(tree) -> Member:
     """A member of the secretary's branch, with no log-in."""
     return MemberFactory(branch=tree.branch, grid=tree.grid, name="李秀英", gender="F")
+
+
+@pytest.fixture
+def post_type(tree):
+    """治安维稳岗 of 鉴湖镇 with a three-item duty menu."""
+    post_type = PostTypeFactory(town=tree.town, name="治安维稳岗")
+    for order, name in enumerate(["夜间治安巡逻", "平安信息报送", "维稳普法宣传"], start=1):
+        DutyItemFactory(post_type=post_type, name=name, sort_order=order)
+    return post_type

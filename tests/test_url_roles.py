@@ -59,7 +59,9 @@ ORGANISE_BRANCH = TOWN_READ
 MEMBER_ONLY = {r: 404 for r in ROLES} | {"anonymous": 302, "member": 200}
 ALL = lambda status: {r: status for r in ROLES}  # noqa: E731
 
-# url name -> (kwargs key, expected status per role)
+# url name -> (kwargs key, expected status per role). The key names an object of the
+# `objects` fixture (passed as pk), or is a callable building the kwargs from `objects`
+# for URLs that take other arguments (verification codes, a year and a month).
 TABLE = {
     "home": (None, EVERYONE_LOGGED_IN),
     "login": (None, ALL(302) | {"anonymous": 200}),
@@ -120,10 +122,64 @@ TABLE = {
     "posts:pledge-review": ("pledge", ALL(405)),
     "posts:publish-queue": ("branch", ORGANISE_BRANCH),
     # -- public notice board (公示) --
+    "posts:board": ("branch", ALL(200)),
+    "posts:board-kiosk": ("branch", ALL(200)),
+    "posts:board-sheet": ("branch", ALL(200)),
+    "posts:employer-pledges": ("partner", ORGANISERS_READ),
     # -- certificates and verification --
+    # "choice" is another member's pending choice: no certificate, 404 to every reader.
+    "posts:post-certificate": ("held_choice", BRANCH_READ | {"member": 200}),
+    "posts:pledge-certificate": ("pledge", BRANCH_READ | {"member": 200}),
+    "posts:branch-pledge-certificates": ("branch", BRANCH_READ),
+    "posts:verify-post": (lambda o: {"code": o["held_choice_code"]}, ALL(200)),
+    "posts:verify-pledge": (lambda o: {"code": o["pledge_code"], "version": 1}, ALL(200)),
     # -- ledgers and coverage --
     # -- scoring: activities, ledger, cards, tallies --
+    # Activities and tallies are read by those who oversee the branch and written by its
+    # secretary; a card by its member too; the public tally by anyone.
+    "scoring:activity-list": ("branch", BRANCH_READ),
+    "scoring:activity-add": ("branch", BRANCH_WRITE),
+    "scoring:activity-detail": ("activity", BRANCH_READ),
+    "scoring:entry-correct": ("entry", BRANCH_WRITE),
+    "scoring:points-card": ("member", BRANCH_READ | {"member": 200}),
+    "scoring:points-card-pdf": ("member", BRANCH_READ | {"member": 200}),
+    "scoring:my-card": (None, ALL(404) | {"anonymous": 302, "member": 302}),
+    "scoring:tally-list": ("branch", BRANCH_READ),
+    "scoring:tally": (lambda o: o["branch_month"], BRANCH_READ),
+    "scoring:tally-publish": (lambda o: o["branch_month"], ALL(405)),
+    "scoring:public-tally": ("branch", ALL(200)),
+    "scoring:unit-tally": (lambda o: o["branch_month"] | {"pk": o["town"]}, TOWN_READ),
+    "scoring:tally-xlsx": (lambda o: o["branch_month"], BRANCH_READ),
+    "scoring:rules": ("district", ORGANISERS_READ),
+    "scoring:pledge-fulfilment": ("pledge", BRANCH_READ | {"member": 200}),
     # -- scoring: evaluation --
+    # The member's 2026 evaluation, published: boards, notices and Excel for those who
+    # oversee the branch, the result and its notice for the member too. A published
+    # self-report is closed: its writers are sent to the result, organisers get 403.
+    "scoring:evaluation-branch": (lambda o: o["branch_year"], BRANCH_READ),
+    "scoring:evaluation-open": (lambda o: o["branch_year"], ALL(405)),
+    "scoring:evaluation-compute": (lambda o: o["branch_year"], ALL(405)),
+    "scoring:evaluation-publish": (lambda o: o["branch_year"], ALL(405)),
+    "scoring:evaluation-notices": (lambda o: o["branch_year"], BRANCH_READ),
+    "scoring:evaluation-xlsx": (lambda o: o["branch_year"], BRANCH_READ),
+    "scoring:evaluation-detail": ("evaluation", BRANCH_READ | {"member": 200}),
+    "scoring:evaluation-notice": ("evaluation", BRANCH_READ | {"member": 200}),
+    "scoring:evaluation-self-report": (
+        "evaluation",
+        BRANCH_READ
+        | {"district": 403, "town": 403}
+        | dict.fromkeys(["secretary", "member", "superuser"], 302),
+    ),
+    "scoring:evaluation-ballots": ("evaluation", ALL(405)),
+    "scoring:evaluation-paper": ("evaluation", ALL(405)),
+    "scoring:evaluation-assessment": ("evaluation", ALL(405)),
+    "scoring:evaluation-honour": ("evaluation", ALL(405)),
+    "scoring:evaluation-sanction": ("evaluation", ALL(405)),
+    # District rules: read by the organisers in the district, set by its organiser.
+    "scoring:evaluation-rules": (lambda o: {"pk": o["district"], "year": 2026}, ORGANISERS_READ),
+    # An employer unit serving the branch: those who oversee the branch report to it.
+    "scoring:evaluation-employer": (lambda o: {"pk": o["employer"], "year": 2026}, BRANCH_READ),
+    "scoring:my-evaluation": (None, MEMBER_ONLY | {"member": 302}),
     # Ledgers of any unit one oversees; coverage for a district or town (a branch: 404).
     "posts:post-ledger": ("branch", BRANCH_READ),
     "posts:pledge-ledger": ("branch", BRANCH_READ),
@@ -177,15 +233,40 @@ def people(
 
 @pytest.fixture
 def objects(tree, member_user, member, secretary):
+    import datetime as dt
+
     from posts import services as post_services
-    from tests.factories import DutyItemFactory, PostFactory, PostTypeFactory
+    from scoring import evaluation as year_end
+    from scoring import services as scoring_services
+    from tests.factories import DutyItemFactory, PartnerUnitFactory, PostFactory, PostTypeFactory
 
     post_type = PostTypeFactory(town=tree.town)
     duty_item = DutyItemFactory(post_type=post_type)
     post = PostFactory(branch=tree.branch, post_type=post_type)
     held = post_services.apply_for_post(member=member_user.member_file, post=post, by=member_user)
     post_services.confirm_choice(choice=held, by=secretary)
+    post_services.write_pledge(  # version 1, under review: it prints, stamped as such
+        pledge=held.pledge,
+        lines=[post_services.PledgeLine(duty_item, "每周夜间巡逻一次")],
+        based_on=0,
+        by=member_user,
+    )
     pending = post_services.apply_for_post(member=member, post=post, by=None)
+    activity = scoring_services.record_activity(
+        branch=tree.branch,
+        kind="collective",
+        title="夜间治安巡逻",
+        held_on=dt.date(2026, 3, 12),
+        members=[member_user.member_file],
+        by=secretary,
+    )
+    year_end.open_evaluations(branch=tree.branch, year=2026, by=secretary)
+    evaluation = member_user.member_file.evaluations.get()
+    year_end.enter_paper_counts(evaluation=evaluation, favourable=9, total=10, by=secretary)
+    year_end.compute_branch(branch=tree.branch, year=2026, by=secretary)
+    year_end.publish_branch(branch=tree.branch, year=2026, by=secretary)
+    employer = PartnerUnitFactory()
+    employer.served_units.add(tree.branch)
     return {
         "town": tree.town.pk,
         "post_type": post_type.pk,
@@ -193,7 +274,14 @@ def objects(tree, member_user, member, secretary):
         "post": post.pk,
         "choice": pending.pk,
         "pledge": held.pledge.pk,
+        "held_choice": held.pk,
+        "held_choice_code": held.verify_code,
+        "pledge_code": held.pledge.verify_code,
         "branch": tree.branch.pk,
+        "branch_month": {"pk": tree.branch.pk, "year": 2026, "month": 3},
+        "district": tree.district.pk,
+        "activity": activity.pk,
+        "entry": activity.attendances.get().points_entries.get().pk,
         "member": member_user.member_file.pk,
         "need": ResidentNeedFactory(branch=tree.branch).pk,
         "roster_import": RosterImport.objects.create(
@@ -205,16 +293,28 @@ def objects(tree, member_user, member, secretary):
             ),
         ).pk,
         "capability": CapabilityTypeFactory(name="医疗服务型").pk,
+        "partner": PartnerUnitFactory().pk,
+        "branch_year": {"pk": tree.branch.pk, "year": 2026},
+        "evaluation": evaluation.pk,
+        "employer": employer.pk,
         "notification": Notification.objects.create(
             recipient=member_user, subject="岗位已确认", body="您的选岗已确认。"
         ).pk,
     }
 
 
+def _kwargs(key, objects):
+    if key is None:
+        return None
+    if callable(key):
+        return key(objects)
+    return {"pk": objects[key]}
+
+
 @pytest.mark.parametrize("name", sorted(TABLE))
 def test_url_answers_each_role_as_the_table_says(client, people, objects, name):
     key, expected = TABLE[name]
-    url = reverse(name, kwargs={"pk": objects[key]} if key else None)
+    url = reverse(name, kwargs=_kwargs(key, objects))
     got = {}
     for role in ROLES:
         client.logout()

@@ -1,16 +1,7 @@
 import pytest
 
 from posts import services
-from tests.factories import DutyItemFactory, PostFactory, PostTypeFactory
-
-
-@pytest.fixture
-def post_type(tree):
-    """治安维稳岗 of 鉴湖镇 with a three-item duty menu."""
-    post_type = PostTypeFactory(town=tree.town, name="治安维稳岗")
-    for order, name in enumerate(["夜间治安巡逻", "平安信息报送", "维稳普法宣传"], start=1):
-        DutyItemFactory(post_type=post_type, name=name, sort_order=order)
-    return post_type
+from tests.factories import PostFactory
 
 
 @pytest.fixture

@@ -1,18 +1,26 @@
-"""`manage.py seed_demo [--scale small|district|city]`: load the 越城区 demo data."""
+"""`manage.py seed_demo [--scale small|district|city]`: load the 越城区 demo data.
+
+The command lives in `posts` because it loads two apps' demo data: `members.demo` (the
+organisation tree, member files, needs, log-ins), then `posts.demo` (post types, posts,
+choices, pledges). `members` depends on no other app, so it cannot call `posts`.
+"""
 
 import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
 from members import demo
+from posts import demo as posts_demo
 
 
 class Command(BaseCommand):
     help = (
-        "Load deterministic demo data for 越城区 (units, member files, needs) and one "
-        "log-in per role, all with the password demo-pass-2026. If the demo district is "
-        "already there, only reset the demo passwords. Refused in production."
+        "Load deterministic demo data for 越城区 (units, member files, needs, post types, "
+        "posts and pledges) and one log-in per role, all with the password demo-pass-2026. "
+        "If the demo district is already there, only reset the demo passwords. Refused in "
+        "production."
     )
 
     def add_arguments(self, parser) -> None:
@@ -32,11 +40,13 @@ class Command(BaseCommand):
             )
         started = time.monotonic()
         try:
-            result = demo.seed_demo(scale)
+            with transaction.atomic():
+                result = demo.seed_demo(scale)
+                posts_result = posts_demo.seed_posts_demo(scale)
         except demo.DemoRefused as refusal:
             raise CommandError(str(refusal)) from refusal
         elapsed = time.monotonic() - started
-        if result.created:
+        if result.created or posts_result.created:
             self.stdout.write(
                 self.style.SUCCESS(f"Loaded the {scale} demo data set in {elapsed:.1f} s.")
             )

@@ -1,0 +1,132 @@
+"""Certificates as PDF (岗位证, 择岗承诺书) and their public verification pages.
+
+Thin views: scope through posts.access / members.access, documents and their validity
+from posts.documents, PDF rendering from the shared print layer.
+"""
+
+import datetime as dt
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+from members import access as member_access
+from posts import access, documents
+from posts.models import Choice
+from volunteer.pdf import pdf_response
+
+
+def _year(request: HttpRequest) -> int:
+    try:
+        return int(request.GET.get("year", ""))
+    except ValueError:
+        return dt.date.today().year
+
+
+@login_required
+def post_certificate(request: HttpRequest, pk: int) -> HttpResponse:
+    """The card of a confirmed choice, for the member who holds the post and for those
+    who oversee the branch. Any other status has no certificate: 404."""
+    choice = access.get_choice_for_user(request.user, pk)
+    if choice.status != Choice.Status.CONFIRMED:
+        raise Http404
+    card = documents.post_certificate(choice, absolute=request.build_absolute_uri)
+    return pdf_response(
+        documents.render_post_certificates([card]),
+        f"post-certificate-{choice.certificate_number}.pdf",
+    )
+
+
+@login_required
+def pledge_certificate(request: HttpRequest, pk: int) -> HttpResponse:
+    """One version of a pledge (?version=N; by default the newest approved one, else the
+    newest, stamped as not reviewed), for everyone who may read the pledge. A pledge
+    with no version yet, or no version N, is 404."""
+    pledge = access.get_pledge_for_user(request.user, pk)
+    number = request.GET.get("version")
+    if number is not None and not number.isdigit():
+        raise Http404
+    certificate = documents.pledge_certificate(
+        pledge,
+        number=int(number) if number is not None else None,
+        absolute=request.build_absolute_uri,
+    )
+    if certificate is None:
+        raise Http404
+    return pdf_response(
+        documents.render_pledge_certificates(documents.pledge_certificates_context([certificate])),
+        f"pledge-{pledge.pk}-v{certificate.version.number}.pdf",
+    )
+
+
+@login_required
+def branch_pledge_certificates(request: HttpRequest, pk: int) -> HttpResponse:
+    """All approved or published pledges of a branch for a year (?year=, default this
+    year) as one PDF, one page group per pledge.
+
+    Who may print: everyone who may read the branch (members.access.get_branch_for_user
+    with manage=False): its secretary, and the town and district organisers above it,
+    who print batches for their own records and reports. Printing changes nothing.
+    """
+    branch = member_access.get_branch_for_user(request.user, pk)
+    year = _year(request)
+    pdf = documents.branch_pledge_certificates_pdf(
+        branch, year, absolute=request.build_absolute_uri
+    )
+    return pdf_response(pdf, f"pledges-{branch.pk}-{year}.pdf")
+
+
+def _public(response: HttpResponse) -> HttpResponse:
+    # Verification pages are reached from a QR code; search engines have no business there.
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@never_cache
+def verify_post(request: HttpRequest, code: str) -> HttpResponse:
+    """Public, no log-in: is the post certificate with this code genuine and valid?
+    Shows name, branch, post, year, number and status only."""
+    choice = documents.choice_for_verification(code)
+    if choice is None:
+        return _public(render(request, "posts/verify_post.html", {"found": False}, status=404))
+    return _public(
+        render(
+            request,
+            "posts/verify_post.html",
+            {
+                "found": True,
+                "choice": choice,
+                "verdict": documents.post_certificate_status(choice),
+            },
+        )
+    )
+
+
+@never_cache
+def verify_pledge(request: HttpRequest, code: str, version: int) -> HttpResponse:
+    """Public, no log-in: is version `version` of the pledge with this code genuine, and
+    does it stand (published, approved, superseded, under review, withdrawn)?"""
+    pledge = documents.pledge_for_verification(code)
+    versions = list(pledge.versions.all()) if pledge else []
+    current = documents.certificate_version(versions, version) if versions else None
+    if current is None:
+        return _public(render(request, "posts/verify_pledge.html", {"found": False}, status=404))
+    verdict = documents.pledge_version_status(pledge, current, versions)
+    return _public(
+        render(
+            request,
+            "posts/verify_pledge.html",
+            {
+                "found": True,
+                "pledge": pledge,
+                "version": current,
+                "verdict": verdict,
+                # The content is shown once the branch has approved it, so that a paper
+                # copy can be compared; drafts and returned versions stay private.
+                "items": current.items.all()
+                if current.decision == current.Decision.APPROVED
+                else None,
+            },
+        )
+    )

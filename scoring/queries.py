@@ -1,0 +1,421 @@
+"""Reads for the scoring pages: activities, points cards, monthly tallies and pledge
+fulfilment. Every function reads with a fixed number of queries, whatever the number of
+members, activities or ledger entries (the list pages are tested for it)."""
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.utils import timezone
+
+from members.models import Member, Unit
+from posts.models import DutyItem, Pledge, PledgeItem
+from scoring.models import (
+    DEFAULT_POINTS,
+    Activity,
+    ActivityKind,
+    MonthlyTally,
+    PointsEntry,
+    PointsRule,
+    TallyLine,
+    first_of_month,
+)
+
+ZERO = Decimal("0")
+
+
+def year_months(year: int) -> list[dt.date]:
+    return [dt.date(year, month, 1) for month in range(1, 13)]
+
+
+def next_month(month: dt.date) -> dt.date:
+    return (month + dt.timedelta(days=32)).replace(day=1)
+
+
+def previous_month(month: dt.date) -> dt.date:
+    return (month - dt.timedelta(days=1)).replace(day=1)
+
+
+def this_month() -> dt.date:
+    return first_of_month(timezone.localdate())
+
+
+# --- activities ------------------------------------------------------------------------
+
+
+def branch_activities(
+    branch: Unit, *, kind: str = "", month: dt.date | None = None
+) -> QuerySet[Activity]:
+    """A branch's activities, newest first, with their attendance count and linked items."""
+    activities = Activity.objects.filter(branch=branch)
+    if kind:
+        activities = activities.filter(kind=kind)
+    if month is not None:
+        activities = activities.filter(held_on__gte=month, held_on__lt=next_month(month))
+    return (
+        activities.annotate(attendance_count=Count("attendances"))
+        .prefetch_related("duty_items")
+        .order_by("-held_on", "-id")
+    )
+
+
+def duty_items_for_branch(branch: Unit, years: list[int]) -> QuerySet[DutyItem]:
+    """Items on the menus of the branch's posts of `years`: the common types' items and
+    the posts' own items, with the menu each belongs to."""
+    on_type = Q(post_type__posts__branch=branch, post_type__posts__year__in=years)
+    own = Q(post__branch=branch, post__year__in=years)
+    return (
+        DutyItem.objects.filter(on_type | own, is_active=True)
+        .select_related("post_type", "post")
+        .distinct()
+        .order_by("post_type__name", "post__name", "sort_order", "id")
+    )
+
+
+def activity_entries(activity: Activity) -> list[PointsEntry]:
+    """The activity's ledger entries, each original followed by its corrections; every
+    original gets `corrections_list` and `current_points` (what it is worth now)."""
+    entries = list(
+        PointsEntry.objects.filter(attendance__activity=activity)
+        .select_related("member", "rule", "recorded_by")
+        .order_by("member__name", "member_id", "id")
+    )
+    originals = {e.pk: e for e in entries if e.corrects_id is None}
+    for original in originals.values():
+        original.corrections_list = []
+        original.current_points = original.points
+    for entry in entries:
+        if entry.corrects_id in originals:
+            original = originals[entry.corrects_id]
+            original.corrections_list.append(entry)
+            original.current_points += entry.points
+    return entries
+
+
+def entry_for_correction(pk: int) -> PointsEntry | None:
+    return (
+        PointsEntry.objects.select_related(
+            "member", "branch", "rule", "attendance__activity", "recorded_by"
+        )
+        .filter(pk=pk)
+        .first()
+    )
+
+
+# --- points card (积分卡) ----------------------------------------------------------------
+
+
+@dataclass
+class CardMonth:
+    month: dt.date
+    entries: list[PointsEntry] = field(default_factory=list)
+    total: Decimal = ZERO
+
+    @property
+    def has_corrections(self) -> bool:
+        return any(entry.corrects_id for entry in self.entries)
+
+
+@dataclass
+class PointsCard:
+    member: Member
+    year: int
+    months: list[CardMonth]
+    total: Decimal
+
+
+def points_card(member: Member, year: int) -> PointsCard:
+    """A member's entries for a year by tally month: 12 months, each with its entries
+    (activity, rule, what a correction corrects, later corrections of an entry)."""
+    months = {month: CardMonth(month) for month in year_months(year)}
+    later = Prefetch(
+        "corrections", queryset=PointsEntry.objects.order_by("id"), to_attr="later_corrections"
+    )
+    entries = (
+        PointsEntry.objects.filter(
+            member=member, month__gte=dt.date(year, 1, 1), month__lte=dt.date(year, 12, 1)
+        )
+        .select_related("attendance__activity", "rule", "corrects__attendance__activity")
+        .prefetch_related(later)
+        .order_by("month", "occurred_on", "id")
+    )
+    for entry in entries:
+        card_month = months[entry.month]
+        card_month.entries.append(entry)
+        card_month.total += entry.points
+    return PointsCard(
+        member=member,
+        year=year,
+        months=list(months.values()),
+        total=sum((m.total for m in months.values()), ZERO),
+    )
+
+
+# --- monthly tallies (积分公示) ----------------------------------------------------------
+
+
+@dataclass
+class TallyMonth:
+    """One month of a branch's year: published (with its frozen total) or still open
+    (with the live total from the ledger)."""
+
+    month: dt.date
+    tally: MonthlyTally | None
+    total: Decimal
+    corrections: Decimal
+    members: int
+    is_future: bool
+
+    @property
+    def is_published(self) -> bool:
+        return self.tally is not None
+
+
+def branch_tally_year(branch: Unit, year: int) -> list[TallyMonth]:
+    months = year_months(year)
+    tallies = {
+        t.month: t
+        for t in MonthlyTally.objects.filter(
+            branch=branch, month__gte=months[0], month__lte=months[-1]
+        )
+        .select_related("published_by")
+        .annotate(members=Count("lines"))
+    }
+    live = {
+        row["month"]: row
+        for row in PointsEntry.objects.filter(
+            branch=branch, month__gte=months[0], month__lte=months[-1]
+        )
+        .values("month")
+        .annotate(
+            total=Sum("points"),
+            corrections=Sum("points", filter=Q(corrects__isnull=False)),
+            members=Count("member", distinct=True),
+        )
+    }
+    current = this_month()
+    result = []
+    for month in months:
+        tally = tallies.get(month)
+        row = live.get(month, {})
+        result.append(
+            TallyMonth(
+                month=month,
+                tally=tally,
+                total=tally.total_points if tally else row.get("total") or ZERO,
+                corrections=row.get("corrections") or ZERO,
+                members=tally.members if tally else row.get("members", 0),
+                is_future=month > current,
+            )
+        )
+    return result
+
+
+@dataclass
+class TallyRow:
+    name: str
+    points: Decimal
+    corrections: Decimal
+    year_to_date: Decimal
+
+
+@dataclass
+class BranchTally:
+    branch: Unit
+    month: dt.date
+    tally: MonthlyTally | None
+    rows: list[TallyRow]
+    corrections: list[PointsEntry]
+
+    @property
+    def total(self) -> Decimal:
+        return sum((row.points for row in self.rows), ZERO)
+
+    @property
+    def is_published(self) -> bool:
+        return self.tally is not None
+
+
+def _published_rows(tally: MonthlyTally) -> list[TallyRow]:
+    return [
+        TallyRow(line.member_name, line.points, line.corrections, line.year_to_date)
+        for line in TallyLine.objects.filter(tally=tally).order_by("-points", "member_name", "id")
+    ]
+
+
+def _live_rows(branch: Unit, month: dt.date) -> list[TallyRow]:
+    """What publishing the month now would freeze (see services.publish_tally)."""
+    entries = PointsEntry.objects.filter(branch=branch)
+    this = {
+        row["member"]: row
+        for row in entries.filter(month=month)
+        .values("member")
+        .annotate(
+            month_points=Sum("points"),
+            month_corrections=Sum("points", filter=Q(corrects__isnull=False)),
+        )
+    }
+    year_to_date = {
+        row["member"]: row["total"]
+        for row in entries.filter(month__gte=month.replace(month=1), month__lte=month)
+        .values("member")
+        .annotate(total=Sum("points"))
+    }
+    names = dict(
+        Member.objects.filter(pk__in=set(this) | set(year_to_date)).values_list("pk", "name")
+    )
+    rows = [
+        TallyRow(
+            name=name,
+            points=this.get(pk, {}).get("month_points") or ZERO,
+            corrections=this.get(pk, {}).get("month_corrections") or ZERO,
+            year_to_date=year_to_date.get(pk) or ZERO,
+        )
+        for pk, name in names.items()
+    ]
+    return sorted(rows, key=lambda row: (-row.points, row.name))
+
+
+def branch_tally(branch: Unit, month: dt.date) -> BranchTally:
+    """A branch's tally for a month: the frozen lines once published, else live figures;
+    with the corrections that count in this month and what they correct."""
+    tally = (
+        MonthlyTally.objects.filter(branch=branch, month=month)
+        .select_related("published_by")
+        .first()
+    )
+    rows = _published_rows(tally) if tally else _live_rows(branch, month)
+    corrections = list(
+        PointsEntry.objects.filter(branch=branch, month=month, corrects__isnull=False)
+        .select_related("member", "corrects__attendance__activity")
+        .order_by("member__name", "id")
+    )
+    return BranchTally(branch, month, tally, rows, corrections)
+
+
+def published_tallies(branch: Unit) -> QuerySet[MonthlyTally]:
+    return MonthlyTally.objects.filter(branch=branch).order_by("-month")
+
+
+def public_lines(tally: MonthlyTally) -> list[TallyRow]:
+    """The frozen lines only: names and figures, nothing from the member file."""
+    return _published_rows(tally)
+
+
+@dataclass
+class UnitTallyRow:
+    unit: Unit
+    branches: int = 0
+    published: int = 0
+    total: Decimal = ZERO
+    members: int = 0
+    tally: MonthlyTally | None = None  # when the row is a branch
+
+
+def _child_path(unit: Unit, path: str) -> str:
+    return unit.path + path[len(unit.path) :].split("/", 1)[0] + "/"
+
+
+def unit_tally(unit: Unit, month: dt.date) -> list[UnitTallyRow]:
+    """Published totals of a town's branches or a district's towns for a month, with how
+    many branches under each have published."""
+    rows = {child.path: UnitTallyRow(child) for child in unit.children.order_by("code")}
+    branch_paths = Unit.objects.within(unit).branches().values_list("path", flat=True)
+    for path in branch_paths:
+        row = rows.get(_child_path(unit, path))
+        if row is not None:
+            row.branches += 1
+    tallies = (
+        MonthlyTally.objects.filter(branch__path__startswith=unit.path, month=month)
+        .select_related("branch")
+        .annotate(members=Count("lines"))
+    )
+    for tally in tallies:
+        row = rows.get(_child_path(unit, tally.branch.path))
+        if row is None:
+            continue
+        row.published += 1
+        row.total += tally.total_points
+        row.members += tally.members
+        if tally.branch.path == row.unit.path:
+            row.tally = tally
+    return list(rows.values())
+
+
+def unit_branch_tallies(unit: Unit, month: dt.date) -> list[tuple[Unit, MonthlyTally | None]]:
+    """Every branch in a district or town with its published tally for the month."""
+    branches = Unit.objects.within(unit).branches().select_related("parent").order_by("path")
+    tallies = {
+        t.branch_id: t
+        for t in MonthlyTally.objects.filter(
+            branch__path__startswith=unit.path, month=month
+        ).annotate(members=Count("lines"))
+    }
+    return [(branch, tallies.get(branch.pk)) for branch in branches]
+
+
+# --- points rules ----------------------------------------------------------------------
+
+
+@dataclass
+class RuleNow:
+    kind: str
+    label: str
+    rule: PointsRule | None
+    upcoming: list[PointsRule]
+    default_points: Decimal | None = None
+
+
+def district_rules(district: Unit, today: dt.date) -> tuple[list[RuleNow], list[PointsRule]]:
+    """The rule in force today for each kind (None: the default applies), rules set for
+    later dates, and the full history, newest change first."""
+    history = list(
+        PointsRule.objects.filter(district=district)
+        .select_related("created_by")
+        .order_by("kind", "-effective_from", "-id")
+    )
+    now = []
+    for kind, label in ActivityKind.choices:
+        of_kind = [r for r in history if r.kind == kind]
+        in_force = next((r for r in of_kind if r.effective_from <= today), None)
+        upcoming = sorted((r for r in of_kind if r.effective_from > today), key=_rule_date)
+        default = DEFAULT_POINTS[kind] if in_force is None else None
+        now.append(RuleNow(kind, label, in_force, upcoming, default))
+    return now, sorted(history, key=lambda r: (r.created_at, r.pk), reverse=True)
+
+
+def _rule_date(rule: PointsRule) -> dt.date:
+    return rule.effective_from
+
+
+# --- pledge fulfilment (履诺) -------------------------------------------------------------
+
+
+@dataclass
+class FulfilledItem:
+    item: PledgeItem
+    activities: list[Activity]
+
+
+def pledge_fulfilment(pledge: Pledge, year: int) -> tuple[object, list[FulfilledItem]]:
+    """For each item of the pledge's current version, the member's activities of the
+    year linked to that item's duty item."""
+    version = pledge.versions.order_by("-number").first()
+    if version is None:
+        return None, []
+    items = list(version.items.select_related("duty_item"))
+    links = (
+        Activity.duty_items.through.objects.filter(
+            dutyitem_id__in=[i.duty_item_id for i in items],
+            activity__held_on__year=year,
+            activity__attendances__member_id=pledge.choice.member_id,
+        )
+        .select_related("activity")
+        .order_by("activity__held_on", "activity_id")
+    )
+    by_item = defaultdict(list)
+    for link in links:
+        by_item[link.dutyitem_id].append(link.activity)
+    return version, [FulfilledItem(item, by_item[item.duty_item_id]) for item in items]

@@ -1,0 +1,478 @@
+"""Pages for steps 4–5: activities with attendance, corrections, points cards, monthly
+tallies (积分公示), points rules and pledge fulfilment.
+
+Scope goes through members.access (and posts.access for pledges): outsiders get 404,
+readers who may not write get 403. Writes go through scoring.services; reads through
+scoring.queries.
+"""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from members import access
+from members.models import Unit
+from posts import access as posts_access
+from scoring import charts, queries, services
+from scoring.forms import ActivityFilterForm, ActivityForm, CorrectionForm, PointsRuleForm
+from scoring.models import Activity, MonthlyTally
+from volunteer.history import change_log
+from volunteer.pdf import pdf_response, render_pdf
+from volunteer.xlsx import rows_to_xlsx, xlsx_response
+
+ACTIVITIES_PER_PAGE = 50
+
+
+def _year(request: HttpRequest) -> int:
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        year = 0
+    return year if 2000 <= year <= 2100 else timezone.localdate().year
+
+
+def _month(year: int, month: int) -> dt.date:
+    if not (2000 <= year <= 2100 and 1 <= month <= 12):
+        raise Http404
+    return dt.date(year, month, 1)
+
+
+def _month_label(month: dt.date) -> str:
+    return formats.date_format(month, "YEAR_MONTH_FORMAT")
+
+
+def _get_activity_for_user(user, pk: int) -> Activity:
+    """An activity is read by those who oversee its branch."""
+    activity = Activity.objects.select_related("branch", "recorded_by").filter(pk=pk).first()
+    if activity is None or not access.can_oversee(user, activity.branch):
+        raise Http404
+    return activity
+
+
+def _get_district_for_user(user, pk: int, *, manage: bool = False) -> Unit:
+    """District rules: read by the organisers in the district, set by its district
+    organiser (403 for the others); everyone else gets 404."""
+    access.require_organiser(user)
+    district = get_object_or_404(Unit, pk=pk, kind=Unit.Kind.DISTRICT)
+    inside = user.is_superuser or any(
+        held.path.startswith(district.path)
+        for held in access.roles_of(user)
+        if held.role in access.ORGANISER_ROLES
+    )
+    if not inside:
+        raise Http404
+    if manage and not _may_set_rules(user, district):
+        raise PermissionDenied
+    return district
+
+
+def _may_set_rules(user, district: Unit) -> bool:
+    return access.is_district_organiser(user) and access.can_organise(user, district)
+
+
+# --- activities ---------------------------------------------------------------------------
+
+
+@login_required
+def activity_list(request: HttpRequest, pk: int) -> HttpResponse:
+    branch = access.get_branch_for_user(request.user, pk)
+    filters = ActivityFilterForm(request.GET or None)
+    chosen = filters.cleaned_data if filters.is_valid() else {}
+    activities = queries.branch_activities(
+        branch, kind=chosen.get("kind", ""), month=chosen.get("month")
+    )
+    page = Paginator(activities, ACTIVITIES_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "scoring/activity_list.html",
+        {
+            "branch": branch,
+            "filters": filters,
+            "page": page,
+            "query": query.urlencode(),
+            "can_manage": access.can_manage_branch(request.user, branch),
+        },
+    )
+
+
+@login_required
+def activity_add(request: HttpRequest, pk: int) -> HttpResponse:
+    branch = access.get_branch_for_user(request.user, pk, manage=True)
+    form = ActivityForm(request.POST or None, branch=branch)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            activity = services.record_activity(
+                branch=branch,
+                kind=data["kind"],
+                title=data["title"],
+                held_on=data["held_on"],
+                members=list(data["members"]),
+                duty_items=list(data["duty_items"]),
+                place=data["place"],
+                trainer=data["trainer"],
+                people_served=data["people_served"],
+                description=data["description"],
+                by=request.user,
+            )
+        except services.ScoringError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request,
+                _("%(title)s recorded: %(count)s members earned points.")
+                % {"title": activity.title, "count": len(data["members"])},
+            )
+            return redirect("scoring:activity-detail", pk=activity.pk)
+    return render(request, "scoring/activity_form.html", {"form": form, "branch": branch})
+
+
+@login_required
+def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = _get_activity_for_user(request.user, pk)
+    return render(
+        request,
+        "scoring/activity_detail.html",
+        {
+            "activity": activity,
+            "attendances": activity.attendances.select_related("member").order_by(
+                "member__name", "member_id"
+            ),
+            "duty_items": activity.duty_items.select_related("post_type", "post"),
+            "entries": queries.activity_entries(activity),
+            "can_manage": access.can_manage_branch(request.user, activity.branch),
+            "log": change_log(activity),
+        },
+    )
+
+
+@login_required
+def entry_correct(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = queries.entry_for_correction(pk)
+    if entry is None:
+        raise Http404
+    access.get_branch_for_user(request.user, entry.branch_id, manage=True)
+    corrections = list(entry.corrections.select_related("recorded_by").order_by("id"))
+    current = entry.points + sum((c.points for c in corrections), queries.ZERO)
+    form = CorrectionForm(request.POST or None, initial={"right_points": current})
+    if request.method == "POST" and form.is_valid():
+        try:
+            correction = services.correct_entry(
+                entry=entry,
+                right_points=form.cleaned_data["right_points"],
+                reason=form.cleaned_data["reason"],
+                by=request.user,
+            )
+        except services.ScoringError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request,
+                _("Correction of %(points)s recorded; it counts in %(month)s.")
+                % {"points": correction.points, "month": _month_label(correction.month)},
+            )
+            if entry.attendance_id:
+                return redirect("scoring:activity-detail", pk=entry.attendance.activity_id)
+            return redirect("scoring:points-card", pk=entry.member_id)
+    return render(
+        request,
+        "scoring/entry_correct.html",
+        {"entry": entry, "corrections": corrections, "current": current, "form": form},
+    )
+
+
+# --- points card (积分卡) -------------------------------------------------------------------
+
+
+def _card_context(request: HttpRequest, pk: int) -> dict:
+    member = access.get_member_for_user(request.user, pk)
+    year = _year(request)
+    return {
+        "card": queries.points_card(member, year),
+        "member": member,
+        "year": year,
+        "is_overseer": access.can_oversee(request.user, member.branch),
+        "can_manage": access.can_manage_branch(request.user, member.branch),
+    }
+
+
+@login_required
+def points_card(request: HttpRequest, pk: int) -> HttpResponse:
+    return render(request, "scoring/points_card.html", _card_context(request, pk))
+
+
+@login_required
+def my_card(request: HttpRequest) -> HttpResponse:
+    member = access.member_file_of(request.user)
+    if member is None:
+        raise Http404
+    return redirect("scoring:points-card", pk=member.pk)
+
+
+@login_required
+def points_card_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    context = _card_context(request, pk)
+    with translation.override(settings.LANGUAGE_CODE):
+        context["printed_on"] = timezone.localdate()
+        pdf = render_pdf("scoring/print/points_card.html", context)
+    member = context["member"]
+    return pdf_response(pdf, f"{member.name}-{context['year']}-{_('points card')}.pdf")
+
+
+# --- monthly tallies (积分公示) ------------------------------------------------------------
+
+
+@login_required
+def tally_list(request: HttpRequest, pk: int) -> HttpResponse:
+    branch = access.get_branch_for_user(request.user, pk)
+    year = _year(request)
+    months = queries.branch_tally_year(branch, year)
+    chart = charts.column_chart(
+        [
+            charts.Bar(formats.date_format(m.month, "M"), m.total, muted=not m.is_published)
+            for m in months
+        ],
+        title=_("Points by month, %(branch)s %(year)s") % {"branch": branch.name, "year": year},
+    )
+    return render(
+        request,
+        "scoring/tally_list.html",
+        {
+            "branch": branch,
+            "year": year,
+            "months": months,
+            "total": sum((m.total for m in months), queries.ZERO),
+            "chart": chart,
+            "can_manage": access.can_manage_branch(request.user, branch),
+        },
+    )
+
+
+@login_required
+def tally(request: HttpRequest, pk: int, year: int, month: int) -> HttpResponse:
+    branch = access.get_branch_for_user(request.user, pk)
+    first = _month(year, month)
+    return render(
+        request,
+        "scoring/tally.html",
+        {
+            "branch": branch,
+            "tally": queries.branch_tally(branch, first),
+            "month": first,
+            "previous": queries.previous_month(first),
+            "next": queries.next_month(first),
+            "is_future": first > queries.this_month(),
+            "can_manage": access.can_manage_branch(request.user, branch),
+            "section_url": f"{reverse('scoring:tally-list', args=[branch.pk])}?year={year}",
+        },
+    )
+
+
+@require_POST
+@login_required
+def tally_publish(request: HttpRequest, pk: int, year: int, month: int) -> HttpResponse:
+    branch = access.get_branch_for_user(request.user, pk, manage=True)
+    first = _month(year, month)
+    try:
+        services.publish_tally(branch=branch, month=first, by=request.user)
+    except services.ScoringError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("The tally of %(month)s is published and frozen.") % {"month": _month_label(first)},
+        )
+    return redirect("scoring:tally", pk=branch.pk, year=year, month=month)
+
+
+def public_tally(request: HttpRequest, pk: int) -> HttpResponse:
+    """A branch's published tallies for everyone (公示栏), no log-in: names and points
+    from the frozen lines only, never anything else from a member file."""
+    branch = get_object_or_404(Unit.objects.select_related("parent"), pk=pk, kind="branch")
+    tallies = list(queries.published_tallies(branch))
+    chosen = tallies[0] if tallies else None
+    wanted = request.GET.get("month", "")
+    for candidate in tallies:
+        if candidate.month.strftime("%Y-%m") == wanted:
+            chosen = candidate
+    return render(
+        request,
+        "scoring/public_tally.html",
+        {
+            "branch": branch,
+            "tallies": tallies,
+            "chosen": chosen,
+            "lines": queries.public_lines(chosen) if chosen else [],
+        },
+    )
+
+
+@login_required
+def unit_tally(request: HttpRequest, pk: int, year: int, month: int) -> HttpResponse:
+    """A town's branches or a district's towns: the published totals of a month."""
+    unit = access.get_unit_for_user(request.user, pk)
+    first = _month(year, month)
+    if unit.kind == Unit.Kind.BRANCH:
+        return redirect("scoring:tally", pk=unit.pk, year=year, month=month)
+    if unit.kind == Unit.Kind.GRID:
+        raise Http404
+    rows = queries.unit_tally(unit, first)
+    chart = charts.row_chart(
+        [charts.Bar(row.unit.name, row.total) for row in rows],
+        title=_("Published points by unit, %(month)s") % {"month": _month_label(first)},
+    )
+    above = Unit.objects.filter(path__in=unit.ancestor_paths()[:-1])
+    return render(
+        request,
+        "scoring/unit_tally.html",
+        {
+            "unit": unit,
+            "rows": rows,
+            "chart": chart,
+            "month": first,
+            "previous": queries.previous_month(first),
+            "next": queries.next_month(first),
+            "branches": sum(row.branches for row in rows),
+            "published": sum(row.published for row in rows),
+            "total": sum((row.total for row in rows), queries.ZERO),
+            "breadcrumbs": [u for u in above if access.can_oversee(request.user, u)] + [unit],
+        },
+    )
+
+
+@login_required
+def tally_xlsx(request: HttpRequest, pk: int, year: int, month: int) -> HttpResponse:
+    """A branch: one row per member (frozen if published, else live and marked so); a
+    town or district: one row per branch with its published total."""
+    unit = access.get_unit_for_user(request.user, pk)
+    first = _month(year, month)
+    if unit.kind == Unit.Kind.GRID:
+        raise Http404
+    if unit.kind == Unit.Kind.BRANCH:
+        branch_tally = queries.branch_tally(unit, first)
+        status = _("Published") if branch_tally.is_published else _("Not yet published")
+        headers = [
+            _("Member"),
+            _("Points this month"),
+            _("Of which corrections"),
+            _("Year to date"),
+            _("Status"),
+        ]
+        rows = (
+            [row.name, *_numbers(row.points, row.corrections, row.year_to_date), status]
+            for row in branch_tally.rows
+        )
+        widths = [14, 12, 12, 12, 14]
+    else:
+        headers = [
+            _("Town or street"),
+            _("Branch"),
+            _("Status"),
+            _("Published at"),
+            _("Total points"),
+            _("Members in the tally"),
+        ]
+        rows = (
+            _branch_row(branch, tally) for branch, tally in queries.unit_branch_tallies(unit, first)
+        )
+        widths = [14, 16, 14, 18, 12, 12]
+    content = rows_to_xlsx(headers, rows, title=first.strftime("%Y-%m"), column_widths=widths)
+    return xlsx_response(content, f"{unit.name}-{first:%Y-%m}-{_('points tally')}.xlsx")
+
+
+def _branch_row(branch: Unit, tally: MonthlyTally | None) -> list:
+    town = branch.parent.name if branch.parent else ""
+    if tally is None:
+        return [town, branch.name, _("Not yet published"), None, None, None]
+    published_at = timezone.localtime(tally.published_at).replace(tzinfo=None)
+    return [
+        town,
+        branch.name,
+        _("Published"),
+        published_at,
+        *_numbers(tally.total_points),
+        tally.members,
+    ]
+
+
+def _numbers(*values: Decimal) -> list[float]:
+    """Points as spreadsheet numbers: rows_to_xlsx writes a Decimal as text."""
+    return [float(value) for value in values]
+
+
+# --- points rules (积分规则) ---------------------------------------------------------------
+
+
+@login_required
+def rules(request: HttpRequest, pk: int) -> HttpResponse:
+    district = _get_district_for_user(request.user, pk)
+    can_manage = _may_set_rules(request.user, district)
+    form = PointsRuleForm(request.POST or None, initial={"effective_from": timezone.localdate()})
+    if request.method == "POST":
+        _get_district_for_user(request.user, pk, manage=True)
+        if form.is_valid():
+            try:
+                rule = services.set_points_rule(
+                    district=district, by=request.user, **form.cleaned_data
+                )
+            except services.ScoringError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(
+                    request,
+                    _("%(kind)s: %(points)s points from %(date)s.")
+                    % {
+                        "kind": rule.get_kind_display(),
+                        "points": rule.points,
+                        "date": formats.date_format(rule.effective_from),
+                    },
+                )
+                return redirect("scoring:rules", pk=district.pk)
+    now, history = queries.district_rules(district, timezone.localdate())
+    return render(
+        request,
+        "scoring/rules.html",
+        {
+            "district": district,
+            "now": now,
+            "history": history,
+            "form": form,
+            "can_manage": can_manage,
+            "defaults_from": services.DEFAULT_RULES_FROM,
+            "district_crumbs": [district] if access.can_oversee(request.user, district) else [],
+        },
+    )
+
+
+# --- pledge fulfilment (履诺) ---------------------------------------------------------------
+
+
+@login_required
+def pledge_fulfilment(request: HttpRequest, pk: int) -> HttpResponse:
+    pledge = posts_access.get_pledge_for_user(request.user, pk)
+    year = _year(request) if "year" in request.GET else pledge.choice.post.year
+    version, items = queries.pledge_fulfilment(pledge, year)
+    return render(
+        request,
+        "scoring/pledge_fulfilment.html",
+        {
+            "pledge": pledge,
+            "year": year,
+            "version": version,
+            "items": items,
+            "total": sum(len(item.activities) for item in items),
+        },
+    )

@@ -1,0 +1,615 @@
+"""Pages of the year-end evaluation (民主评岗): the branch board, the result page with
+the whole computation, the member's self-report, the district's rule, result notices
+(PDF), and the results of in-service members for their employer units.
+
+Scope comes from members.access: outside one's units is 404, reading without the right
+to write is 403 on a write. An evaluation is read by its member and by those who
+oversee its branch; only the branch secretary enters votes, assessments, honours and
+sanctions.
+"""
+
+import datetime as dt
+from collections import defaultdict
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, F, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from members import access
+from members.access import User
+from members.models import Member, PartnerUnit, Unit
+from posts.models import Choice
+from scoring import evaluation as ev
+from scoring.forms_evaluation import (
+    AssessmentForm,
+    BallotsForm,
+    EvaluationRuleForm,
+    HonourForm,
+    PaperCountsForm,
+    SanctionForm,
+    SelfReportForm,
+)
+from scoring.models import Ballot, Evaluation, EvaluationRule, Grade, Honour, Sanction
+from scoring.services import ScoringError, district_of
+from volunteer.pdf import pdf_response, render_pdf
+from volunteer.xlsx import rows_to_xlsx, xlsx_response
+
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+# --- access ---------------------------------------------------------------------------
+
+
+def _check_year(year: int) -> int:
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise Http404
+    return year
+
+
+def get_evaluation_for_user(user: User, pk: int, *, manage: bool = False) -> Evaluation:
+    """An evaluation its member or an overseer of its branch may read (else 404); with
+    manage=True, 403 unless the user is the branch's secretary."""
+    evaluation = (
+        Evaluation.objects.select_related("member__user", "branch", "rule").filter(pk=pk).first()
+    )
+    if evaluation is None:
+        raise Http404
+    own = user.is_authenticated and evaluation.member.user_id == user.pk
+    if not own and not access.can_oversee(user, evaluation.branch):
+        raise Http404
+    if manage and not access.can_manage_branch(user, evaluation.branch):
+        raise PermissionDenied
+    return evaluation
+
+
+def get_district_for_user(user: User, pk: int, *, manage: bool = False) -> Unit:
+    """A district's rules are read by the organisers in it (towns included) and set by
+    its district organisers (403 for the others); everyone else gets 404."""
+    access.require_organiser(user)
+    district = Unit.objects.filter(pk=pk, kind=Unit.Kind.DISTRICT).first()
+    if district is None:
+        raise Http404
+    inside = user.is_superuser or any(
+        path.startswith(district.path)
+        for path in access.overseen_paths(user, access.ORGANISER_ROLES)
+    )
+    if not inside:
+        raise Http404
+    if manage and not access.can_organise(user, district):
+        raise PermissionDenied
+    return district
+
+
+def _require_overseer(user: User) -> None:
+    if not (user.is_superuser or access.overseen_paths(user)):
+        raise Http404
+
+
+# --- the branch board --------------------------------------------------------------------
+
+
+@login_required
+def branch_board(request: HttpRequest, pk: int, year: int) -> HttpResponse:
+    """The secretary's board for a year: who is evaluated, what is entered, the scores."""
+    branch = access.get_branch_for_user(request.user, pk)
+    _check_year(year)
+    evaluations = list(
+        Evaluation.objects.filter(branch=branch, year=year)
+        .select_related("member", "rule")
+        .annotate(
+            ballots_total=Count("ballots"),
+            ballots_favourable=Count("ballots", filter=Q(ballots__favourable=True)),
+        )
+        .order_by(F("final_score").desc(nulls_last=True), "member__name")
+    )
+    # Holders without an evaluation this year (one evaluated in another branch counts).
+    not_opened = ev.post_holders(branch, year).exclude(evaluations__year=year).count()
+    district = district_of(branch)
+    rule = EvaluationRule.objects.filter(district=district, year=year).first() or EvaluationRule(
+        district=district, year=year
+    )
+    published = any(e.published_at for e in evaluations)
+    return render(
+        request,
+        "scoring/evaluation_branch.html",
+        {
+            "branch": branch,
+            "year": year,
+            "rows": [
+                (
+                    e,
+                    e.ballots_favourable + e.paper_favourable,
+                    e.ballots_total + e.paper_total,
+                    ev.is_stale(e),
+                )
+                for e in evaluations
+            ],
+            "not_opened": not_opened,
+            "rule": rule,
+            "published": published,
+            "published_at": evaluations[0].published_at if published else None,
+            "all_graded": bool(evaluations) and all(e.grade for e in evaluations),
+            "can_manage": access.can_manage_branch(request.user, branch),
+            "district": district,
+            "can_see_rule": access.is_organiser(request.user),
+        },
+    )
+
+
+def _branch_action(request: HttpRequest, pk: int, year: int, action) -> HttpResponse:
+    branch = access.get_branch_for_user(request.user, pk, manage=True)
+    _check_year(year)
+    try:
+        message = action(branch)
+    except ScoringError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, message)
+    return redirect("scoring:evaluation-branch", pk=branch.pk, year=year)
+
+
+@require_POST
+@login_required
+def branch_open(request: HttpRequest, pk: int, year: int) -> HttpResponse:
+    def action(branch: Unit) -> str:
+        created = ev.open_evaluations(branch=branch, year=year, by=request.user)
+        if not created:
+            return _("Every post holder already has an evaluation.")
+        return _("%(count)s evaluations opened.") % {"count": len(created)}
+
+    return _branch_action(request, pk, year, action)
+
+
+@require_POST
+@login_required
+def branch_compute(request: HttpRequest, pk: int, year: int) -> HttpResponse:
+    def action(branch: Unit) -> str:
+        result = ev.compute_branch(branch=branch, year=year, by=request.user)
+        message = _("%(count)s evaluations computed.") % {"count": result.computed}
+        if result.incomplete:
+            message += " " + _("Without votes, so without a grade: %(names)s") % {
+                "names": "、".join(result.incomplete)
+            }
+        return message
+
+    return _branch_action(request, pk, year, action)
+
+
+@require_POST
+@login_required
+def branch_publish(request: HttpRequest, pk: int, year: int) -> HttpResponse:
+    def action(branch: Unit) -> str:
+        published = ev.publish_branch(branch=branch, year=year, by=request.user)
+        return _("%(count)s results published; each member with a log-in was told.") % {
+            "count": len(published)
+        }
+
+    return _branch_action(request, pk, year, action)
+
+
+# --- one evaluation ----------------------------------------------------------------------
+
+
+def _ballots_by_voter(evaluation: Evaluation) -> list[tuple[str, int, int]]:
+    counts = {
+        row["voter"]: row
+        for row in Ballot.objects.filter(evaluation=evaluation)
+        .order_by()
+        .values("voter")
+        .annotate(total=Count("id"), favourable=Count("id", filter=Q(favourable=True)))
+    }
+    return [
+        (label, counts[value]["favourable"], counts[value]["total"] - counts[value]["favourable"])
+        for value, label in Ballot.Voter.choices
+        if value in counts
+    ]
+
+
+def _detail(request: HttpRequest, evaluation: Evaluation, **forms) -> HttpResponse:
+    """The result page; a secretary's invalid form comes back bound, with its errors."""
+    user = request.user
+    member = evaluation.member
+    is_own = user.is_authenticated and member.user_id == user.pk
+    can_manage = access.can_manage_branch(user, evaluation.branch)
+    oversees = access.can_oversee(user, evaluation.branch)
+    published = evaluation.published_at is not None
+    votes = ev.votes_by_evaluation([evaluation])[evaluation.pk]
+    show_results = published or oversees
+    context = {
+        "evaluation": evaluation,
+        "member": member,
+        "is_own": is_own,
+        "can_manage": can_manage,
+        "oversees": oversees,
+        "published": published,
+        "show_results": show_results,
+        "computation": ev.stored_computation(evaluation, votes) if show_results else None,
+        "stale": ev.is_stale(evaluation),
+        "votes": votes,
+        "ballots_by_voter": _ballots_by_voter(evaluation) if show_results else [],
+        "posts": Choice.objects.filter(
+            member=member, post__year=evaluation.year, status__in=ev.HELD_STATUSES
+        ).select_related("post"),
+        "honours": Honour.objects.filter(member=member, year=evaluation.year),
+        "sanctions": Sanction.objects.filter(member=member, year=evaluation.year).select_related(
+            "choice__post"
+        ),
+        "can_write_report": (is_own or can_manage) and not published,
+    }
+    if can_manage and not published:
+        context["ballots_form"] = forms.get("ballots_form") or BallotsForm(prefix="ballots")
+        context["paper_form"] = forms.get("paper_form") or PaperCountsForm(
+            prefix="paper",
+            initial={"favourable": evaluation.paper_favourable, "total": evaluation.paper_total},
+        )
+        context["assessment_form"] = forms.get("assessment_form") or AssessmentForm(
+            prefix="assessment", initial={"text": evaluation.organisation_assessment}
+        )
+    if can_manage and published and evaluation.grade == Grade.EXCELLENT:
+        context["honour_form"] = forms.get("honour_form") or HonourForm(prefix="honour")
+    if can_manage and published and evaluation.grade == Grade.POOR:
+        context["sanction_form"] = forms.get("sanction_form") or SanctionForm(
+            prefix="sanction", member=member
+        )
+    return render(request, "scoring/evaluation_detail.html", context)
+
+
+@login_required
+def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _detail(request, get_evaluation_for_user(request.user, pk))
+
+
+def _no_kwargs(evaluation: Evaluation) -> dict:
+    return {}
+
+
+def _secretary_post(
+    request: HttpRequest, pk: int, form_class, name: str, save, form_kwargs=_no_kwargs
+) -> HttpResponse:
+    """A secretary's form on the result page: saved, or shown again with its errors."""
+    evaluation = get_evaluation_for_user(request.user, pk, manage=True)
+    form = form_class(request.POST, prefix=name, **form_kwargs(evaluation))
+    if not form.is_valid():
+        messages.error(request, _("Nothing was saved: correct the form below."))
+        return _detail(request, evaluation, **{f"{name}_form": form})
+    try:
+        message = save(evaluation, form.cleaned_data)
+    except ScoringError as error:
+        messages.error(request, _("Nothing was saved: %(reason)s") % {"reason": error})
+        return _detail(request, evaluation, **{f"{name}_form": form})
+    messages.success(request, message)
+    return redirect("scoring:evaluation-detail", pk=evaluation.pk)
+
+
+@require_POST
+@login_required
+def evaluation_ballots(request: HttpRequest, pk: int) -> HttpResponse:
+    def save(evaluation: Evaluation, data: dict) -> str:
+        ev.enter_ballots(evaluation=evaluation, by=request.user, **data)
+        return _("%(count)s ballots entered; compute the branch again.") % {
+            "count": data["favourable"] + data["unfavourable"]
+        }
+
+    return _secretary_post(request, pk, BallotsForm, "ballots", save)
+
+
+@require_POST
+@login_required
+def evaluation_paper(request: HttpRequest, pk: int) -> HttpResponse:
+    def save(evaluation: Evaluation, data: dict) -> str:
+        ev.enter_paper_counts(evaluation=evaluation, by=request.user, **data)
+        return _("Paper vote counts saved; compute the branch again.")
+
+    return _secretary_post(request, pk, PaperCountsForm, "paper", save)
+
+
+@require_POST
+@login_required
+def evaluation_assessment(request: HttpRequest, pk: int) -> HttpResponse:
+    def save(evaluation: Evaluation, data: dict) -> str:
+        ev.save_assessment(evaluation=evaluation, text=data["text"], by=request.user)
+        return _("Assessment saved.")
+
+    return _secretary_post(request, pk, AssessmentForm, "assessment", save)
+
+
+@require_POST
+@login_required
+def evaluation_honour(request: HttpRequest, pk: int) -> HttpResponse:
+    def save(evaluation: Evaluation, data: dict) -> str:
+        honour = ev.award_honour(
+            member=evaluation.member, year=evaluation.year, by=request.user, **data
+        )
+        return _("%(honour)s recorded.") % {"honour": honour.get_kind_display()}
+
+    return _secretary_post(request, pk, HonourForm, "honour", save)
+
+
+@require_POST
+@login_required
+def evaluation_sanction(request: HttpRequest, pk: int) -> HttpResponse:
+    def save(evaluation: Evaluation, data: dict) -> str:
+        sanction = ev.record_sanction(
+            member=evaluation.member, year=evaluation.year, by=request.user, **data
+        )
+        if sanction.kind == Sanction.Kind.REMOVAL:
+            return _("Removal recorded; %(name)s has left %(post)s.") % {
+                "name": evaluation.member.name,
+                "post": sanction.choice.post.name,
+            }
+        return _("Admonishment talk recorded.")
+
+    return _secretary_post(
+        request,
+        pk,
+        SanctionForm,
+        "sanction",
+        save,
+        form_kwargs=lambda evaluation: {"member": evaluation.member},
+    )
+
+
+@login_required
+def self_report(request: HttpRequest, pk: int) -> HttpResponse:
+    """The member writes their 述岗自评; the secretary may type it in from paper."""
+    evaluation = get_evaluation_for_user(request.user, pk)
+    is_own = evaluation.member.user_id == request.user.pk
+    clerk = not is_own
+    if clerk and not access.can_manage_branch(request.user, evaluation.branch):
+        raise PermissionDenied
+    if evaluation.published_at is not None:
+        messages.info(request, _("The results are published; the self-report is closed."))
+        return redirect("scoring:evaluation-detail", pk=evaluation.pk)
+    form = SelfReportForm(
+        request.POST or None, initial={"text": evaluation.self_report}, clerk=clerk
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            ev.save_self_report(
+                evaluation=evaluation, text=form.cleaned_data["text"], by=request.user
+            )
+        except ScoringError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Self-report saved."))
+            return redirect("scoring:evaluation-detail", pk=evaluation.pk)
+    return render(
+        request,
+        "scoring/evaluation_self_report.html",
+        {"form": form, "evaluation": evaluation, "clerk": clerk},
+    )
+
+
+@login_required
+def my_evaluation(request: HttpRequest) -> HttpResponse:
+    """A member's latest published result, or a page saying there is none yet."""
+    member = access.member_file_of(request.user)
+    if member is None:
+        raise Http404
+    latest = (
+        Evaluation.objects.filter(member=member, published_at__isnull=False)
+        .order_by("-year")
+        .first()
+    )
+    if latest is not None:
+        return redirect("scoring:evaluation-detail", pk=latest.pk)
+    open_now = Evaluation.objects.filter(member=member, published_at__isnull=True).order_by("-year")
+    return render(request, "scoring/evaluation_my.html", {"member": member, "open": open_now})
+
+
+# --- the district's rule -------------------------------------------------------------------
+
+
+@login_required
+def evaluation_rules(request: HttpRequest, pk: int, year: int) -> HttpResponse:
+    district = get_district_for_user(request.user, pk, manage=request.method == "POST")
+    _check_year(year)
+    frozen = Evaluation.objects.filter(
+        branch__path__startswith=district.path, year=year, published_at__isnull=False
+    ).exists()
+    if request.method == "POST" and frozen:
+        messages.error(
+            request, _("Results of this year are published: the rule no longer changes.")
+        )
+        return redirect("scoring:evaluation-rules", pk=district.pk, year=year)
+    rule = EvaluationRule.objects.filter(district=district, year=year).first()
+    shown = rule or EvaluationRule(district=district, year=year)
+    form = EvaluationRuleForm(request.POST or None, initial=EvaluationRuleForm.initial_from(shown))
+    if request.method == "POST" and form.is_valid():
+        try:
+            ev.set_evaluation_rule(
+                district=district, year=year, by=request.user, **form.cleaned_data
+            )
+        except ScoringError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Evaluation rule for %(year)s saved.") % {"year": year})
+            return redirect("scoring:evaluation-rules", pk=district.pk, year=year)
+    return render(
+        request,
+        "scoring/evaluation_rules.html",
+        {
+            "district": district,
+            "year": year,
+            "rule": rule,
+            "form": form,
+            "can_edit": access.can_organise(request.user, district) and not frozen,
+            "frozen": frozen,
+        },
+    )
+
+
+# --- notices (考评结果通知书) -------------------------------------------------------------------
+
+
+def _notices(evaluations: list[Evaluation]) -> list[dict]:
+    """What each printed notice shows, read in a fixed number of queries."""
+    votes = ev.votes_by_evaluation(evaluations)
+    members = [e.member_id for e in evaluations]
+    years = {e.year for e in evaluations}
+    honours = defaultdict(list)
+    for honour in Honour.objects.filter(member__in=members, year__in=years):
+        honours[honour.member_id, honour.year].append(honour)
+    sanctions = defaultdict(list)
+    for sanction in Sanction.objects.filter(member__in=members, year__in=years).select_related(
+        "choice__post"
+    ):
+        sanctions[sanction.member_id, sanction.year].append(sanction)
+    return [
+        {
+            "evaluation": e,
+            "computation": ev.stored_computation(e, votes[e.pk]),
+            "honours": honours[e.member_id, e.year],
+            "sanctions": sanctions[e.member_id, e.year],
+        }
+        for e in evaluations
+    ]
+
+
+def _notice_pdf(evaluations: list[Evaluation], filename: str) -> HttpResponse:
+    pdf = render_pdf(
+        "scoring/print/evaluation_notice.html",
+        {"notices": _notices(evaluations), "today": dt.date.today()},
+    )
+    return pdf_response(pdf, filename)
+
+
+@login_required
+def notice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The member's result notice; a result not yet published has none (404)."""
+    evaluation = get_evaluation_for_user(request.user, pk)
+    if evaluation.published_at is None:
+        raise Http404
+    return _notice_pdf([evaluation], f"evaluation-{evaluation.year}-{evaluation.member.name}.pdf")
+
+
+@login_required
+def branch_notices_pdf(request: HttpRequest, pk: int, year: int) -> HttpResponse:
+    """Every published notice of the branch and year, one page each, in one PDF."""
+    branch = access.get_branch_for_user(request.user, pk)
+    _check_year(year)
+    evaluations = list(
+        Evaluation.objects.filter(branch=branch, year=year, published_at__isnull=False)
+        .select_related("member", "branch", "rule")
+        .order_by("member__name")
+    )
+    if not evaluations:
+        raise Http404
+    return _notice_pdf(evaluations, f"evaluations-{branch.name}-{year}.pdf")
+
+
+# --- results for employer units and Excel --------------------------------------------------------
+
+
+def _published_in(units, year: int):
+    return (
+        Evaluation.objects.filter(year=year, published_at__isnull=False, branch__in=units)
+        .select_related("member__employer", "branch")
+        .order_by("branch__path", "member__name")
+    )
+
+
+def _honours_by_member(evaluations: list[Evaluation], year: int) -> dict[int, list[str]]:
+    found = defaultdict(list)
+    members = [e.member_id for e in evaluations]
+    for honour in Honour.objects.filter(member__in=members, year=year):
+        found[honour.member_id].append(honour.get_kind_display())
+    for sanction in Sanction.objects.filter(member__in=members, year=year):
+        found[sanction.member_id].append(sanction.get_kind_display())
+    return found
+
+
+@login_required
+def employer_results(request: HttpRequest, pk: int, year: int) -> HttpResponse:
+    """Published results of in-service members (在职党员) working for a partner unit, in
+    the units the user oversees, to report back to that unit."""
+    _require_overseer(request.user)
+    _check_year(year)
+    scope = access.units_overseen(request.user)
+    partner = PartnerUnit.objects.serving(scope).filter(pk=pk).first()
+    if partner is None:
+        raise Http404
+    evaluations = list(
+        _published_in(scope, year).filter(
+            member__category=Member.Category.IN_SERVICE, member__employer=partner
+        )
+    )
+    notes = _honours_by_member(evaluations, year)
+    return render(
+        request,
+        "scoring/evaluation_employer.html",
+        {
+            "partner": partner,
+            "year": year,
+            "rows": [(e, notes[e.member_id]) for e in evaluations],
+            "units": access.top_units_for_user(request.user),
+        },
+    )
+
+
+@login_required
+def results_xlsx(request: HttpRequest, pk: int, year: int) -> HttpResponse:
+    """Published results of a branch, town or district as Excel; ?employer=<partner>
+    keeps only that unit's in-service members."""
+    unit = access.get_unit_for_user(request.user, pk)
+    if unit.kind == Unit.Kind.GRID:
+        raise Http404
+    _check_year(year)
+    evaluations = _published_in(Unit.objects.within(unit), year)
+    employer = request.GET.get("employer", "")
+    if employer.isdigit():
+        evaluations = evaluations.filter(
+            member__category=Member.Category.IN_SERVICE, member__employer_id=int(employer)
+        )
+    evaluations = list(evaluations)
+    notes = _honours_by_member(evaluations, year)
+    votes = ev.votes_by_evaluation(evaluations)
+    headers = [
+        _("Branch"),
+        _("Name"),
+        _("Category"),
+        _("Employer unit"),
+        _("Points of the year"),
+        _("Points score"),
+        _("Favourable votes"),
+        _("Votes cast"),
+        _("Appraisal score"),
+        _("Final score"),
+        _("Grade"),
+        _("Honours and sanctions"),
+        _("Published at"),
+    ]
+
+    def number(value):
+        return float(value) if value is not None else None
+
+    rows = (
+        [
+            e.branch.name,
+            e.member.name,
+            e.member.get_category_display(),
+            e.member.employer.name if e.member.employer else "",
+            number(e.points_total),
+            number(e.points_score),
+            votes[e.pk].favourable,
+            votes[e.pk].total,
+            number(e.appraisal_score),
+            number(e.final_score),
+            e.get_grade_display(),
+            "、".join(str(n) for n in notes[e.member_id]),
+            timezone.localdate(e.published_at),
+        ]
+        for e in evaluations
+    )
+    content = rows_to_xlsx(
+        headers,
+        rows,
+        title=_("Year-end evaluation"),
+        column_widths=[16, 10, 16, 20, 10, 10, 10, 10, 10, 10, 8, 20, 12],
+    )
+    return xlsx_response(content, f"{unit.name}-{year}-{_('Year-end evaluation')}.xlsx")
