@@ -34,14 +34,16 @@ def _short(label: str) -> str:
     return label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1] + "…"
 
 
-def _svg(width: int, height: int, title: str, body: SafeString) -> SafeString:
+def _svg(width: int, height: int, title: str, body: SafeString, font_size: int) -> SafeString:
     return format_html(
-        '<svg class="bar-chart" viewBox="0 0 {} {}" width="100%" role="img" '
-        'aria-label="{}" xmlns="http://www.w3.org/2000/svg" '
-        'font-size="12" font-family="inherit"><title>{}</title>{}</svg>',
+        '<svg class="bar-chart d-block mx-auto" viewBox="0 0 {} {}" width="100%" role="img" '
+        'style="max-width: {}px" aria-label="{}" xmlns="http://www.w3.org/2000/svg" '
+        'font-size="{}" font-family="inherit"><title>{}</title>{}</svg>',
         width,
         height,
+        width * 5 // 4,  # never drawn much larger than designed, whatever the screen
         title,
+        font_size,
         title,
         body,
     )
@@ -49,7 +51,8 @@ def _svg(width: int, height: int, title: str, body: SafeString) -> SafeString:
 
 def column_chart(bars: Sequence[Bar], *, title: str) -> SafeString:
     """Vertical bars with short labels underneath (e.g. the twelve months)."""
-    width, height, top, bottom, left = 640, 220, 22, 28, 8
+    # Large type for the viewBox: on a phone the chart is drawn at half its size.
+    width, height, top, bottom, left = 640, 240, 26, 34, 8
     plot = height - top - bottom
     slot = (width - 2 * left) / max(len(bars), 1)
     peak = max((bar.value for bar in bars), default=Decimal("0")) or Decimal("1")
@@ -80,22 +83,22 @@ def column_chart(bars: Sequence[Bar], *, title: str) -> SafeString:
                 bar_height,
                 MUTED if bar.muted else BAR,
                 centre,
-                round(top + plot - bar_height - 5, 1),
+                round(top + plot - bar_height - 6, 1),
                 INK,
                 _number(bar.value) if bar.value else "",
                 centre,
-                height - 9,
+                height - 10,
                 INK,
                 _short(bar.label),
             )
         )
-    return _svg(width, height, title, format_html_join("", "{}", ((p,) for p in parts)))
+    return _svg(width, height, title, format_html_join("", "{}", ((p,) for p in parts)), 17)
 
 
 def row_chart(bars: Sequence[Bar], *, title: str) -> SafeString:
     """Horizontal bars with their labels on the left (e.g. branches, whose names are
     long), one row per bar."""
-    width, row, label_width, pad = 640, 26, 150, 6
+    width, row, label_width, pad = 640, 30, 160, 6
     height = max(len(bars), 1) * row + 2 * pad
     room = width - label_width - 60
     peak = max((bar.value for bar in bars), default=Decimal("0")) or Decimal("1")
@@ -111,7 +114,7 @@ def row_chart(bars: Sequence[Bar], *, title: str) -> SafeString:
                 bar.label,
                 _number(bar.value),
                 label_width - 8,
-                y + row / 2 + 4,
+                y + row / 2 + 5,
                 INK,
                 _short(bar.label),
                 label_width,
@@ -120,9 +123,9 @@ def row_chart(bars: Sequence[Bar], *, title: str) -> SafeString:
                 row - 8,
                 MUTED if bar.muted else BAR,
                 round(label_width + length + 6, 1),
-                y + row / 2 + 4,
+                y + row / 2 + 5,
                 INK,
                 _number(bar.value),
             )
         )
-    return _svg(width, height, title, format_html_join("", "{}", ((p,) for p in parts)))
+    return _svg(width, height, title, format_html_join("", "{}", ((p,) for p in parts)), 15)

@@ -61,6 +61,9 @@ class ActivityForm(forms.ModelForm):
         self.branch = branch
         today = timezone.localdate()
         self.fields["held_on"].initial = today
+        self.fields["kind"].label = _("Activity kind")
+        self.fields["kind"].choices = ActivityKind.choices
+        self.fields["kind"].initial = ActivityKind.COLLECTIVE
         self.fields["trainer"].help_text = _("For a training.")
         self.fields["people_served"].help_text = _(
             "For an individual service: who was helped (no ID numbers)."
@@ -101,7 +104,7 @@ class ActivityForm(forms.ModelForm):
 
 class ActivityFilterForm(forms.Form):
     kind = forms.ChoiceField(
-        label=_("Kind"),
+        label=_("Activity kind"),
         choices=[("", _("All kinds")), *ActivityKind.choices],
         required=False,
         widget=forms.Select(attrs={"class": "form-select"}),

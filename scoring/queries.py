@@ -165,6 +165,7 @@ class TallyMonth:
     tally: MonthlyTally | None
     total: Decimal
     corrections: Decimal
+    correction_count: int
     members: int
     is_future: bool
 
@@ -192,6 +193,7 @@ def branch_tally_year(branch: Unit, year: int) -> list[TallyMonth]:
         .annotate(
             total=Sum("points"),
             corrections=Sum("points", filter=Q(corrects__isnull=False)),
+            correction_count=Count("id", filter=Q(corrects__isnull=False)),
             members=Count("member", distinct=True),
         )
     }
@@ -206,6 +208,7 @@ def branch_tally_year(branch: Unit, year: int) -> list[TallyMonth]:
                 tally=tally,
                 total=tally.total_points if tally else row.get("total") or ZERO,
                 corrections=row.get("corrections") or ZERO,
+                correction_count=row.get("correction_count", 0),
                 members=tally.members if tally else row.get("members", 0),
                 is_future=month > current,
             )
@@ -215,10 +218,12 @@ def branch_tally_year(branch: Unit, year: int) -> list[TallyMonth]:
 
 @dataclass
 class TallyRow:
+    member_id: int
     name: str
     points: Decimal
     corrections: Decimal
     year_to_date: Decimal
+    has_correction: bool = False
 
 
 @dataclass
@@ -240,7 +245,7 @@ class BranchTally:
 
 def _published_rows(tally: MonthlyTally) -> list[TallyRow]:
     return [
-        TallyRow(line.member_name, line.points, line.corrections, line.year_to_date)
+        TallyRow(line.member_id, line.member_name, line.points, line.corrections, line.year_to_date)
         for line in TallyLine.objects.filter(tally=tally).order_by("-points", "member_name", "id")
     ]
 
@@ -268,6 +273,7 @@ def _live_rows(branch: Unit, month: dt.date) -> list[TallyRow]:
     )
     rows = [
         TallyRow(
+            member_id=pk,
             name=name,
             points=this.get(pk, {}).get("month_points") or ZERO,
             corrections=this.get(pk, {}).get("month_corrections") or ZERO,
@@ -292,6 +298,9 @@ def branch_tally(branch: Unit, month: dt.date) -> BranchTally:
         .select_related("member", "corrects__attendance__activity")
         .order_by("member__name", "id")
     )
+    corrected = {c.member_id for c in corrections}
+    for row in rows:
+        row.has_correction = row.member_id in corrected
     return BranchTally(branch, month, tally, rows, corrections)
 
 

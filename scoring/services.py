@@ -52,16 +52,19 @@ def rule_in_force(*, district: Unit, kind: str, on: dt.date) -> PointsRule:
 def set_points_rule(
     *, district: Unit, kind: str, points: Decimal, effective_from: dt.date, by
 ) -> PointsRule:
-    """Change a district rule from a date on. Entries already made keep their rule."""
+    """Change a district rule from a date on. Entries already made keep their rule, and
+    a rule once set is never overwritten, so the history of rules stays whole."""
     if points < 0:
         raise ScoringError(_("Points cannot be negative."))
-    rule, _created = PointsRule.objects.update_or_create(
-        district=district,
-        kind=kind,
-        effective_from=effective_from,
-        defaults={"points": points, "created_by": by},
+    if PointsRule.objects.filter(
+        district=district, kind=kind, effective_from=effective_from
+    ).exists():
+        raise ScoringError(
+            _("A rule from that date already exists; set the new value from a later date.")
+        )
+    return PointsRule.objects.create(
+        district=district, kind=kind, effective_from=effective_from, points=points, created_by=by
     )
-    return rule
 
 
 def open_month(branch: Unit, day: dt.date) -> dt.date:

@@ -166,8 +166,8 @@ def entry_correct(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     access.get_branch_for_user(request.user, entry.branch_id, manage=True)
     corrections = list(entry.corrections.select_related("recorded_by").order_by("id"))
-    current = entry.points + sum((c.points for c in corrections), queries.ZERO)
-    form = CorrectionForm(request.POST or None, initial={"right_points": current})
+    worth = entry.points + sum((c.points for c in corrections), queries.ZERO)
+    form = CorrectionForm(request.POST or None, initial={"right_points": worth})
     if request.method == "POST" and form.is_valid():
         try:
             correction = services.correct_entry(
@@ -190,7 +190,7 @@ def entry_correct(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "scoring/entry_correct.html",
-        {"entry": entry, "corrections": corrections, "current": current, "form": form},
+        {"entry": entry, "corrections": corrections, "worth": worth, "form": form},
     )
 
 

@@ -16,7 +16,8 @@ the posts services. Then, `--runs` times each, interleaved:
 
 One untimed warm-up render (two certificates) loads fonts and caches for both sides.
 It prints seconds in all, per page and the median of each side, the ratio app/bare,
-and the targets (ratio <= 1.10, 100 pages < 6 s), and records them with the date,
+the targets (ratio <= 1.10, 100 pages < 6 s) and, timed apart, where the app's own
+time goes (queries and QR codes; template), and records them with the date,
 the machine and the command in docs/benchmarks.md (its own section, replaced on each
 run) unless --no-record is given. Not a test: `make test` never runs it.
 """
@@ -221,7 +222,7 @@ def main() -> None:
         documents.render_pledge_certificates(warm_up)
 
         load = os.getloadavg()[0]
-        timings: dict[str, list[float]] = {"app": [], "bare": []}
+        timings: dict[str, list[float]] = {"app": [], "bare": [], "data": [], "template": []}
         pages = {}
         for _ in range(args.runs):
             for side, function in (("app", app), ("bare", bare)):
@@ -229,6 +230,15 @@ def main() -> None:
                 pdf = function()
                 timings[side].append(time.perf_counter() - start)
                 pages[side] = page_count(pdf)
+            # Where the app's own time goes (timed apart, outside the comparison).
+            start = time.perf_counter()
+            data = documents.branch_pledge_certificates(branch, YEAR, absolute=absolute)
+            timings["data"].append(time.perf_counter() - start)
+            start = time.perf_counter()
+            documents.pledge_certificates_html(
+                documents.pledge_certificates_context(data, branch=branch, year=YEAR)
+            )
+            timings["template"].append(time.perf_counter() - start)
 
     if pages["app"] != pages["bare"]:
         sys.exit(f"the two sides laid out different documents: {pages}")
@@ -258,6 +268,8 @@ def main() -> None:
         f"{'met' if ratio_ok else 'NOT met'})",
         f"- 100 pages through the app: **{median['app'] / count * 100:.2f} s** "
         f"(target < {SECONDS_TARGET:.0f} s: {'met' if pages_ok else 'NOT met'})",
+        f"- the app's own part, timed apart: queries and QR codes "
+        f"{median['data']:.3f} s, template {median['template']:.3f} s (medians)",
     ]
     script = ".venv/bin/python scripts/bench_certificates.py"
     command = f"{script} {shlex.join(sys.argv[1:])}" if sys.argv[1:] else f"make bench ({script})"

@@ -8,6 +8,7 @@ OWASP advises; dates and numbers stay real dates and numbers.
 import datetime as dt
 import io
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 
 from django.http import HttpResponse
 from django.utils.http import content_disposition_header
@@ -28,7 +29,7 @@ def neutralise(value: str) -> str:
 def _cell(sheet, value, *, bold: bool = False, text_format: bool = False) -> WriteOnlyCell:
     if isinstance(value, str):
         value = neutralise(value)
-    elif value is not None and not isinstance(value, int | float | dt.date | dt.datetime):
+    elif value is not None and not isinstance(value, int | float | Decimal | dt.date | dt.datetime):
         value = neutralise(str(value))
     cell = WriteOnlyCell(sheet, value=value)
     if isinstance(value, str):

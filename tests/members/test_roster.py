@@ -238,3 +238,12 @@ def test_the_export_makes_the_same_number_of_queries_for_5_and_50_members(
     MemberFactory.create_batch(50, branch=tree.branch, grid=tree.grid)
     with django_assert_max_num_queries(8):
         as_secretary.get(reverse("members:roster-export", args=[tree.branch.pk]))
+
+
+def test_exported_decimals_stay_numbers():
+    from decimal import Decimal
+
+    from volunteer.xlsx import rows_to_xlsx
+
+    sheet = load_workbook(io.BytesIO(rows_to_xlsx(["points"], [[Decimal("2.5")]]))).active
+    assert sheet.cell(row=2, column=1).value == 2.5

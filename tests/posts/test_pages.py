@@ -318,14 +318,20 @@ QUERIES_ON_PLEDGE_LIST = 7
 
 
 def test_the_home_page_lists_what_waits_for_the_secretary(client, secretary, member_user, pledge):
-    services.write_pledge(pledge=pledge, lines=lines_for(pledge.choice.post, "每周两晚"), based_on=0, by=member_user)
+    services.write_pledge(
+        pledge=pledge, lines=lines_for(pledge.choice.post, "每周两晚"), based_on=0, by=member_user
+    )
     client.force_login(secretary)
     tasks = client.get(reverse("home")).context["tasks"]
     assert [(t["kind"], t["count"]) for t in tasks] == [("reviews", 1)]
 
 
-def test_the_home_page_lists_pledges_to_publish_for_the_organiser(client, town_organiser, member_user, secretary, pledge):
-    services.write_pledge(pledge=pledge, lines=lines_for(pledge.choice.post, "每周两晚"), based_on=0, by=member_user)
+def test_the_home_page_lists_pledges_to_publish_for_the_organiser(
+    client, town_organiser, member_user, secretary, pledge
+):
+    services.write_pledge(
+        pledge=pledge, lines=lines_for(pledge.choice.post, "每周两晚"), based_on=0, by=member_user
+    )
     services.approve_pledge(pledge=pledge, by=secretary)
     client.force_login(town_organiser)
     tasks = client.get(reverse("home")).context["tasks"]

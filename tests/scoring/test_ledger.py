@@ -176,3 +176,22 @@ def test_a_rule_cannot_be_negative(tree):
             effective_from=MARCH,
             by=UserFactory(),
         )
+
+
+def test_a_rule_once_set_is_never_overwritten(tree, district_organiser):
+    services.set_points_rule(
+        district=tree.district,
+        kind=ActivityKind.COLLECTIVE,
+        points=Decimal("2.5"),
+        effective_from=MARCH,
+        by=district_organiser,
+    )
+    with pytest.raises(services.ScoringError):
+        services.set_points_rule(
+            district=tree.district,
+            kind=ActivityKind.COLLECTIVE,
+            points=Decimal("4"),
+            effective_from=MARCH,
+            by=district_organiser,
+        )
+    assert PointsRule.objects.get(kind=ActivityKind.COLLECTIVE).points == Decimal("2.5")

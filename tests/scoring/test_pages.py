@@ -199,7 +199,7 @@ def test_a_secretary_corrects_an_entry_with_a_reason(client, secretary, tree, pe
     entry = PointsEntry.objects.get()
     client.force_login(secretary)
     url = reverse("scoring:entry-correct", args=[entry.pk])
-    assert client.get(url).context["current"] == Decimal("2")
+    assert client.get(url).context["worth"] == Decimal("2")
     client.post(url, {"right_points": "0", "reason": "实际未到场"})
     correction = PointsEntry.objects.get(corrects=entry)
     assert (correction.points, correction.reason, correction.recorded_by) == (
@@ -208,7 +208,7 @@ def test_a_secretary_corrects_an_entry_with_a_reason(client, secretary, tree, pe
         secretary,
     )
     response = client.get(url)
-    assert response.context["current"] == Decimal("0")
+    assert response.context["worth"] == Decimal("0")
     assert "实际未到场" in response.content.decode()
 
 
