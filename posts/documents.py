@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Prefetch, Q, prefetch_related_objects
+from django.db.models import Exists, OuterRef, Prefetch, prefetch_related_objects
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -233,19 +233,22 @@ def pledge_certificate(
 
 
 def printable_pledges(branch: Unit, year: int):
-    """A branch's pledges of a year that print in its batch: approved or published,
-    including a published pledge whose revision is under review (its published version
-    stays valid), never a withdrawn one or one whose post is no longer held. Ordered by
-    member, then post; versions and their items prefetched (constant query count)."""
+    """A branch's pledges of a year that print in its batch: those with an approved
+    version, which is valid (see `pledge_version_status`) until a newer one is approved.
+    So an approved or published pledge prints, and so does one whose revision is under
+    review or was returned (its approved version still stands); a pledge never approved
+    (draft, submitted, returned), a withdrawn one or one whose post is no longer held
+    does not. Ordered by member, then post; versions and their items prefetched, so the
+    number of queries does not grow with the pledges."""
+    approved = PledgeVersion.objects.filter(
+        pledge=OuterRef("pk"), decision=PledgeVersion.Decision.APPROVED
+    )
     return (
         Pledge.objects.filter(
+            Exists(approved),
             choice__post__branch=branch,
             choice__post__year=year,
             choice__status=Choice.Status.CONFIRMED,
-        )
-        .filter(
-            Q(status__in=[Pledge.Status.APPROVED, Pledge.Status.PUBLISHED])
-            | Q(published_version__isnull=False)
         )
         .exclude(status=Pledge.Status.WITHDRAWN)
         .select_related("choice__member", "choice__post__branch__parent")

@@ -63,7 +63,8 @@ def pledge_certificate(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def branch_pledge_certificates(request: HttpRequest, pk: int) -> HttpResponse:
     """All approved or published pledges of a branch for a year (?year=, default this
-    year) as one PDF, one page group per pledge.
+    year) as one PDF, one page group per pledge (which ones and which version:
+    posts.documents.printable_pledges).
 
     Who may print: everyone who may read the branch (members.access.get_branch_for_user
     with manage=False): its secretary, and the town and district organisers above it,

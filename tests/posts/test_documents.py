@@ -238,6 +238,25 @@ def test_a_published_pledge_under_revision_prints_its_published_version_in_the_b
     assert "陈桂兰" in text and "每周巡逻" in text and "每天巡逻" not in text
 
 
+def test_an_approved_pledge_whose_revision_was_returned_prints_its_approved_version(
+    client, secretary, big_post, tree, tmp_path
+):
+    choice = holder(big_post, secretary, "张卫东")
+    approved(choice, secretary, "每周巡逻")
+    services.return_pledge(
+        pledge=written(choice, secretary, "偶尔巡逻"), comment="请细化", by=secretary
+    )
+    client.force_login(secretary)
+
+    response = client.get(
+        reverse("posts:branch-pledge-certificates", args=[tree.branch.pk]), {"year": YEAR}
+    )
+
+    text = pdf_text(response, tmp_path)
+    assert "张卫东" in text and "每周巡逻" in text and "偶尔巡逻" not in text
+    assert verify_pledge(client, choice.pledge, 1).context["verdict"].valid
+
+
 def test_a_year_without_pledges_prints_one_page_saying_so(client, secretary, tree, tmp_path):
     client.force_login(secretary)
 
