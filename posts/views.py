@@ -358,6 +358,7 @@ def pledge_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_write": is_secretary or pledge.choice.member.user_id == request.user.pk,
             "review_form": ReviewForm(),
             "log": change_log(pledge),
+            "choice_log": change_log(pledge.choice),
         },
     )
 

@@ -336,3 +336,11 @@ def test_the_home_page_lists_pledges_to_publish_for_the_organiser(
     client.force_login(town_organiser)
     tasks = client.get(reverse("home")).context["tasks"]
     assert [(t["kind"], t["count"]) for t in tasks] == [("publish", 1)]
+
+
+def test_the_pledge_page_shows_who_confirmed_the_choice(client, secretary, pledge):
+    client.force_login(secretary)
+    response = client.get(reverse("posts:pledge-detail", args=[pledge.pk]))
+    entries = response.context["choice_log"]
+    assert entries[0].who == "secretary"
+    assert any(change.new == str(Choice.Status.CONFIRMED.label) for change in entries[0].changes)
