@@ -51,9 +51,13 @@ format: $(STAMP)
 messages: $(STAMP)
 	$(BIN)/python manage.py makemessages -l zh_Hans --ignore=.venv --ignore=tests --no-obsolete --no-location
 
-# Timings, not tests: the certificate batch against bare WeasyPrint (docs/benchmarks.md).
+# Timings, not tests (docs/benchmarks.md): the certificate batch against bare WeasyPrint;
+# the district's tally page and a points card at district scale against bare SQL, on
+# SQLite and PostgreSQL (throwaway databases, dropped afterwards).
 bench: install
 	$(BIN)/python scripts/bench_certificates.py
+	scripts/ensure-postgres.sh
+	POSTGRES_URL=$(POSTGRES_URL) $(BIN)/python scripts/bench_scoring.py
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3

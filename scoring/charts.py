@@ -49,8 +49,9 @@ def _svg(width: int, height: int, title: str, body: SafeString, font_size: int) 
     )
 
 
-def column_chart(bars: Sequence[Bar], *, title: str) -> SafeString:
-    """Vertical bars with short labels underneath (e.g. the twelve months)."""
+def column_chart(bars: Sequence[Bar], *, title: str, suffix: str = "") -> SafeString:
+    """Vertical bars with short labels underneath (e.g. the twelve months). `suffix`
+    follows each value (e.g. "%")."""
     # Large type for the viewBox: on a phone the chart is drawn at half its size.
     width, height, top, bottom, left = 640, 240, 26, 34, 8
     plot = height - top - bottom
@@ -76,7 +77,7 @@ def column_chart(bars: Sequence[Bar], *, title: str) -> SafeString:
                 'rx="2" fill="{}"/><text x="{}" y="{}" text-anchor="middle" fill="{}">{}</text>'
                 '<text x="{}" y="{}" text-anchor="middle" fill="{}">{}</text></g>',
                 bar.label,
-                _number(bar.value),
+                _number(bar.value) + suffix,
                 x,
                 round(top + plot - bar_height, 1),
                 round(slot * 0.7, 1),
@@ -85,7 +86,7 @@ def column_chart(bars: Sequence[Bar], *, title: str) -> SafeString:
                 centre,
                 round(top + plot - bar_height - 6, 1),
                 INK,
-                _number(bar.value) if bar.value else "",
+                _number(bar.value) + suffix if bar.value else "",
                 centre,
                 height - 10,
                 INK,
@@ -95,9 +96,9 @@ def column_chart(bars: Sequence[Bar], *, title: str) -> SafeString:
     return _svg(width, height, title, format_html_join("", "{}", ((p,) for p in parts)), 17)
 
 
-def row_chart(bars: Sequence[Bar], *, title: str) -> SafeString:
+def row_chart(bars: Sequence[Bar], *, title: str, suffix: str = "") -> SafeString:
     """Horizontal bars with their labels on the left (e.g. branches, whose names are
-    long), one row per bar."""
+    long), one row per bar. `suffix` follows each value (e.g. "%")."""
     width, row, label_width, pad = 640, 30, 160, 6
     height = max(len(bars), 1) * row + 2 * pad
     room = width - label_width - 60
@@ -112,7 +113,7 @@ def row_chart(bars: Sequence[Bar], *, title: str) -> SafeString:
                 '</text><rect x="{}" y="{}" width="{}" height="{}" rx="2" fill="{}"/>'
                 '<text x="{}" y="{}" fill="{}">{}</text></g>',
                 bar.label,
-                _number(bar.value),
+                _number(bar.value) + suffix,
                 label_width - 8,
                 y + row / 2 + 5,
                 INK,
@@ -125,7 +126,7 @@ def row_chart(bars: Sequence[Bar], *, title: str) -> SafeString:
                 round(label_width + length + 6, 1),
                 y + row / 2 + 5,
                 INK,
-                _number(bar.value),
+                _number(bar.value) + suffix,
             )
         )
     return _svg(width, height, title, format_html_join("", "{}", ((p,) for p in parts)), 15)

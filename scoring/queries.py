@@ -137,7 +137,9 @@ def points_card(member: Member, year: int) -> PointsCard:
         PointsEntry.objects.filter(
             member=member, month__gte=dt.date(year, 1, 1), month__lte=dt.date(year, 12, 1)
         )
-        .select_related("attendance__activity", "rule", "corrects__attendance__activity")
+        # What a correction corrects shows with its points and month only; its activity
+        # is the correction's own (the same attendance), so no join reaches past it.
+        .select_related("attendance__activity", "rule", "corrects")
         .prefetch_related(later)
         .order_by("month", "occurred_on", "id")
     )
@@ -320,7 +322,6 @@ class UnitTallyRow:
     published: int = 0
     total: Decimal = ZERO
     members: int = 0
-    tally: MonthlyTally | None = None  # when the row is a branch
 
 
 def _child_path(unit: Unit, path: str) -> str:
@@ -329,7 +330,8 @@ def _child_path(unit: Unit, path: str) -> str:
 
 def unit_tally(unit: Unit, month: dt.date) -> list[UnitTallyRow]:
     """Published totals of a town's branches or a district's towns for a month, with how
-    many branches under each have published."""
+    many branches under each have published. The tallies are read as plain values (one
+    row per branch, lines counted from the (tally, member) index), not as models."""
     rows = {child.path: UnitTallyRow(child) for child in unit.children.order_by("code")}
     branch_paths = Unit.objects.within(unit).branches().values_list("path", flat=True)
     for path in branch_paths:
@@ -338,18 +340,17 @@ def unit_tally(unit: Unit, month: dt.date) -> list[UnitTallyRow]:
             row.branches += 1
     tallies = (
         MonthlyTally.objects.filter(branch__path__startswith=unit.path, month=month)
-        .select_related("branch")
-        .annotate(members=Count("lines"))
+        .order_by()
+        .values_list("branch__path", "total_points")
+        .annotate(members=Count("lines__member"))
     )
-    for tally in tallies:
-        row = rows.get(_child_path(unit, tally.branch.path))
+    for path, total, members in tallies:
+        row = rows.get(_child_path(unit, path))
         if row is None:
             continue
         row.published += 1
-        row.total += tally.total_points
-        row.members += tally.members
-        if tally.branch.path == row.unit.path:
-            row.tally = tally
+        row.total += total
+        row.members += members
     return list(rows.values())
 
 

@@ -1,6 +1,6 @@
 from django.urls import path  # noqa: F401 - the lines below the markers use it
 
-from scoring import views, views_evaluation
+from scoring import views, views_dashboard, views_evaluation
 
 app_name = "scoring"
 
@@ -95,4 +95,6 @@ urlpatterns = [
         name="evaluation-xlsx",
     ),
     path("my/evaluation/", views_evaluation.my_evaluation, name="my-evaluation"),
+    # -- dashboards --
+    path("units/<int:pk>/dashboard/", views_dashboard.dashboard, name="dashboard"),
 ]

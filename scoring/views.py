@@ -229,7 +229,8 @@ def points_card_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         context["printed_on"] = timezone.localdate()
         pdf = render_pdf("scoring/print/points_card.html", context)
     member = context["member"]
-    return pdf_response(pdf, f"{member.name}-{context['year']}-{_('points card')}.pdf")
+    label = _("points card")
+    return pdf_response(pdf, f"{member.name}-{context['year']}-{label}.pdf")
 
 
 # --- monthly tallies (积分公示) ------------------------------------------------------------
@@ -390,7 +391,8 @@ def tally_xlsx(request: HttpRequest, pk: int, year: int, month: int) -> HttpResp
         )
         widths = [14, 16, 14, 18, 12, 12]
     content = rows_to_xlsx(headers, rows, title=first.strftime("%Y-%m"), column_widths=widths)
-    return xlsx_response(content, f"{unit.name}-{first:%Y-%m}-{_('points tally')}.xlsx")
+    label = _("points tally")
+    return xlsx_response(content, f"{unit.name}-{first:%Y-%m}-{label}.xlsx")
 
 
 def _branch_row(branch: Unit, tally: MonthlyTally | None) -> list:

@@ -12,6 +12,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from inbox.models import Notification
 from members.models import RosterImport
 from tests.factories import CapabilityTypeFactory, ResidentNeedFactory, next_id_number, roster_file
+from tests.helpdesk.objects import url_objects as helpdesk_url_objects
 
 ROLES = [
     "anonymous",
@@ -180,10 +181,61 @@ TABLE = {
     # An employer unit serving the branch: those who oversee the branch report to it.
     "scoring:evaluation-employer": (lambda o: {"pk": o["employer"], "year": 2026}, BRANCH_READ),
     "scoring:my-evaluation": (None, MEMBER_ONLY | {"member": 302}),
+    # -- scoring: dashboards --
+    # A branch's dashboard: those who oversee the branch (a town's: its organisers).
+    "scoring:dashboard": ("branch", BRANCH_READ),
     # Ledgers of any unit one oversees; coverage for a district or town (a branch: 404).
     "posts:post-ledger": ("branch", BRANCH_READ),
     "posts:pledge-ledger": ("branch", BRANCH_READ),
     "posts:coverage": ("town", TOWN_READ),
+    # -- helpdesk --
+    # Public pages (help form, request status by code, badge verification): everyone.
+    "helpdesk:ask": (None, ALL(200)),
+    "helpdesk:ask-form": ("branch", ALL(200)),
+    "helpdesk:track": (None, ALL(302)),
+    "helpdesk:request-status": (lambda o: {"code": o["help_code"]}, ALL(200)),
+    "helpdesk:verify-badge": (lambda o: {"number": o["badge_number"]}, ALL(200)),
+    # The board: overseers and team leaders; entering a request: town organisers and
+    # secretaries (the district organiser and team leaders read only).
+    "helpdesk:board": (None, EVERYONE_LOGGED_IN | {"instructor": 404, "member": 404}),
+    "helpdesk:request-add": (
+        None,
+        EVERYONE_LOGGED_IN
+        | {"district": 403, "team_leader": 403, "instructor": 404, "member": 404},
+    ),
+    # A request of 秦望村 dispatched to the team of its grid 1, led by team_leader.
+    "helpdesk:request-detail": ("help_request", BRANCH_READ | {"team_leader": 200}),
+    "helpdesk:request-dispatch": (
+        "help_request",
+        BRANCH_READ | {"district": 403, "team_leader": 403},
+    ),
+    "helpdesk:request-on-site": ("help_request", ALL(405)),
+    "helpdesk:request-resolve": ("help_request", ALL(405)),
+    "helpdesk:request-close": ("help_request", BRANCH_READ | {"district": 403, "team_leader": 403}),
+    "helpdesk:unit": ("branch", BRANCH_READ),
+    "helpdesk:grids-without-team": ("branch", BRANCH_READ),
+    "helpdesk:volunteer-list": ("branch", BRANCH_READ),
+    "helpdesk:volunteer-add": ("branch", BRANCH_WRITE),
+    # The member's own volunteer profile, in team_leader's team.
+    "helpdesk:volunteer-detail": ("profile", BRANCH_READ | {"team_leader": 200, "member": 200}),
+    "helpdesk:volunteer-edit": ("profile", BRANCH_WRITE | {"team_leader": 403, "member": 403}),
+    "helpdesk:my-volunteer": (None, ALL(404) | {"anonymous": 302, "member": 302}),
+    "helpdesk:team-edit": ("grid", BRANCH_WRITE),
+    "helpdesk:team-detail": ("team", BRANCH_READ | {"team_leader": 200}),
+    "helpdesk:log-add": ("team", BRANCH_WRITE | {"team_leader": 200}),
+    # The town's monthly report: its organisers and the district's.
+    "helpdesk:month-report": (lambda o: o["branch_month"] | {"pk": o["town"]}, TOWN_READ),
+    "helpdesk:month-report-xlsx": (lambda o: o["branch_month"] | {"pk": o["town"]}, TOWN_READ),
+    "helpdesk:month-report-pdf": (lambda o: o["branch_month"] | {"pk": o["town"]}, TOWN_READ),
+    "helpdesk:excellent": (lambda o: o["branch_year"], BRANCH_READ),
+    "helpdesk:excellent-xlsx": (lambda o: o["branch_year"], BRANCH_READ),
+    "helpdesk:excellence-rule": (lambda o: {"pk": o["district"], "year": 2026}, ORGANISERS_READ),
+    # Prints: a badge for its volunteer too; the team's cards for its leader too.
+    "helpdesk:badge": ("profile", BRANCH_READ | {"team_leader": 200, "member": 200}),
+    "helpdesk:team-card": ("team", BRANCH_READ | {"team_leader": 200}),
+    "helpdesk:log-sheet": ("team", BRANCH_READ | {"team_leader": 200}),
+    "helpdesk:unit-badges": ("branch", BRANCH_READ),
+    "helpdesk:unit-cards": ("branch", BRANCH_READ),
 }
 
 
@@ -300,6 +352,7 @@ def objects(tree, member_user, member, secretary):
         "notification": Notification.objects.create(
             recipient=member_user, subject="岗位已确认", body="您的选岗已确认。"
         ).pk,
+        **helpdesk_url_objects(tree, member_user),
     }
 
 

@@ -24,6 +24,7 @@ from django.contrib.staticfiles import finders
 from django.core.exceptions import SuspiciousFileOperation
 from django.http import HttpResponse
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils._os import safe_join
 from django.utils.cache import patch_cache_control
 from django.utils.http import content_disposition_header
@@ -105,8 +106,12 @@ def render_pdf(template_name: str, context: dict, *, request=None) -> bytes:
 
     For a batch, pass all items in one context and let the template repeat a `.page`
     element per item: the result is one PDF with one page (or more) per item.
+
+    Paper goes on village notice boards and into files: it is always printed in the
+    site's language (Simplified Chinese), whatever language the person clicking uses.
     """
-    html = render_to_string(template_name, context, request=request)
+    with translation.override(settings.LANGUAGE_CODE):
+        html = render_to_string(template_name, context, request=request)
     document = HTML(string=html, base_url=PRINT_BASE_URL, url_fetcher=StaticOnlyFetcher())
     return document.write_pdf()
 

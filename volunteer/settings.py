@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "inbox",
     "posts",
     "scoring",
+    "helpdesk",
 ]
 
 MIDDLEWARE = [
@@ -189,6 +190,16 @@ if IS_PRODUCTION:
     # Behind a TLS-terminating proxy on the intranet, the proxy sets this header.
     if env_bool("BEHIND_TLS_PROXY", False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# The public help form's flood limit counts submissions per address in this cache. The
+# default keeps them in each process's memory; set CACHE_BACKEND and CACHE_LOCATION to
+# share one cache between gunicorn workers (e.g. django.core.cache.backends.db.DatabaseCache).
+CACHES = {
+    "default": {
+        "BACKEND": env_str("CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"),
+        "LOCATION": env_str("CACHE_LOCATION", "volunteer"),
+    }
+}
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 # Where an inbox message is repeated: dotted paths to `send(notification)` callables.

@@ -25,6 +25,7 @@ urlpatterns = [
     path("posts/", include("posts.urls")),
     path("scoring/", include("scoring.urls")),
     path("inbox/", include("inbox.urls")),
+    path("helpdesk/", include("helpdesk.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,8 +1,11 @@
 """`manage.py seed_demo [--scale small|district|city]`: load the 越城区 demo data.
 
-The command lives in `posts` because it loads two apps' demo data: `members.demo` (the
-organisation tree, member files, needs, log-ins), then `posts.demo` (post types, posts,
-choices, pledges). `members` depends on no other app, so it cannot call `posts`.
+The command lives in `scoring` because it loads three apps' demo data: `members.demo`
+(the organisation tree, member files, needs, log-ins), `posts.demo` (post types, posts,
+choices, pledges), then `scoring.demo` (activities, the points ledger, published
+tallies, last year's evaluation). Dependencies point one way — scoring reads posts,
+posts reads members — so only the last app can call all three. `scoring` comes after
+`posts` in INSTALLED_APPS, so this command is the one `manage.py` runs.
 """
 
 import time
@@ -13,14 +16,15 @@ from django.db import transaction
 
 from members import demo
 from posts import demo as posts_demo
+from scoring import demo as scoring_demo
 
 
 class Command(BaseCommand):
     help = (
         "Load deterministic demo data for 越城区 (units, member files, needs, post types, "
-        "posts and pledges) and one log-in per role, all with the password demo-pass-2026. "
-        "If the demo district is already there, only reset the demo passwords. Refused in "
-        "production."
+        "posts and pledges, activities, points and tallies) and one log-in per role, all "
+        "with the password demo-pass-2026. If the demo district is already there, only "
+        "reset the demo passwords. Refused in production."
     )
 
     def add_arguments(self, parser) -> None:
@@ -43,10 +47,11 @@ class Command(BaseCommand):
             with transaction.atomic():
                 result = demo.seed_demo(scale)
                 posts_result = posts_demo.seed_posts_demo(scale)
+                scoring_result = scoring_demo.seed_scoring_demo(scale)
         except demo.DemoRefused as refusal:
             raise CommandError(str(refusal)) from refusal
         elapsed = time.monotonic() - started
-        if result.created or posts_result.created:
+        if result.created or posts_result.created or scoring_result.created:
             self.stdout.write(
                 self.style.SUCCESS(f"Loaded the {scale} demo data set in {elapsed:.1f} s.")
             )

@@ -1,0 +1,234 @@
+"""Scope decisions for the grid volunteer service, built on members.access.
+
+The same rules hold as everywhere: outside a user's scope is 404, and a user who may
+read but not act gets 403.
+
+- Overseers (district and town organisers, branch secretaries) read the teams,
+  volunteers, requests and logs of the units they oversee.
+- Operators (town organisers and branch secretaries, 接线员) enter requests, re-dispatch
+  and close them in their units. The district organiser reads, and sets the district's
+  rule for excellent volunteers.
+- A team leader (服务队长) reads and acts on their team's requests and logs. Who leads a
+  team: whoever holds the team-leader role on its grid, and the volunteer named its
+  leader (through their member file's log-in).
+- A branch secretary shapes the teams of the branch's grids, enrols volunteers and may
+  enter a service log from a paper sheet.
+- A member reads their own volunteer profile.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from helpdesk.models import HelpRequest, ServiceTeam, VolunteerProfile
+from members import access
+from members.access import User
+from members.models import Member, RoleAssignment, Unit
+
+Role = RoleAssignment.Role
+OPERATOR_ROLES = {Role.TOWN_ORGANISER, Role.BRANCH_SECRETARY}
+
+
+def led_team_ids(user: User) -> frozenset[int]:
+    """The teams a user leads, read once per request object and cached on it."""
+    if not user.is_authenticated:
+        return frozenset()
+    cached = getattr(user, "_led_team_ids", None)
+    if cached is None:
+        grids = [held.unit_id for held in access.roles_of(user) if held.role == Role.TEAM_LEADER]
+        cached = frozenset(
+            ServiceTeam.objects.filter(
+                Q(grid_id__in=grids) | Q(leader__member__user=user)
+            ).values_list("pk", flat=True)
+        )
+        user._led_team_ids = cached
+    return cached
+
+
+def leads(user: User, team: ServiceTeam | None) -> bool:
+    return team is not None and team.pk in led_team_ids(user)
+
+
+def can_operate(user: User, unit: Unit) -> bool:
+    """Town organisers and branch secretaries take requests for their own units."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    return any(
+        unit.path.startswith(held.path)
+        for held in access.roles_of(user)
+        if held.role in OPERATOR_ROLES
+    )
+
+
+def is_operator(user: User) -> bool:
+    return user.is_authenticated and (user.is_superuser or access.has_role(user, *OPERATOR_ROLES))
+
+
+def uses_helpdesk(user: User) -> bool:
+    """Whoever has a dispatch board: overseers and team leaders."""
+    if not user.is_authenticated:
+        return False
+    return user.is_superuser or bool(access.overseen_paths(user)) or bool(led_team_ids(user))
+
+
+def require_helpdesk_user(user: User) -> None:
+    if not uses_helpdesk(user):
+        raise Http404
+
+
+def operator_units(user: User):
+    """The units whose requests the user may enter (a queryset)."""
+    if user.is_authenticated and user.is_superuser:
+        return Unit.objects.all()
+    return Unit.objects.under_any(access.overseen_paths(user, OPERATOR_ROLES))
+
+
+def requests_for_user(user: User):
+    """Every request the user may read: those of the branches they oversee and those
+    dispatched to the teams they lead."""
+    requests = HelpRequest.objects.all()
+    if user.is_authenticated and user.is_superuser:
+        return requests
+    condition = Q()
+    for path in access.overseen_paths(user):
+        condition |= Q(branch__path__startswith=path)
+    teams = led_team_ids(user)
+    if teams:
+        condition |= Q(team_id__in=teams)
+    if not condition:
+        return requests.none()
+    return requests.filter(condition)
+
+
+def get_request_for_user(
+    user: User, pk: int, *, operate: bool = False, attend: bool = False
+) -> HelpRequest:
+    """A request the user may read (404 otherwise). operate: re-dispatch or close, for
+    the operators over its branch or its team's grid. attend: mark on site and resolved,
+    for its team's leader and those operators. Otherwise 403."""
+    request = (
+        HelpRequest.objects.select_related(
+            "branch__parent", "grid", "team__grid__parent", "team__leader__member", "created_by"
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if request is None:
+        raise Http404
+    team = request.team
+    is_leader = leads(user, team)
+    readable = (
+        access.can_oversee(user, request.branch)
+        or is_leader
+        or (team is not None and access.can_oversee(user, team.grid))
+    )
+    if not readable:
+        raise Http404
+    is_operator_here = can_operate(user, request.branch) or (
+        team is not None and can_operate(user, team.grid)
+    )
+    if operate and not is_operator_here:
+        raise PermissionDenied
+    if attend and not (is_operator_here or is_leader):
+        raise PermissionDenied
+    return request
+
+
+def get_team_for_user(user: User, pk: int, *, log: bool = False) -> ServiceTeam:
+    """A team is read by those who oversee its grid and by its leader; logs are written
+    by its leader and by the branch secretary (from a paper sheet)."""
+    team = (
+        ServiceTeam.objects.select_related("grid__parent__parent", "leader__member")
+        .filter(pk=pk)
+        .first()
+    )
+    if team is None:
+        raise Http404
+    is_leader = leads(user, team)
+    if not (is_leader or access.can_oversee(user, team.grid)):
+        raise Http404
+    if log and not (is_leader or access.can_manage_branch(user, team.grid.parent)):
+        raise PermissionDenied
+    return team
+
+
+def get_grid_for_user(user: User, pk: int, *, manage: bool = False) -> Unit:
+    """A grid the user oversees; manage=True: only its branch's secretary shapes its team."""
+    grid = access.get_unit_for_user(user, pk)
+    if grid.kind != Unit.Kind.GRID:
+        raise Http404
+    if manage and not access.can_manage_branch(user, grid.parent):
+        raise PermissionDenied
+    return grid
+
+
+def get_unit_for_user(user: User, pk: int, *, kinds: set[str] | None = None) -> Unit:
+    """A unit the user oversees, or the grid of a team they lead; of one of `kinds`."""
+    unit = Unit.objects.select_related("parent").filter(pk=pk).first()
+    if unit is None or (kinds is not None and unit.kind not in kinds):
+        raise Http404
+    if access.can_oversee(user, unit):
+        return unit
+    if unit.kind == Unit.Kind.GRID:
+        team = ServiceTeam.objects.filter(grid=unit).only("pk").first()
+        if leads(user, team):
+            return unit
+    raise Http404
+
+
+def get_operator_unit(user: User, pk: int, *, kinds: set[str]) -> Unit:
+    """A unit the user oversees (404 otherwise) where they operate (403 otherwise)."""
+    unit = access.get_unit_for_user(user, pk)
+    if unit.kind not in kinds:
+        raise Http404
+    if not can_operate(user, unit):
+        raise PermissionDenied
+    return unit
+
+
+def get_profile_for_user(user: User, pk: int, *, manage: bool = False) -> VolunteerProfile:
+    """A volunteer profile is read by the volunteer, those who oversee their branch and
+    the leader of their team; the branch secretary changes it."""
+    profile = (
+        VolunteerProfile.objects.select_related(
+            "member__branch__parent", "member__grid", "member__user", "membership__team__grid"
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if profile is None:
+        raise Http404
+    member = profile.member
+    own = user.is_authenticated and member.user_id == user.pk
+    membership = getattr(profile, "membership", None)
+    in_led_team = membership is not None and membership.team_id in led_team_ids(user)
+    if not (own or in_led_team or access.can_oversee(user, member.branch)):
+        raise Http404
+    if manage and not access.can_manage_branch(user, member.branch):
+        raise PermissionDenied
+    return profile
+
+
+def get_member_to_enrol(user: User, pk: int) -> Member:
+    """A member file the branch secretary enrols as a volunteer."""
+    return access.get_member_for_user(user, pk, manage=True)
+
+
+def get_district_for_user(user: User, pk: int, *, manage: bool = False) -> Unit:
+    """District rules: read by the organisers in the district, set by its district
+    organiser (403 for the others); everyone else gets 404."""
+    access.require_organiser(user)
+    district = get_object_or_404(Unit, pk=pk, kind=Unit.Kind.DISTRICT)
+    inside = user.is_superuser or any(
+        held.path.startswith(district.path)
+        for held in access.roles_of(user)
+        if held.role in access.ORGANISER_ROLES
+    )
+    if not inside:
+        raise Http404
+    if manage and not (access.is_district_organiser(user) and access.can_organise(user, district)):
+        raise PermissionDenied
+    return district

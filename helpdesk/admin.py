@@ -1,0 +1,115 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from helpdesk.models import (
+    ExcellenceRule,
+    HelpRequest,
+    RequestEvent,
+    ServiceLog,
+    ServiceTeam,
+    TeamMembership,
+    VolunteerProfile,
+    VolunteerYear,
+)
+from volunteer.admin import ReadOnlyAdmin
+
+
+@admin.register(VolunteerProfile)
+class VolunteerProfileAdmin(SimpleHistoryAdmin):
+    list_display = ["number", "member", "is_active", "enrolled_on"]
+    list_filter = ["is_active"]
+    search_fields = ["number", "member__name"]
+    list_select_related = ["member"]
+    raw_id_fields = ["member"]
+    readonly_fields = ["number"]
+
+    def has_add_permission(self, request) -> bool:
+        # Numbers are given out by helpdesk.services.enrol_volunteer.
+        return False
+
+
+class TeamMembershipInline(admin.TabularInline):
+    model = TeamMembership
+    extra = 0
+    raw_id_fields = ["profile"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(ServiceTeam)
+class ServiceTeamAdmin(SimpleHistoryAdmin):
+    """Teams are shaped on the team editor, which checks the team rules; here they are
+    only looked at."""
+
+    list_display = ["name", "grid", "leader"]
+    search_fields = ["name", "grid__name"]
+    list_select_related = ["grid", "leader"]
+    raw_id_fields = ["grid", "leader"]
+    inlines = [TeamMembershipInline]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(TeamMembership)
+class TeamMembershipAdmin(ReadOnlyAdmin):
+    list_display = ["team", "profile", "joined_on"]
+    list_select_related = ["team", "profile"]
+
+
+class RequestEventInline(admin.TabularInline):
+    model = RequestEvent
+    extra = 0
+    can_delete = False
+    fields = ["kind", "at", "by", "team", "from_team", "reason"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(HelpRequest)
+class HelpRequestAdmin(ReadOnlyAdmin):
+    list_display = ["code", "state", "channel", "category", "branch", "grid", "received_at"]
+    list_filter = ["state", "channel", "category"]
+    search_fields = ["code"]
+    list_select_related = ["branch", "grid"]
+    inlines = [RequestEventInline]
+
+
+@admin.register(RequestEvent)
+class RequestEventAdmin(ReadOnlyAdmin):
+    list_display = ["request", "kind", "at", "by"]
+    list_filter = ["kind"]
+    list_select_related = ["request", "by"]
+
+
+@admin.register(ServiceLog)
+class ServiceLogAdmin(ReadOnlyAdmin):
+    list_display = ["team", "served_at", "category", "hours", "people_count"]
+    list_filter = ["category"]
+    list_select_related = ["team"]
+
+
+@admin.register(VolunteerYear)
+class VolunteerYearAdmin(ReadOnlyAdmin):
+    list_display = ["profile", "year", "hours", "services", "votes", "favourable"]
+    list_filter = ["year"]
+    list_select_related = ["profile"]
+
+
+@admin.register(ExcellenceRule)
+class ExcellenceRuleAdmin(ReadOnlyAdmin):
+    """Rules change through the district organiser's page, which keeps their history."""
+
+    list_display = ["district", "year", "min_hours", "min_services", "min_favourable_percent"]

@@ -1,0 +1,600 @@
+"""The grid volunteer service (党员义工"进网入组"): the volunteer pool, a service team for
+each grid, residents' help requests and their dispatch, service logs, and the district's
+rule for excellent volunteers.
+
+Points for services go to the scoring ledger through `scoring.services`; hours stay
+here, on the service logs (and summed per volunteer and year in `VolunteerYear`).
+"""
+
+import datetime as dt
+import secrets
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from members.models import Member, Unit
+
+# How long each step may take before the dispatch board shows a request as late
+# ("有求必应，有应必到，有到必解": every call answered, every answer attended, every visit
+# resolved).
+DISPATCH_WITHIN = dt.timedelta(minutes=10)
+ARRIVE_WITHIN = dt.timedelta(hours=2)
+RESOLVE_WITHIN = dt.timedelta(hours=48)
+
+# A team (网格服务队) has 3 to 10 volunteers of at least two capability types.
+TEAM_MIN_SIZE = 3
+TEAM_MAX_SIZE = 10
+TEAM_MIN_CAPABILITY_TYPES = 2
+
+# A rating of 4 or 5 (out of 5) is a favourable satisfaction vote (满意票).
+FAVOURABLE_RATING = 4
+
+# Request codes: easy to read out on the phone (no 0/O, 1/I/L), about 8 × 10^14 of them.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 10
+
+
+def new_request_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+class ServiceCategory(models.TextChoices):
+    """What a request asks for and what a service did (服务类别)."""
+
+    CLEANING = "cleaning", _("Environment cleaning")
+    AGRICULTURE = "agriculture", _("Agricultural technique")
+    MEDICAL = "medical", _("Medical and health")
+    LEGAL = "legal", _("Legal advice")
+    DAILY_LIFE = "daily_life", _("Daily life and errands")
+    MEDIATION = "mediation", _("Dispute mediation")
+    OTHER = "other", _("Other")
+
+
+# --- the volunteer pool (党员义工信息库) ---------------------------------------------------
+
+
+class VolunteerProfileQuerySet(models.QuerySet):
+    def in_unit(self, unit: Unit) -> "VolunteerProfileQuerySet":
+        if unit.kind == Unit.Kind.GRID:
+            return self.filter(member__grid=unit)
+        return self.filter(member__branch__path__startswith=unit.path)
+
+    def active(self) -> "VolunteerProfileQuerySet":
+        return self.filter(is_active=True)
+
+    def for_list(self) -> "VolunteerProfileQuerySet":
+        return self.select_related(
+            "member__branch", "member__grid", "membership__team"
+        ).prefetch_related("member__capability_types")
+
+
+class VolunteerProfile(models.Model):
+    """A party-member volunteer (党员义工) in the volunteer pool (党员义工信息库): a member
+    file that volunteers, with a volunteer number printed on the ID badge (义工身份证).
+    Capability types (能力类型) come from the member file."""
+
+    member = models.OneToOneField(
+        Member,
+        verbose_name=_("member"),
+        on_delete=models.PROTECT,
+        related_name="volunteer_profile",
+    )
+    number = models.CharField(_("volunteer number"), max_length=20, unique=True)
+    specialties = models.CharField(
+        _("specialties for service"),
+        max_length=200,
+        blank=True,
+        help_text=_("What they can do for residents. Left empty, the member file's are shown."),
+    )
+    availability = models.CharField(
+        _("availability"),
+        max_length=200,
+        blank=True,
+        help_text=_("E.g. weekday evenings and weekends; phone on day and night."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    enrolled_on = models.DateField(_("enrolled on"))
+
+    objects = VolunteerProfileQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name = _("volunteer profile")
+        verbose_name_plural = _("volunteer profiles")
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def shown_specialties(self) -> str:
+        return self.specialties or self.member.specialties
+
+
+# --- grid service teams (网格服务队) ---------------------------------------------------------
+
+
+class ServiceTeamQuerySet(models.QuerySet):
+    def in_unit(self, unit: Unit) -> "ServiceTeamQuerySet":
+        return self.filter(grid__path__startswith=unit.path)
+
+
+class ServiceTeam(models.Model):
+    """A grid service team (网格服务队): 3 to 10 volunteers of mixed capability types who
+    serve one grid (网格), with a leader (服务队长) from among them. The rules are checked
+    by `helpdesk.services.set_team`, the only way a team is saved."""
+
+    grid = models.OneToOneField(
+        Unit,
+        verbose_name=_("grid"),
+        on_delete=models.PROTECT,
+        related_name="service_team",
+        limit_choices_to={"kind": Unit.Kind.GRID},
+    )
+    name = models.CharField(_("team name"), max_length=100)
+    leader = models.ForeignKey(
+        VolunteerProfile,
+        verbose_name=_("team leader"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    volunteers = models.ManyToManyField(
+        VolunteerProfile,
+        through="TeamMembership",
+        verbose_name=_("volunteers"),
+        related_name="teams",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = ServiceTeamQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["grid__path"]
+        verbose_name = _("service team")
+        verbose_name_plural = _("service teams")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TeamMembership(models.Model):
+    """A volunteer's place in a team. A volunteer serves in one team at a time."""
+
+    team = models.ForeignKey(ServiceTeam, on_delete=models.CASCADE, related_name="memberships")
+    profile = models.OneToOneField(
+        VolunteerProfile,
+        verbose_name=_("volunteer"),
+        on_delete=models.PROTECT,
+        related_name="membership",
+    )
+    joined_on = models.DateField(_("joined on"))
+
+    class Meta:
+        ordering = ["team", "profile__number"]
+        verbose_name = _("team membership")
+        verbose_name_plural = _("team memberships")
+
+    def __str__(self) -> str:
+        return f"{self.team} · {self.profile}"
+
+
+# --- help requests (求助) ---------------------------------------------------------------------
+
+
+class HelpRequestQuerySet(models.QuerySet):
+    def in_unit(self, unit: Unit) -> "HelpRequestQuerySet":
+        if unit.kind == Unit.Kind.GRID:
+            return self.filter(grid=unit)
+        return self.filter(branch__path__startswith=unit.path)
+
+    def open(self) -> "HelpRequestQuerySet":
+        return self.filter(state__in=HelpRequest.OPEN_STATES)
+
+    def late(self, now: dt.datetime) -> "HelpRequestQuerySet":
+        return self.filter(late_condition(now))
+
+    def for_board(self) -> "HelpRequestQuerySet":
+        return self.select_related("branch__parent", "grid", "team")
+
+
+def late_condition(now: dt.datetime) -> Q:
+    """Open requests past one of the thresholds at `now`."""
+    state = HelpRequest.State
+    return (
+        Q(state=state.RECEIVED, received_at__lt=now - DISPATCH_WITHIN)
+        | Q(state=state.DISPATCHED, dispatched_at__lt=now - ARRIVE_WITHIN)
+        | Q(state__in=[state.DISPATCHED, state.ON_SITE], received_at__lt=now - RESOLVE_WITHIN)
+    )
+
+
+class HelpRequest(models.Model):
+    """A resident's request for help (求助), by hotline, QQ or WeChat group, the online
+    form or in person. It goes to the service team of the resident's grid and moves
+    received → dispatched → on site → resolved (or closed with a reason); then the
+    resident rates it once with the request code.
+
+    The resident's name, phone and address are for the operators and the team only:
+    public pages show the state and times, never these."""
+
+    class Channel(models.TextChoices):
+        HOTLINE = "hotline", _("Hotline")
+        GROUP = "group", _("QQ or WeChat group")
+        ONLINE = "online", _("Online form")
+        WALK_IN = "walk_in", _("In person")
+
+    class State(models.TextChoices):
+        RECEIVED = "received", _("Received")
+        DISPATCHED = "dispatched", _("Dispatched")
+        ON_SITE = "on_site", _("On site")
+        RESOLVED = "resolved", _("Resolved")
+        CLOSED = "closed", _("Closed")
+
+    OPEN_STATES = (State.RECEIVED, State.DISPATCHED, State.ON_SITE)
+
+    code = models.CharField(
+        _("request code"), max_length=12, unique=True, default=new_request_code, editable=False
+    )
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    resident_name = models.CharField(_("resident's name"), max_length=50)
+    phone = models.CharField(_("phone"), max_length=20)
+    address = models.CharField(_("address"), max_length=200)
+    branch = models.ForeignKey(
+        Unit,
+        verbose_name=_("village or community"),
+        on_delete=models.PROTECT,
+        related_name="help_requests",
+        limit_choices_to={"kind": Unit.Kind.BRANCH},
+    )
+    grid = models.ForeignKey(
+        Unit,
+        verbose_name=_("grid"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="grid_help_requests",
+        limit_choices_to={"kind": Unit.Kind.GRID},
+    )
+    category = models.CharField(_("kind of help"), max_length=12, choices=ServiceCategory.choices)
+    description = models.TextField(_("what help is needed"), max_length=2000)
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.RECEIVED
+    )
+    team = models.ForeignKey(
+        ServiceTeam,
+        verbose_name=_("service team"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="requests",
+    )
+    received_at = models.DateTimeField(_("received at"), default=timezone.now)
+    dispatched_at = models.DateTimeField(_("dispatched at"), null=True, blank=True)
+    on_site_at = models.DateTimeField(_("on site at"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    resolution = models.CharField(_("what was done"), max_length=300, blank=True)
+    close_reason = models.CharField(_("reason for closing"), max_length=300, blank=True)
+    rating = models.PositiveSmallIntegerField(_("rating"), null=True, blank=True)
+    rating_comment = models.CharField(_("comment"), max_length=300, blank=True)
+    rated_at = models.DateTimeField(_("rated at"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("entered by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = HelpRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        verbose_name = _("help request")
+        verbose_name_plural = _("help requests")
+        indexes = [
+            models.Index(fields=["state", "received_at"]),
+            models.Index(fields=["branch", "received_at"]),
+            models.Index(fields=["team", "received_at"]),
+            models.Index(fields=["received_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5),
+                name="help_rating_one_to_five",
+            ),
+            models.CheckConstraint(
+                condition=Q(rating__isnull=True) | Q(state="resolved"),
+                name="help_rated_only_when_resolved",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="closed") | ~Q(close_reason=""),
+                name="help_closed_with_a_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in self.OPEN_STATES
+
+    def lateness(self, now: dt.datetime) -> list[str]:
+        """Which thresholds an open request has passed: "dispatch", "arrival",
+        "resolution" (the same rules as `late_condition`)."""
+        late = []
+        state = self.State
+        if self.state == state.RECEIVED and now - self.received_at > DISPATCH_WITHIN:
+            late.append("dispatch")
+        if self.state == state.DISPATCHED and now - self.dispatched_at > ARRIVE_WITHIN:
+            late.append("arrival")
+        if self.state in (state.DISPATCHED, state.ON_SITE) and (
+            now - self.received_at > RESOLVE_WITHIN
+        ):
+            late.append("resolution")
+        return late
+
+    @property
+    def response_time(self) -> dt.timedelta | None:
+        """Received → dispatched (to the team it went to last)."""
+        return self.dispatched_at - self.received_at if self.dispatched_at else None
+
+    @property
+    def arrival_time(self) -> dt.timedelta | None:
+        """Dispatched → on site."""
+        if self.on_site_at and self.dispatched_at:
+            return self.on_site_at - self.dispatched_at
+        return None
+
+    @property
+    def resolution_time(self) -> dt.timedelta | None:
+        """Received → resolved."""
+        return self.resolved_at - self.received_at if self.resolved_at else None
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise ValidationError(_("The request's log is never changed."))
+
+    def delete(self):
+        raise ValidationError(_("The request's log is never changed."))
+
+
+class RequestEvent(models.Model):
+    """One line of a request's log: a change of state or team, who made it, when and
+    why. Append-only."""
+
+    class Kind(models.TextChoices):
+        RECEIVED = "received", _("Received")
+        DISPATCHED = "dispatched", _("Dispatched")
+        REDISPATCHED = "redispatched", _("Re-dispatched")
+        ON_SITE = "on_site", _("On site")
+        RESOLVED = "resolved", _("Resolved")
+        CLOSED = "closed", _("Closed")
+        RATED = "rated", _("Rated")
+
+    request = models.ForeignKey(HelpRequest, on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(_("what happened"), max_length=12, choices=Kind.choices)
+    at = models.DateTimeField(_("when"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    team = models.ForeignKey(
+        ServiceTeam,
+        verbose_name=_("to team"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    from_team = models.ForeignKey(
+        ServiceTeam,
+        verbose_name=_("from team"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reason = models.CharField(_("reason or note"), max_length=300, blank=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["request", "at", "id"]
+        verbose_name = _("request event")
+        verbose_name_plural = _("request events")
+
+    def __str__(self) -> str:
+        return f"{self.request_id} {self.kind}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise ValidationError(_("The request's log is never changed."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(_("The request's log is never changed."))
+
+
+# --- service logs (服务日志) -------------------------------------------------------------------
+
+
+class ServiceLogQuerySet(models.QuerySet):
+    def in_unit(self, unit: Unit) -> "ServiceLogQuerySet":
+        return self.filter(team__grid__path__startswith=unit.path)
+
+    def in_month(self, month: dt.date) -> "ServiceLogQuerySet":
+        return self.filter(served_at__year=month.year, served_at__month=month.month)
+
+
+class ServiceLog(models.Model):
+    """A service log (服务日志) kept by the team leader after each service: when, who was
+    served, what was done, the volunteers present and the hours each gave. Reported to
+    the town every month."""
+
+    team = models.ForeignKey(
+        ServiceTeam, verbose_name=_("service team"), on_delete=models.PROTECT, related_name="logs"
+    )
+    served_at = models.DateTimeField(_("date and time"))
+    people_served = models.CharField(
+        _("people served"), max_length=200, help_text=_("Who was helped (no ID numbers).")
+    )
+    people_count = models.PositiveSmallIntegerField(_("number of people served"), default=1)
+    category = models.CharField(_("kind of service"), max_length=12, choices=ServiceCategory.choices)
+    content = models.TextField(_("what was done"), max_length=2000)
+    volunteers = models.ManyToManyField(
+        VolunteerProfile, verbose_name=_("volunteers present"), related_name="service_logs"
+    )
+    hours = models.DecimalField(
+        _("hours"),
+        max_digits=4,
+        decimal_places=1,
+        help_text=_("Hours each volunteer present gave."),
+    )
+    request = models.ForeignKey(
+        HelpRequest,
+        verbose_name=_("help request"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="logs",
+    )
+    activity = models.ForeignKey(
+        "scoring.Activity",
+        verbose_name=_("points recorded as"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    objects = ServiceLogQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-served_at", "-id"]
+        verbose_name = _("service log")
+        verbose_name_plural = _("service logs")
+        indexes = [
+            models.Index(fields=["team", "served_at"]),
+            models.Index(fields=["served_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(hours__gt=0) & Q(hours__lte=24), name="service_hours_in_a_day"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.team} {self.served_at:%Y-%m-%d}"
+
+
+class VolunteerYear(models.Model):
+    """A volunteer's figures for one year: hours and services from the service logs they
+    were present at, and the satisfaction votes (ratings) of the requests those logs
+    answered. Recomputed from the logs by the services whenever a log or a rating is
+    recorded; read by the excellent-volunteer list."""
+
+    profile = models.ForeignKey(VolunteerProfile, on_delete=models.CASCADE, related_name="years")
+    year = models.PositiveSmallIntegerField(_("year"))
+    hours = models.DecimalField(_("hours"), max_digits=7, decimal_places=1, default=Decimal("0"))
+    services = models.PositiveIntegerField(_("services"), default=0)
+    votes = models.PositiveIntegerField(_("satisfaction votes"), default=0)
+    favourable = models.PositiveIntegerField(_("favourable votes"), default=0)
+
+    class Meta:
+        ordering = ["year", "profile"]
+        verbose_name = _("volunteer's year")
+        verbose_name_plural = _("volunteers' years")
+        constraints = [
+            models.UniqueConstraint(fields=["profile", "year"], name="one_figure_row_a_year"),
+            models.CheckConstraint(
+                condition=Q(favourable__lte=F("votes")), name="favourable_within_votes"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["year", "hours"]),
+            models.Index(fields=["year", "services"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.profile} {self.year}"
+
+    @property
+    def favourable_percent(self) -> Decimal | None:
+        if not self.votes:
+            return None
+        return (Decimal(self.favourable) * 100 / self.votes).quantize(Decimal("0.1"))
+
+
+# --- excellent volunteers (优秀党员义工) ------------------------------------------------------
+
+
+class ExcellenceRule(models.Model):
+    """A district's rule for excellent volunteers (优秀党员义工) in a year: at least
+    `min_hours` service hours or at least `min_services` services, and at least
+    `min_favourable_percent` % favourable satisfaction votes. Without a stored rule the
+    defaults (300 hours, 100 services, 80 %) apply."""
+
+    district = models.ForeignKey(
+        Unit,
+        verbose_name=_("district"),
+        on_delete=models.PROTECT,
+        related_name="excellence_rules",
+        limit_choices_to={"kind": Unit.Kind.DISTRICT},
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    min_hours = models.DecimalField(
+        _("at least this many hours"), max_digits=6, decimal_places=1, default=Decimal("300")
+    )
+    min_services = models.PositiveIntegerField(_("or at least this many services"), default=100)
+    min_favourable_percent = models.PositiveSmallIntegerField(
+        _("and at least this share of favourable votes (%)"), default=80
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["district", "-year"]
+        verbose_name = _("excellent-volunteer rule")
+        verbose_name_plural = _("excellent-volunteer rules")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["district", "year"], name="one_excellence_rule_a_year"
+            ),
+            models.CheckConstraint(
+                condition=Q(min_favourable_percent__lte=100), name="favourable_percent_at_most_100"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.district} {self.year}"
+
+    def qualifies(self, *, hours: Decimal, services: int, votes: int, favourable: int) -> bool:
+        """The rule itself; `helpdesk.queries.excellent_volunteers` says the same in SQL.
+        Without any vote there is no satisfaction to speak of: not excellent."""
+        enough_work = hours >= self.min_hours or services >= self.min_services
+        satisfied = votes > 0 and favourable * 100 >= self.min_favourable_percent * votes
+        return enough_work and satisfied

@@ -1,0 +1,396 @@
+"""Reads for the grid volunteer service's pages: each function makes a fixed number of
+queries, whatever the number of rows it returns."""
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Prefetch, Q, Sum
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from helpdesk.models import (
+    ExcellenceRule,
+    HelpRequest,
+    RequestEvent,
+    ServiceCategory,
+    ServiceLog,
+    ServiceTeam,
+    VolunteerProfile,
+    VolunteerYear,
+    late_condition,
+)
+from members.models import Unit
+from scoring.models import ActivityKind, Attendance
+
+ZERO = Decimal("0")
+
+
+def district_of(unit: Unit) -> Unit:
+    return Unit.objects.get(path=unit.ancestor_paths()[0])
+
+
+# --- the dispatch board -----------------------------------------------------------------------
+
+
+@dataclass
+class BoardCounts:
+    by_state: dict[str, int]
+    late: int
+
+    @property
+    def open(self) -> int:
+        return sum(self.by_state.get(s, 0) for s in HelpRequest.OPEN_STATES)
+
+
+def board_counts(requests, now: dt.datetime) -> BoardCounts:
+    """How many requests in each state, and how many open ones are late: one query."""
+    state = HelpRequest.State
+    totals = requests.aggregate(
+        late=Count("id", filter=late_condition(now)),
+        **{s.value: Count("id", filter=Q(state=s)) for s in state},
+    )
+    late = totals.pop("late")
+    return BoardCounts(by_state=totals, late=late)
+
+
+def board_requests(requests, *, state: str = "", late: bool = False, now: dt.datetime):
+    """The board's rows: open requests first by default (oldest first, the ones waiting
+    longest on top), or those of one state, newest first."""
+    if late:
+        requests = requests.filter(late_condition(now)).order_by("received_at", "id")
+    elif state == "open" or not state:
+        requests = requests.open().order_by("received_at", "id")
+    elif state == "all":
+        requests = requests.order_by("-received_at", "-id")
+    else:
+        requests = requests.filter(state=state).order_by("-received_at", "-id")
+    return requests.for_board()
+
+
+def request_events(request: HelpRequest):
+    return RequestEvent.objects.filter(request=request).select_related(
+        "by", "team", "from_team"
+    ).order_by("at", "id")
+
+
+# --- teams ------------------------------------------------------------------------------------
+
+
+@dataclass
+class TeamMember:
+    profile: VolunteerProfile
+    is_leader: bool
+    year: VolunteerYear | None
+
+
+def team_members(team: ServiceTeam, year: int) -> list[TeamMember]:
+    """The team's volunteers with their capability types and figures for the year:
+    two queries (plus one for the types)."""
+    profiles = list(
+        VolunteerProfile.objects.filter(membership__team=team)
+        .select_related("member__user")
+        .prefetch_related("member__capability_types")
+        .order_by("member__name", "pk")
+    )
+    years = {
+        y.profile_id: y
+        for y in VolunteerYear.objects.filter(profile__in=[p.pk for p in profiles], year=year)
+    }
+    members = [TeamMember(p, p.pk == team.leader_id, years.get(p.pk)) for p in profiles]
+    members.sort(key=lambda m: not m.is_leader)
+    return members
+
+
+def capability_mix(members: list[TeamMember]) -> list[tuple[str, int]]:
+    counts = Counter(t.name for m in members for t in m.profile.member.capability_types.all())
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+
+
+def team_logs(team: ServiceTeam, limit: int):
+    return (
+        ServiceLog.objects.filter(team=team)
+        .select_related("request")
+        .prefetch_related(
+            Prefetch(
+                "volunteers",
+                queryset=VolunteerProfile.objects.select_related("member").order_by("number"),
+            )
+        )
+        .order_by("-served_at", "-id")[:limit]
+    )
+
+
+def team_requests(team: ServiceTeam, limit: int):
+    return (
+        HelpRequest.objects.filter(team=team)
+        .select_related("grid", "branch")
+        .order_by("-received_at", "-id")[:limit]
+    )
+
+
+@dataclass
+class TeamFigures:
+    requests: int
+    open: int
+    logs: int
+    hours: Decimal
+    rated: int
+    favourable: int
+
+
+def team_figures(team: ServiceTeam, year: int) -> TeamFigures:
+    requests = HelpRequest.objects.filter(team=team, received_at__year=year).aggregate(
+        requests=Count("id"),
+        open=Count("id", filter=Q(state__in=HelpRequest.OPEN_STATES)),
+        rated=Count("id", filter=Q(rating__isnull=False)),
+        favourable=Count("id", filter=Q(rating__gte=4)),
+    )
+    logs = ServiceLog.objects.filter(team=team, served_at__year=year).aggregate(
+        logs=Count("id"), hours=Sum("hours")
+    )
+    return TeamFigures(
+        requests=requests["requests"],
+        open=requests["open"],
+        logs=logs["logs"],
+        hours=logs["hours"] or ZERO,
+        rated=requests["rated"],
+        favourable=requests["favourable"],
+    )
+
+
+def grids_without_team(unit: Unit):
+    grids = Unit.objects.filter(kind=Unit.Kind.GRID, service_team__isnull=True)
+    if unit.kind == Unit.Kind.GRID:
+        grids = grids.filter(pk=unit.pk)
+    else:
+        grids = grids.filter(path__startswith=unit.path)
+    return grids.select_related("parent__parent").annotate(
+        volunteers=Count(
+            "grid_members__volunteer_profile",
+            filter=Q(grid_members__volunteer_profile__is_active=True),
+        )
+    )
+
+
+# --- excellent volunteers ----------------------------------------------------------------------
+
+
+def excellent_volunteers(unit: Unit, year: int, rule: ExcellenceRule):
+    """The year's excellent volunteers of a unit by the rule, in one query: enough hours
+    or services, and at least the rule's share of favourable votes (a volunteer with no
+    vote does not qualify)."""
+    rows = VolunteerYear.objects.filter(year=year)
+    if unit.kind == Unit.Kind.GRID:
+        rows = rows.filter(profile__member__grid=unit)
+    else:
+        rows = rows.filter(profile__member__branch__path__startswith=unit.path)
+    return (
+        rows.filter(Q(hours__gte=rule.min_hours) | Q(services__gte=rule.min_services))
+        .filter(votes__gt=0)
+        .alias(favourable_100=F("favourable") * 100, needed=F("votes") * rule.min_favourable_percent)
+        .filter(favourable_100__gte=F("needed"))
+        .select_related(
+            "profile__member__branch__parent", "profile__member__grid", "profile__membership__team"
+        )
+        .order_by("-hours", "-services", "profile__number")
+    )
+
+
+def excellent_rows(rows) -> Iterator[list]:
+    for row in rows:
+        member = row.profile.member
+        membership = getattr(row.profile, "membership", None)
+        yield [
+            row.profile.number,
+            member.name,
+            member.branch.parent.name if member.branch.parent_id else "",
+            member.branch.name,
+            member.grid.name if member.grid_id else "",
+            membership.team.name if membership else "",
+            row.hours,
+            row.services,
+            row.votes,
+            row.favourable,
+            row.favourable_percent,
+        ]
+
+
+# --- the volunteer pool -------------------------------------------------------------------------
+
+
+def pool(unit: Unit):
+    return VolunteerProfile.objects.in_unit(unit).for_list().order_by("member__name", "number")
+
+
+# --- monthly report of service logs ----------------------------------------------------------
+
+
+def month_logs(unit: Unit, month: dt.date):
+    """Service logs of the unit's teams in a month, in the order of the report."""
+    start = timezone.make_aware(dt.datetime(month.year, month.month, 1))
+    following = (month.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+    end = timezone.make_aware(dt.datetime(following.year, following.month, 1))
+    return (
+        ServiceLog.objects.in_unit(unit)
+        .filter(served_at__gte=start, served_at__lt=end)
+        .select_related("team__grid__parent", "request")
+        .prefetch_related(
+            Prefetch(
+                "volunteers",
+                queryset=VolunteerProfile.objects.select_related("member").order_by("number"),
+            )
+        )
+        .order_by("team__grid__path", "served_at", "id")
+    )
+
+
+def report_rows(logs) -> Iterator[list]:
+    for log in logs:
+        grid = log.team.grid
+        yield [
+            timezone.localtime(log.served_at).replace(tzinfo=None),
+            grid.parent.name,
+            grid.name,
+            log.team.name,
+            log.get_category_display(),
+            log.people_served,
+            log.people_count,
+            log.content,
+            "、".join(v.member.name for v in log.volunteers.all()),
+            len(log.volunteers.all()),
+            log.hours,
+            log.hours * len(log.volunteers.all()),
+            log.request.code if log.request_id else "",
+        ]
+
+
+@dataclass
+class ReportTotals:
+    logs: int = 0
+    people: int = 0
+    volunteer_hours: Decimal = ZERO
+    by_category: dict[str, int] = field(default_factory=dict)
+
+
+def report_totals(logs) -> ReportTotals:
+    totals = ReportTotals()
+    labels = dict(ServiceCategory.choices)
+    for log in logs:
+        totals.logs += 1
+        totals.people += log.people_count
+        totals.volunteer_hours += log.hours * len(log.volunteers.all())
+        label = str(labels[log.category])
+        totals.by_category[label] = totals.by_category.get(label, 0) + 1
+    return totals
+
+
+# --- figures (per grid, branch, town, district) ---------------------------------------------------
+
+
+@dataclass
+class Figures:
+    services_by_category: list[tuple[str, int, Decimal]]
+    requests_by_channel: list[tuple[str, int]]
+    requests_by_state: list[tuple[str, int]]
+    services_by_month: list[tuple[dt.date, int]]
+    requests: int
+    services: int
+    people_served: int
+    volunteer_hours: Decimal
+    response_minutes: float | None
+    arrival_minutes: float | None
+    resolution_hours: float | None
+    rated: int
+    favourable: int
+    volunteers: int
+    teams: int
+    trainings: int
+    volunteers_trained: int
+
+
+def _minutes(value: dt.timedelta | None) -> float | None:
+    return round(value.total_seconds() / 60, 1) if value is not None else None
+
+
+def figures(unit: Unit, year: int) -> Figures:
+    """The figures towns report (services by category, requests by channel and state,
+    response times, volunteers trained) for a unit and year, in a fixed number of
+    queries."""
+    requests = HelpRequest.objects.in_unit(unit).filter(received_at__year=year)
+    logs = ServiceLog.objects.in_unit(unit).filter(served_at__year=year)
+    profiles = VolunteerProfile.objects.in_unit(unit).filter(is_active=True)
+
+    def duration(end: str, start: str):
+        return Avg(ExpressionWrapper(F(end) - F(start), output_field=DurationField()))
+
+    channel_labels = dict(HelpRequest.Channel.choices)
+    state_labels = dict(HelpRequest.State.choices)
+    category_labels = dict(ServiceCategory.choices)
+    by_channel = dict(requests.values_list("channel").annotate(n=Count("id")).order_by())
+    by_state = dict(requests.values_list("state").annotate(n=Count("id")).order_by())
+    times = requests.aggregate(
+        response=duration("dispatched_at", "received_at"),
+        arrival=duration("on_site_at", "dispatched_at"),
+        resolution=duration("resolved_at", "received_at"),
+        rated=Count("id", filter=Q(rating__isnull=False)),
+        favourable=Count("id", filter=Q(rating__gte=4)),
+    )
+    by_category = {
+        row["category"]: row
+        for row in logs.values("category")
+        .annotate(n=Count("id"), people=Sum("people_count"), hours=Sum("hours"))
+        .order_by()
+    }
+    present = ServiceLog.volunteers.through.objects.filter(servicelog__in=logs)
+    volunteer_hours = present.aggregate(h=Sum("servicelog__hours"))["h"] or ZERO
+    months = dict(
+        (timezone.localtime(m).date().replace(day=1), n)
+        for m, n in logs.annotate(m=TruncMonth("served_at"))
+        .values_list("m")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    trainings = Attendance.objects.filter(
+        activity__kind=ActivityKind.TRAINING,
+        activity__held_on__year=year,
+        member__volunteer_profile__in=profiles,
+    ).aggregate(
+        trainings=Count("activity", distinct=True), people=Count("member", distinct=True)
+    )
+    teams = ServiceTeam.objects.in_unit(unit)
+    resolution = times["resolution"]
+    return Figures(
+        services_by_category=[
+            (
+                str(category_labels[c]),
+                by_category.get(c, {}).get("n", 0),
+                by_category.get(c, {}).get("hours") or ZERO,
+            )
+            for c in ServiceCategory.values
+        ],
+        requests_by_channel=[
+            (str(channel_labels[c]), by_channel.get(c, 0)) for c in HelpRequest.Channel.values
+        ],
+        requests_by_state=[
+            (str(state_labels[s]), by_state.get(s, 0)) for s in HelpRequest.State.values
+        ],
+        services_by_month=[
+            (dt.date(year, m, 1), months.get(dt.date(year, m, 1), 0)) for m in range(1, 13)
+        ],
+        requests=sum(by_channel.values()),
+        services=sum(row["n"] for row in by_category.values()),
+        people_served=sum(row["people"] or 0 for row in by_category.values()),
+        volunteer_hours=volunteer_hours,
+        response_minutes=_minutes(times["response"]),
+        arrival_minutes=_minutes(times["arrival"]),
+        resolution_hours=round(resolution.total_seconds() / 3600, 1) if resolution else None,
+        rated=times["rated"],
+        favourable=times["favourable"],
+        volunteers=profiles.count(),
+        teams=teams.count(),
+        trainings=trainings["trainings"],
+        volunteers_trained=trainings["people"],
+    )

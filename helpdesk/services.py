@@ -1,0 +1,601 @@
+"""Writes for the grid volunteer service: enrolling volunteers, shaping teams, the life
+of a help request, service logs with their points and hours, and the district's rule
+for excellent volunteers.
+
+Every function takes the acting user (`by`; None for the public form and automatic
+steps), runs in one transaction, and raises `HelpdeskError` with a message for the
+person when a rule forbids the action; nothing is changed then.
+"""
+
+import datetime as dt
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q, Sum
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+
+from helpdesk import addresses
+from helpdesk.models import (
+    FAVOURABLE_RATING,
+    TEAM_MAX_SIZE,
+    TEAM_MIN_CAPABILITY_TYPES,
+    TEAM_MIN_SIZE,
+    ExcellenceRule,
+    HelpRequest,
+    RequestEvent,
+    ServiceCategory,
+    ServiceLog,
+    ServiceTeam,
+    TeamMembership,
+    VolunteerProfile,
+    VolunteerYear,
+)
+from inbox.services import notify_many
+from members.models import Member, RoleAssignment, Unit
+from scoring import services as scoring
+from scoring.models import ActivityKind
+
+State = HelpRequest.State
+Event = RequestEvent.Kind
+
+
+class HelpdeskError(Exception):
+    """A rule of the volunteer service forbids this; the message says why."""
+
+
+class TeamRuleBroken(HelpdeskError):
+    """A team that breaks the team rules; `problems` lists every rule it breaks."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__(" ".join(problems))
+        self.problems = problems
+
+
+def _save(instance, *, by, update_fields=None):
+    instance._history_user = by
+    instance.full_clean()
+    instance.save(update_fields=update_fields)
+    return instance
+
+
+# --- volunteers (党员义工) ---------------------------------------------------------------------
+
+
+def number_prefix() -> str:
+    """The letters before every volunteer number, e.g. "YQ" in YQ-2026-000123."""
+    return getattr(settings, "HELPDESK_NUMBER_PREFIX", "YQ")
+
+
+def volunteer_number(year: int, sequence: int) -> str:
+    return f"{number_prefix()}-{year}-{sequence:06d}"
+
+
+def _next_number(year: int) -> str:
+    start = f"{number_prefix()}-{year}-"
+    last = (
+        VolunteerProfile.objects.filter(number__startswith=start)
+        .order_by("-number")
+        .values_list("number", flat=True)
+        .first()
+    )
+    return volunteer_number(year, int(last[len(start) :]) + 1 if last else 1)
+
+
+@transaction.atomic
+def enrol_volunteer(
+    *, member: Member, specialties: str = "", availability: str = "", by
+) -> VolunteerProfile:
+    """Add a member to the volunteer pool (党员义工信息库) with the next volunteer number
+    of the year (the number printed on their badge)."""
+    existing = VolunteerProfile.objects.filter(member=member).first()
+    if existing is not None:
+        raise HelpdeskError(
+            _("%(name)s is already a volunteer, number %(number)s.")
+            % {"name": member.name, "number": existing.number}
+        )
+    today = timezone.localdate()
+    for _attempt in range(5):
+        profile = VolunteerProfile(
+            member=member,
+            number=_next_number(today.year),
+            specialties=specialties.strip(),
+            availability=availability.strip(),
+            enrolled_on=today,
+        )
+        try:
+            with transaction.atomic():  # someone else may take the same number at once
+                profile._history_user = by
+                profile.full_clean(validate_unique=False)
+                profile.save()
+        except IntegrityError:
+            continue
+        return profile
+    raise HelpdeskError(_("Could not give out a volunteer number; try again."))
+
+
+@transaction.atomic
+def update_volunteer(
+    *, profile: VolunteerProfile, specialties: str, availability: str, is_active: bool, by
+) -> VolunteerProfile:
+    """Change a volunteer's specialties, availability or whether they are active. A
+    volunteer serving in a team stays active until they are taken off it."""
+    membership = TeamMembership.objects.filter(profile=profile).select_related("team").first()
+    if not is_active and membership is not None:
+        raise HelpdeskError(
+            _("%(name)s serves in %(team)s: take them off the team first.")
+            % {"name": profile.member.name, "team": membership.team.name}
+        )
+    profile.specialties = specialties.strip()
+    profile.availability = availability.strip()
+    profile.is_active = is_active
+    return _save(profile, by=by, update_fields=["specialties", "availability", "is_active"])
+
+
+# --- teams (网格服务队) ------------------------------------------------------------------------
+
+
+def team_problems(
+    *, grid: Unit, name: str, leader: VolunteerProfile | None, volunteers: list[VolunteerProfile]
+) -> list[str]:
+    """Every team rule the proposed team breaks, each as a sentence; [] when it may be
+    saved. `volunteers` need member__capability_types prefetched and membership loaded."""
+    problems = []
+    if not name.strip():
+        problems.append(_("Give the team a name."))
+    count = len(volunteers)
+    if count < TEAM_MIN_SIZE:
+        problems.append(
+            _("A team needs at least %(min)s volunteers; this one has %(count)s.")
+            % {"min": TEAM_MIN_SIZE, "count": count}
+        )
+    if count > TEAM_MAX_SIZE:
+        problems.append(
+            _("A team has at most %(max)s volunteers; this one has %(count)s.")
+            % {"max": TEAM_MAX_SIZE, "count": count}
+        )
+    types = {t.name for v in volunteers for t in v.member.capability_types.all()}
+    if len(types) < TEAM_MIN_CAPABILITY_TYPES:
+        problems.append(
+            _(
+                "A team needs volunteers of at least %(min)s capability types; these have "
+                "%(count)s (%(types)s)."
+            )
+            % {
+                "min": TEAM_MIN_CAPABILITY_TYPES,
+                "count": len(types),
+                "types": "、".join(sorted(types)) or "—",
+            }
+        )
+    if leader is None or leader.pk not in {v.pk for v in volunteers}:
+        problems.append(_("The leader must be one of the team's volunteers."))
+    inactive = [v.member.name for v in volunteers if not v.is_active]
+    if inactive:
+        problems.append(_("Not active volunteers: %(names)s.") % {"names": "、".join(inactive)})
+    outsiders = [v.member.name for v in volunteers if v.member.branch_id != grid.parent_id]
+    if outsiders:
+        problems.append(
+            _("Not members of %(branch)s: %(names)s.")
+            % {"branch": grid.parent.name, "names": "、".join(outsiders)}
+        )
+    elsewhere = []
+    for v in volunteers:
+        membership = getattr(v, "membership", None)
+        if membership is not None and membership.team.grid_id != grid.pk:
+            elsewhere.append(f"{v.member.name}（{membership.team.name}）")
+    if elsewhere:
+        problems.append(
+            _("Already serving in another team: %(names)s.") % {"names": "、".join(elsewhere)}
+        )
+    return problems
+
+
+@transaction.atomic
+def set_team(
+    *,
+    grid: Unit,
+    name: str,
+    leader: VolunteerProfile | None,
+    volunteers: Iterable[VolunteerProfile],
+    by,
+) -> ServiceTeam:
+    """Create the service team of a grid, or change its name, leader and volunteers.
+    A team breaking a rule (3–10 volunteers, at least two capability types, the leader
+    among them, active volunteers of the grid's branch, one team per volunteer) is not
+    saved: `TeamRuleBroken` lists why."""
+    if grid.kind != Unit.Kind.GRID:
+        raise HelpdeskError(_("Service teams belong to grids."))
+    Unit.objects.select_for_update().filter(pk=grid.pk).first()  # one editor at a time
+    ids = list(dict.fromkeys(v.pk for v in volunteers))
+    chosen = list(
+        VolunteerProfile.objects.filter(pk__in=ids)
+        .select_related("member", "membership__team")
+        .prefetch_related("member__capability_types")
+        .order_by("number")
+    )
+    problems = team_problems(grid=grid, name=name, leader=leader, volunteers=chosen)
+    if problems:
+        raise TeamRuleBroken(problems)
+    team = ServiceTeam.objects.filter(grid=grid).first()
+    if team is None:
+        team = _save(ServiceTeam(grid=grid, name=name.strip(), leader=leader), by=by)
+    else:
+        team.name = name.strip()
+        team.leader = leader
+        _save(team, by=by, update_fields=["name", "leader", "updated_at"])
+    TeamMembership.objects.filter(team=team).exclude(profile_id__in=ids).delete()
+    present = set(TeamMembership.objects.filter(team=team).values_list("profile_id", flat=True))
+    today = timezone.localdate()
+    TeamMembership.objects.bulk_create(
+        [TeamMembership(team=team, profile=v, joined_on=today) for v in chosen if v.pk not in present]
+    )
+    return team
+
+
+# --- help requests (求助) ----------------------------------------------------------------------
+
+
+def _event(request: HelpRequest, kind: str, *, at, by=None, team=None, from_team=None, reason=""):
+    RequestEvent.objects.create(
+        request=request, kind=kind, at=at, by=by, team=team, from_team=from_team, reason=reason
+    )
+
+
+def leaders_of(team: ServiceTeam):
+    """Log-ins that hear of the team's requests: the team-leader role on its grid and the
+    volunteer named its leader."""
+    return (
+        get_user_model()
+        .objects.filter(
+            Q(
+                role_assignments__unit_id=team.grid_id,
+                role_assignments__role=RoleAssignment.Role.TEAM_LEADER,
+            )
+            | Q(member_file__volunteer_profile__pk=team.leader_id),
+            is_active=True,
+        )
+        .distinct()
+    )
+
+
+def _dispatch(
+    request: HelpRequest, team: ServiceTeam, *, kind: str, by, reason: str = ""
+) -> HelpRequest:
+    now = timezone.now()
+    from_team = request.team if kind == Event.REDISPATCHED else None
+    request.team = team
+    request.state = State.DISPATCHED
+    request.dispatched_at = now
+    request.save(update_fields=["team", "state", "dispatched_at"])
+    _event(request, kind, at=now, by=by, team=team, from_team=from_team, reason=reason)
+    notify_many(
+        recipients=leaders_of(team),
+        subject=_("New help request %(code)s: %(category)s, %(place)s")
+        % {
+            "code": request.code,
+            "category": request.get_category_display(),
+            "place": request.grid.name if request.grid_id else request.branch.name,
+        },
+        body=Truncator(request.description).chars(140)
+        + "\n"
+        + _("Go there within two hours and mark the request on site."),
+        link=reverse("helpdesk:request-detail", args=[request.pk]),
+    )
+    return request
+
+
+@transaction.atomic
+def create_request(
+    *,
+    channel: str,
+    branch: Unit,
+    resident_name: str,
+    phone: str,
+    address: str,
+    category: str,
+    description: str,
+    grid: Unit | None = None,
+    by=None,
+) -> HelpRequest:
+    """Record a help request and dispatch it at once to the team of the resident's grid,
+    whose leader hears of it in their inbox. Without a grid, the grid is looked for in
+    the address among the branch's grids; a request whose grid is unknown or has no team
+    stays received until an operator dispatches it."""
+    if branch.kind != Unit.Kind.BRANCH:
+        raise HelpdeskError(_("Choose a village or community."))
+    if grid is not None and grid.parent_id != branch.pk:
+        raise HelpdeskError(_("This grid is not in %(branch)s.") % {"branch": branch.name})
+    if grid is None:
+        grid = addresses.find_grid(
+            address, Unit.objects.filter(parent=branch, kind=Unit.Kind.GRID).select_related("parent")
+        )
+    now = timezone.now()
+    request = HelpRequest(
+        channel=channel,
+        branch=branch,
+        grid=grid,
+        resident_name=" ".join(resident_name.split()),
+        phone=phone.strip(),
+        address=address.strip(),
+        category=category,
+        description=description.strip(),
+        received_at=now,
+        created_by=by if by is not None and by.is_authenticated else None,
+    )
+    request.full_clean()
+    request.save()
+    _event(request, Event.RECEIVED, at=now, by=request.created_by)
+    team = ServiceTeam.objects.filter(grid=grid).first() if grid is not None else None
+    if team is not None:
+        _dispatch(request, team, kind=Event.DISPATCHED, by=None)
+    return request
+
+
+def _locked(request: HelpRequest) -> HelpRequest:
+    locked = HelpRequest.objects.select_for_update().get(pk=request.pk)
+    # Keep the related objects the caller loaded; the row's own fields come fresh.
+    for field in ("branch", "grid", "team"):
+        if field in request._state.fields_cache and getattr(locked, f"{field}_id") == getattr(
+            request, f"{field}_id"
+        ):
+            setattr(locked, field, getattr(request, field))
+    return locked
+
+
+@transaction.atomic
+def redispatch(*, request: HelpRequest, team: ServiceTeam, reason: str, by) -> HelpRequest:
+    """Send a request to a team by hand (an operator): a request that found no team, or
+    one that should go to another team, with the reason. Not once a team is on site."""
+    request = _locked(request)
+    if request.state not in (State.RECEIVED, State.DISPATCHED):
+        raise HelpdeskError(_("Only a request that no team has attended yet can be dispatched."))
+    if team.pk == request.team_id:
+        raise HelpdeskError(_("The request is already with this team."))
+    reason = reason.strip()
+    if request.team_id is not None and not reason:
+        raise HelpdeskError(_("Say why the request goes to another team."))
+    kind = Event.REDISPATCHED if request.team_id is not None else Event.DISPATCHED
+    return _dispatch(request, team, kind=kind, by=by, reason=reason)
+
+
+@transaction.atomic
+def mark_on_site(*, request: HelpRequest, by) -> HelpRequest:
+    """The team has arrived (有应必到)."""
+    request = _locked(request)
+    if request.state != State.DISPATCHED:
+        raise HelpdeskError(_("Only a dispatched request can be marked on site."))
+    request.state = State.ON_SITE
+    request.on_site_at = timezone.now()
+    request.save(update_fields=["state", "on_site_at"])
+    _event(request, Event.ON_SITE, at=request.on_site_at, by=by, team=request.team)
+    return request
+
+
+@transaction.atomic
+def resolve(*, request: HelpRequest, resolution: str = "", by) -> HelpRequest:
+    """The problem is solved (有到必解); the resident may now rate the service."""
+    request = _locked(request)
+    if request.state != State.ON_SITE:
+        raise HelpdeskError(_("Mark the request on site before resolving it."))
+    request.state = State.RESOLVED
+    request.resolved_at = timezone.now()
+    request.resolution = resolution.strip()
+    request.full_clean()
+    request.save(update_fields=["state", "resolved_at", "resolution"])
+    _event(
+        request, Event.RESOLVED, at=request.resolved_at, by=by, team=request.team,
+        reason=request.resolution,
+    )  # fmt: skip
+    return request
+
+
+@transaction.atomic
+def close(*, request: HelpRequest, reason: str, by) -> HelpRequest:
+    """Close an open request without resolving it (a duplicate, withdrawn, not a matter
+    for volunteers…), with the reason."""
+    request = _locked(request)
+    if request.state not in HelpRequest.OPEN_STATES:
+        raise HelpdeskError(_("This request is already finished."))
+    reason = reason.strip()
+    if not reason:
+        raise HelpdeskError(_("Say why the request is closed."))
+    request.state = State.CLOSED
+    request.closed_at = timezone.now()
+    request.close_reason = reason
+    request.full_clean()
+    request.save(update_fields=["state", "closed_at", "close_reason"])
+    _event(request, Event.CLOSED, at=request.closed_at, by=by, team=request.team, reason=reason)
+    return request
+
+
+def normalise_code(code: str) -> str:
+    return "".join(ch for ch in (code or "").upper() if ch.isalnum())
+
+
+@transaction.atomic
+def rate(*, code: str, rating: int, comment: str = "") -> HelpRequest:
+    """The resident rates a resolved request once, with its code (no log-in). A rating
+    of 4 or 5 is a favourable vote for every volunteer logged on the request."""
+    request = HelpRequest.objects.select_for_update().filter(code=normalise_code(code)).first()
+    if request is None:
+        raise HelpdeskError(_("No request has this code."))
+    if request.state != State.RESOLVED:
+        raise HelpdeskError(_("A request can be rated once it is resolved."))
+    if request.rating is not None:
+        raise HelpdeskError(_("This request has already been rated. Thank you!"))
+    if not 1 <= rating <= 5:
+        raise HelpdeskError(_("Choose from 1 to 5 stars."))
+    request.rating = rating
+    request.rating_comment = comment.strip()
+    request.rated_at = timezone.now()
+    request.full_clean()
+    request.save(update_fields=["rating", "rating_comment", "rated_at"])
+    _event(request, Event.RATED, at=request.rated_at, reason=f"{rating}/5")
+    by_year: dict[int, set[int]] = {}
+    present = ServiceLog.volunteers.through.objects.filter(servicelog__request=request)
+    for profile_id, served_at in present.values_list("volunteerprofile_id", "servicelog__served_at"):
+        by_year.setdefault(timezone.localtime(served_at).year, set()).add(profile_id)
+    for year, profile_ids in by_year.items():
+        refresh_volunteer_years(profile_ids, year)
+    return request
+
+
+# --- service logs (服务日志) --------------------------------------------------------------------
+
+
+def points_kind(volunteer_count: int) -> str:
+    """A service by several volunteers of the team is a collective activity; one
+    volunteer's is an individual service (the scoring ledger's two kinds)."""
+    return ActivityKind.COLLECTIVE if volunteer_count > 1 else ActivityKind.INDIVIDUAL
+
+
+@transaction.atomic
+def log_service(
+    *,
+    team: ServiceTeam,
+    served_at: dt.datetime,
+    people_served: str,
+    category: str,
+    content: str,
+    volunteers: Iterable[VolunteerProfile],
+    hours: Decimal,
+    people_count: int = 1,
+    request: HelpRequest | None = None,
+    by,
+) -> ServiceLog:
+    """Record a service log (服务日志) of a team. Each volunteer present gets the hours
+    (kept on the log) and the points of the district's rule for the kind of activity
+    (through scoring.services.record_activity, titled with the category and hours)."""
+    volunteers = list({v.pk: v for v in volunteers}.values())
+    if served_at > timezone.now():
+        raise HelpdeskError(_("A service is logged after it happened."))
+    if not volunteers:
+        raise HelpdeskError(_("Tick the volunteers who were there."))
+    in_team = set(
+        TeamMembership.objects.filter(team=team, profile__in=volunteers).values_list(
+            "profile_id", flat=True
+        )
+    )
+    outsiders = [v.member.name for v in volunteers if v.pk not in in_team]
+    if outsiders:
+        raise HelpdeskError(
+            _("Not volunteers of this team: %(names)s.") % {"names": "、".join(outsiders)}
+        )
+    if request is not None and request.team_id != team.pk:
+        raise HelpdeskError(_("This request is not with this team."))
+    log = ServiceLog(
+        team=team,
+        served_at=served_at,
+        people_served=people_served.strip(),
+        people_count=people_count,
+        category=category,
+        content=content.strip(),
+        hours=hours,
+        request=request,
+        recorded_by=by,
+    )
+    _save(log, by=by)
+    log.volunteers.set(volunteers)
+    grid = team.grid
+    try:
+        activity = scoring.record_activity(
+            branch=grid.parent,
+            kind=points_kind(len(volunteers)),
+            title=_("Grid service: %(category)s, %(hours)s h")
+            % {"category": ServiceCategory(category).label, "hours": f"{hours.normalize():f}"},
+            held_on=timezone.localtime(served_at).date(),
+            members=[v.member for v in volunteers],
+            by=by,
+            place=f"{grid.parent.name}{grid.name}",
+            people_served=log.people_served,
+            description=log.content,
+        )
+    except scoring.ScoringError as error:
+        raise HelpdeskError(str(error)) from error
+    log.activity = activity
+    log.save(update_fields=["activity"])
+    refresh_volunteer_years({v.pk for v in volunteers}, timezone.localtime(served_at).year)
+    return log
+
+
+def refresh_volunteer_years(profile_ids: Iterable[int], year: int) -> None:
+    """Recompute the year's figures of these volunteers from the service logs: hours,
+    services, satisfaction votes and favourable votes (distinct rated requests)."""
+    ids = list(profile_ids)
+    if not ids:
+        return
+    through = ServiceLog.volunteers.through
+    rows = through.objects.filter(
+        volunteerprofile_id__in=ids, servicelog__served_at__year=year
+    ).values("volunteerprofile_id")
+    work = {
+        row["volunteerprofile_id"]: row
+        for row in rows.annotate(hours=Sum("servicelog__hours"), services=Count("servicelog_id"))
+    }
+    rated = Q(servicelog__request__rating__isnull=False)
+    votes = {
+        row["volunteerprofile_id"]: row
+        for row in rows.filter(rated).annotate(
+            votes=Count("servicelog__request_id", distinct=True),
+            favourable=Count(
+                "servicelog__request_id",
+                filter=Q(servicelog__request__rating__gte=FAVOURABLE_RATING),
+                distinct=True,
+            ),
+        )
+    }
+    VolunteerYear.objects.bulk_create(
+        [
+            VolunteerYear(
+                profile_id=pk,
+                year=year,
+                hours=work.get(pk, {}).get("hours") or Decimal("0"),
+                services=work.get(pk, {}).get("services") or 0,
+                votes=votes.get(pk, {}).get("votes") or 0,
+                favourable=votes.get(pk, {}).get("favourable") or 0,
+            )
+            for pk in ids
+        ],
+        update_conflicts=True,
+        unique_fields=["profile", "year"],
+        update_fields=["hours", "services", "votes", "favourable"],
+    )
+
+
+# --- excellent volunteers (优秀党员义工) --------------------------------------------------------
+
+
+def excellence_rule(district: Unit, year: int) -> ExcellenceRule:
+    """The district's rule for the year; the defaults (unsaved) when none was set."""
+    rule = ExcellenceRule.objects.filter(district=district, year=year).first()
+    return rule or ExcellenceRule(district=district, year=year)
+
+
+@transaction.atomic
+def set_excellence_rule(
+    *,
+    district: Unit,
+    year: int,
+    min_hours: Decimal,
+    min_services: int,
+    min_favourable_percent: int,
+    by,
+) -> ExcellenceRule:
+    """The district organiser sets the year's rule; its history keeps every change."""
+    if district.kind != Unit.Kind.DISTRICT:
+        raise HelpdeskError(_("Rules belong to a district."))
+    if min_hours < 0 or min_services < 0 or not 0 <= min_favourable_percent <= 100:
+        raise HelpdeskError(_("Hours and services cannot be negative; a share is 0 to 100 %."))
+    rule = ExcellenceRule.objects.filter(district=district, year=year).first() or ExcellenceRule(
+        district=district, year=year
+    )
+    rule.min_hours = min_hours
+    rule.min_services = min_services
+    rule.min_favourable_percent = min_favourable_percent
+    rule.updated_by = by
+    return _save(rule, by=by)

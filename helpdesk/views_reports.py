@@ -1,0 +1,259 @@
+"""Reports and prints of the volunteer service: a town's monthly report of service logs
+(page, Excel, PDF), the excellent volunteers of a year (page, Excel) and the district's
+rule for them, badges and contact cards (one or a batch per branch or town), and the
+blank service-log sheet."""
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import formats
+from django.utils.translation import gettext as _
+
+from helpdesk import access, documents, queries, services
+from helpdesk.forms import ExcellenceRuleForm
+from members import access as member_access
+from members.models import Unit
+from volunteer.history import change_log
+from volunteer.pdf import pdf_response
+from volunteer.xlsx import rows_to_xlsx, xlsx_response
+
+REPORT_WIDTHS = [17, 12, 10, 18, 12, 16, 8, 40, 24, 8, 8, 10, 12]
+EXCELLENT_WIDTHS = [16, 10, 12, 14, 10, 18, 10, 10, 10, 10, 12]
+
+
+def _month(year: int, month: int) -> dt.date:
+    if not (2000 <= year <= 2100 and 1 <= month <= 12):
+        raise Http404
+    return dt.date(year, month, 1)
+
+
+def _check_year(year: int) -> int:
+    if not 2000 <= year <= 2100:
+        raise Http404
+    return year
+
+
+# --- a town's monthly report (服务日志月报) ----------------------------------------------------
+
+
+def _town(request: HttpRequest, pk: int) -> Unit:
+    """The monthly report is the town's: its organisers and the district's read it."""
+    unit = member_access.get_unit_for_user(request.user, pk)
+    if unit.kind != Unit.Kind.TOWN or not member_access.can_organise(request.user, unit):
+        raise Http404
+    return unit
+
+
+@login_required
+def month_report(request: HttpRequest, pk: int, year: int, month: int) -> HttpResponse:
+    town = _town(request, pk)
+    first = _month(year, month)
+    logs = list(queries.month_logs(town, first))
+    previous = (first - dt.timedelta(days=1)).replace(day=1)
+    following = (first + dt.timedelta(days=32)).replace(day=1)
+    return render(
+        request,
+        "helpdesk/month_report.html",
+        {
+            "unit": town,
+            "month": first,
+            "logs": logs,
+            "totals": queries.report_totals(logs),
+            "previous": previous,
+            "next": following,
+        },
+    )
+
+
+def report_headers() -> list[str]:
+    return [
+        _("Date and time"),
+        _("Village or community"),
+        _("Grid"),
+        _("Service team"),
+        _("Kind of service"),
+        _("People served"),
+        _("Number served"),
+        _("What was done"),
+        _("Volunteers present"),
+        _("Volunteers"),
+        _("Hours each"),
+        _("Volunteer hours"),
+        _("Request code"),
+    ]
+
+
+@login_required
+def month_report_xlsx(request: HttpRequest, pk: int, year: int, month: int) -> HttpResponse:
+    town = _town(request, pk)
+    first = _month(year, month)
+    label = formats.date_format(first, "Y-m")
+    content = rows_to_xlsx(
+        report_headers(),
+        queries.report_rows(queries.month_logs(town, first)),
+        title=_("Service logs"),
+        column_widths=REPORT_WIDTHS,
+    )
+    return xlsx_response(content, f"{town.name}-{label}-{_('service logs')}.xlsx")
+
+
+@login_required
+def month_report_pdf(request: HttpRequest, pk: int, year: int, month: int) -> HttpResponse:
+    town = _town(request, pk)
+    first = _month(year, month)
+    label = formats.date_format(first, "Y-m")
+    return pdf_response(
+        documents.month_report_pdf(town, first), f"{town.name}-{label}-{_('service logs')}.pdf"
+    )
+
+
+# --- excellent volunteers (优秀党员义工) --------------------------------------------------------
+
+
+def _excellent_context(request: HttpRequest, pk: int, year: int) -> dict:
+    unit = member_access.get_unit_for_user(request.user, pk)
+    if unit.kind == Unit.Kind.GRID:
+        raise Http404
+    year = _check_year(year)
+    district = queries.district_of(unit)
+    rule = services.excellence_rule(district, year)
+    return {
+        "unit": unit,
+        "year": year,
+        "district": district,
+        "rule": rule,
+        "rows": queries.excellent_volunteers(unit, year, rule),
+    }
+
+
+@login_required
+def excellent(request: HttpRequest, pk: int, year: int) -> HttpResponse:
+    """The year's excellent volunteers of a unit by the district's rule, each with the
+    figures that qualify them."""
+    context = _excellent_context(request, pk, year)
+    context["rule_readable"] = member_access.is_organiser(request.user)
+    return render(request, "helpdesk/excellent.html", context)
+
+
+def excellent_headers() -> list[str]:
+    return [
+        _("Volunteer number"),
+        _("Name"),
+        _("Town or street"),
+        _("Village or community"),
+        _("Grid"),
+        _("Service team"),
+        _("Hours"),
+        _("Services"),
+        _("Satisfaction votes"),
+        _("Favourable votes"),
+        _("Favourable (%)"),
+    ]
+
+
+@login_required
+def excellent_xlsx(request: HttpRequest, pk: int, year: int) -> HttpResponse:
+    context = _excellent_context(request, pk, year)
+    content = rows_to_xlsx(
+        excellent_headers(),
+        queries.excellent_rows(context["rows"]),
+        title=_("Excellent volunteers"),
+        column_widths=EXCELLENT_WIDTHS,
+        text_columns=[0],
+    )
+    name = f"{context['unit'].name}-{context['year']}-{_('excellent volunteers')}.xlsx"
+    return xlsx_response(content, name)
+
+
+@login_required
+def excellence_rule(request: HttpRequest, pk: int, year: int) -> HttpResponse:
+    """The district's rule for a year: read by the organisers in the district, set by
+    the district organiser; its history shows every change."""
+    year = _check_year(year)
+    district = access.get_district_for_user(request.user, pk, manage=request.method == "POST")
+    rule = services.excellence_rule(district, year)
+    form = ExcellenceRuleForm(
+        request.POST or None,
+        initial={
+            "min_hours": rule.min_hours,
+            "min_services": rule.min_services,
+            "min_favourable_percent": rule.min_favourable_percent,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_excellence_rule(district=district, year=year, by=request.user, **form.cleaned_data)
+        except services.HelpdeskError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The rule for %(year)s is saved.") % {"year": year})
+            return redirect("helpdesk:excellence-rule", pk=district.pk, year=year)
+    return render(
+        request,
+        "helpdesk/excellence_rule.html",
+        {
+            "district": district,
+            "year": year,
+            "rule": rule,
+            "form": form,
+            "can_set": member_access.is_district_organiser(request.user)
+            and member_access.can_organise(request.user, district),
+            "log": change_log(rule) if rule.pk else [],
+        },
+    )
+
+
+# --- prints: badges, contact cards, the log sheet -----------------------------------------------
+
+
+@login_required
+def badge(request: HttpRequest, pk: int) -> HttpResponse:
+    """One volunteer's ID badge (义工身份证), for the volunteer, their team's leader and
+    those who oversee their branch."""
+    profile = access.get_profile_for_user(request.user, pk)
+    if not profile.is_active:
+        raise Http404
+    pdf = documents.badges_pdf([profile], request.build_absolute_uri)
+    return pdf_response(pdf, f"{_('volunteer badge')}-{profile.number}.pdf")
+
+
+@login_required
+def team_card(request: HttpRequest, pk: int) -> HttpResponse:
+    """The team's service contact card (服务联系卡), with its members' phones."""
+    team = access.get_team_for_user(request.user, pk)
+    pdf = documents.contact_cards_pdf(
+        documents.card_teams(team.grid), request.build_absolute_uri
+    )
+    return pdf_response(pdf, f"{team.name}-{_('contact card')}.pdf")
+
+
+@login_required
+def log_sheet(request: HttpRequest, pk: int) -> HttpResponse:
+    """A blank service-log sheet for a leader who keeps the log on paper."""
+    team = access.get_team_for_user(request.user, pk)
+    return pdf_response(documents.log_sheet_pdf(team), f"{team.name}-{_('service log sheet')}.pdf")
+
+
+def _batch_unit(request: HttpRequest, pk: int) -> Unit:
+    """Batches are printed for a branch or a town by those who oversee it."""
+    unit = member_access.get_unit_for_user(request.user, pk)
+    if unit.kind not in (Unit.Kind.BRANCH, Unit.Kind.TOWN):
+        raise Http404
+    return unit
+
+
+@login_required
+def unit_badges(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = _batch_unit(request, pk)
+    pdf = documents.badges_pdf(documents.badge_profiles(unit), request.build_absolute_uri)
+    return pdf_response(pdf, f"{unit.name}-{_('volunteer badges')}.pdf")
+
+
+@login_required
+def unit_cards(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = _batch_unit(request, pk)
+    pdf = documents.contact_cards_pdf(documents.card_teams(unit), request.build_absolute_uri)
+    return pdf_response(pdf, f"{unit.name}-{_('contact cards')}.pdf")
