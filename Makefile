@@ -58,6 +58,7 @@ bench: install
 	$(BIN)/python scripts/bench_certificates.py
 	scripts/ensure-postgres.sh
 	POSTGRES_URL=$(POSTGRES_URL) $(BIN)/python scripts/bench_scoring.py
+	POSTGRES_URL=$(POSTGRES_URL) $(BIN)/python scripts/bench_helpdesk.py
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3

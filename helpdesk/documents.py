@@ -137,9 +137,7 @@ def contact_cards(teams: Iterable[ServiceTeam], absolute: Absolute) -> list[Cont
 
 
 def contact_cards_pdf(teams: Iterable[ServiceTeam], absolute: Absolute) -> bytes:
-    return _render(
-        "helpdesk/print/contact_cards.html", {"cards": contact_cards(teams, absolute)}
-    )
+    return _render("helpdesk/print/contact_cards.html", {"cards": contact_cards(teams, absolute)})
 
 
 # --- the blank service-log sheet and the monthly report ---------------------------------------

@@ -59,6 +59,7 @@ class VolunteerFilter(django_filters.FilterSet):
         else:
             del self.filters["grid"]
         self.filters["capability"].queryset = CapabilityType.objects.filter(is_active=True)
+        _bootstrap(self.form)
 
     def search(self, queryset, name, value):
         value = value.strip()
@@ -76,6 +77,15 @@ class VolunteerFilter(django_filters.FilterSet):
 
     def filter_active(self, queryset, name, value):
         return queryset.filter(is_active=value == "true")
+
+
+def _bootstrap(form) -> None:
+    """Bootstrap classes on the filter widgets (the templates lay them out)."""
+    for field in form.fields.values():
+        is_select = getattr(field.widget, "input_type", "") == "select" or hasattr(
+            field.widget, "choices"
+        )
+        field.widget.attrs.setdefault("class", "form-select" if is_select else "form-control")
 
 
 STATE_CHOICES = [
@@ -106,6 +116,10 @@ class BoardFilter(django_filters.FilterSet):
     class Meta:
         model = HelpRequest
         fields = ["state", "late", "channel", "category", "code"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _bootstrap(self.form)
 
     def keep(self, queryset, name, value):
         return queryset

@@ -50,16 +50,16 @@ class AskForm(forms.Form):
         max_length=20,
         help_text=_("Only the team and the village's operators see it, to call you back."),
     )
-    address = forms.CharField(
-        label=_("Address"), max_length=200, help_text=_("E.g. 秦望村2组15号.")
-    )
+    address = forms.CharField(label=_("Address"), max_length=200)
     grid = GridChoice(
         label=_("Your grid"),
         queryset=Unit.objects.none(),
         required=False,
         empty_label=_("Not sure: find it from my address"),
     )
-    category = forms.ChoiceField(label=_("Kind of help"), choices=ServiceCategory.choices)
+    category = forms.ChoiceField(
+        label=_("Kind of help"), choices=[("", "—"), *ServiceCategory.choices]
+    )
     description = forms.CharField(
         label=_("What help do you need?"),
         max_length=2000,
@@ -78,6 +78,14 @@ class AskForm(forms.Form):
         self.fields["website"].widget.attrs.update(
             {"autocomplete": "off", "tabindex": "-1", "aria-hidden": "true"}
         )
+        self.fields["address"].help_text = _("E.g. %(example)s.") % {
+            "example": f"{branch.name}2组15号"
+        }
+        self.fields["resident_name"].widget.attrs["autocomplete"] = "name"
+        self.fields["phone"].widget.attrs.update(
+            {"type": "tel", "inputmode": "tel", "autocomplete": "tel"}
+        )
+        self.fields["address"].widget.attrs["autocomplete"] = "street-address"
         if not self.is_bound:
             self.initial["issued"] = antispam.issue_token()
 
@@ -124,10 +132,13 @@ class RateForm(forms.Form):
             (2, _("2 – dissatisfied")),
             (1, _("1 – very dissatisfied")),
         ],
-        widget=forms.RadioSelect,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
     )
     comment = forms.CharField(
-        label=_("Comment"), max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Comment"),
+        max_length=300,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
     )
 
 
@@ -333,8 +344,8 @@ class ServiceLogForm(forms.ModelForm):
         self.fields["request"].queryset = HelpRequest.objects.filter(
             team=team, received_at__gte=recent
         ).exclude(state=HelpRequest.State.CLOSED)
-        self.fields["request"].label_from_instance = (
-            lambda r: f"{r.code} · {r.get_category_display()} · {r.get_state_display()}"
+        self.fields["request"].label_from_instance = lambda r: (
+            f"{r.code} · {r.get_category_display()} · {r.get_state_display()}"
         )
         self.fields["request"].help_text = _("The help request this service answered, if any.")
         if not self.is_bound:

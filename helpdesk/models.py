@@ -305,6 +305,13 @@ class HelpRequest(models.Model):
             models.Index(fields=["branch", "received_at"]),
             models.Index(fields=["team", "received_at"]),
             models.Index(fields=["received_at"]),
+            # The board lists the open requests, oldest first: a few hundred among a
+            # year's hundred thousand.
+            models.Index(
+                fields=["received_at"],
+                condition=Q(state__in=["received", "dispatched", "on_site"]),
+                name="help_open_by_received",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -454,7 +461,9 @@ class ServiceLog(models.Model):
         _("people served"), max_length=200, help_text=_("Who was helped (no ID numbers).")
     )
     people_count = models.PositiveSmallIntegerField(_("number of people served"), default=1)
-    category = models.CharField(_("kind of service"), max_length=12, choices=ServiceCategory.choices)
+    category = models.CharField(
+        _("kind of service"), max_length=12, choices=ServiceCategory.choices
+    )
     content = models.TextField(_("what was done"), max_length=2000)
     volunteers = models.ManyToManyField(
         VolunteerProfile, verbose_name=_("volunteers present"), related_name="service_logs"
@@ -581,9 +590,7 @@ class ExcellenceRule(models.Model):
         verbose_name = _("excellent-volunteer rule")
         verbose_name_plural = _("excellent-volunteer rules")
         constraints = [
-            models.UniqueConstraint(
-                fields=["district", "year"], name="one_excellence_rule_a_year"
-            ),
+            models.UniqueConstraint(fields=["district", "year"], name="one_excellence_rule_a_year"),
             models.CheckConstraint(
                 condition=Q(min_favourable_percent__lte=100), name="favourable_percent_at_most_100"
             ),

@@ -232,7 +232,11 @@ def set_team(
     present = set(TeamMembership.objects.filter(team=team).values_list("profile_id", flat=True))
     today = timezone.localdate()
     TeamMembership.objects.bulk_create(
-        [TeamMembership(team=team, profile=v, joined_on=today) for v in chosen if v.pk not in present]
+        [
+            TeamMembership(team=team, profile=v, joined_on=today)
+            for v in chosen
+            if v.pk not in present
+        ]
     )
     return team
 
@@ -312,7 +316,8 @@ def create_request(
         raise HelpdeskError(_("This grid is not in %(branch)s.") % {"branch": branch.name})
     if grid is None:
         grid = addresses.find_grid(
-            address, Unit.objects.filter(parent=branch, kind=Unit.Kind.GRID).select_related("parent")
+            address,
+            Unit.objects.filter(parent=branch, kind=Unit.Kind.GRID).select_related("parent"),
         )
     now = timezone.now()
     request = HelpRequest(
@@ -438,7 +443,9 @@ def rate(*, code: str, rating: int, comment: str = "") -> HelpRequest:
     _event(request, Event.RATED, at=request.rated_at, reason=f"{rating}/5")
     by_year: dict[int, set[int]] = {}
     present = ServiceLog.volunteers.through.objects.filter(servicelog__request=request)
-    for profile_id, served_at in present.values_list("volunteerprofile_id", "servicelog__served_at"):
+    for profile_id, served_at in present.values_list(
+        "volunteerprofile_id", "servicelog__served_at"
+    ):
         by_year.setdefault(timezone.localtime(served_at).year, set()).add(profile_id)
     for year, profile_ids in by_year.items():
         refresh_volunteer_years(profile_ids, year)

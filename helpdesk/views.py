@@ -103,7 +103,11 @@ def board(request: HttpRequest) -> HttpResponse:
             "rows": [(r, r.lateness(now)) for r in page],
             "counts": counts,
             "state_tabs": [
-                (value, label, counts.by_state.get(value, 0))
+                (
+                    value,
+                    label,
+                    counts.by_state.get(value, 0) if value in HelpRequest.OPEN_STATES else None,
+                )
                 for value, label in HelpRequest.State.choices
             ],
             "late_only": chosen.get("late") is True,
@@ -269,7 +273,9 @@ def request_close(request: HttpRequest, pk: int) -> HttpResponse:
     form = CloseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.close(request=help_request, reason=form.cleaned_data["reason"], by=request.user)
+            services.close(
+                request=help_request, reason=form.cleaned_data["reason"], by=request.user
+            )
         except services.HelpdeskError as error:
             form.add_error(None, str(error))
         else:
@@ -399,7 +405,8 @@ def volunteer_list(request: HttpRequest, pk: int) -> HttpResponse:
             "page": page,
             "query": _query_without_page(request),
             "crumbs": _crumbs(request.user, unit),
-            "can_enrol": branch is not None and member_access.can_manage_branch(request.user, branch),
+            "can_enrol": branch is not None
+            and member_access.can_manage_branch(request.user, branch),
         },
     )
 

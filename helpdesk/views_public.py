@@ -32,9 +32,7 @@ def _public(response: HttpResponse) -> HttpResponse:
 
 def ask(request: HttpRequest) -> HttpResponse:
     """Where the resident picks their village or community."""
-    branches = (
-        Unit.objects.filter(kind=Unit.Kind.BRANCH).select_related("parent").order_by("path")
-    )
+    branches = Unit.objects.filter(kind=Unit.Kind.BRANCH).select_related("parent").order_by("path")
     return _public(
         render(request, "helpdesk/public/ask.html", {"branches": branches, "form": TrackForm()})
     )
@@ -48,9 +46,7 @@ def ask_form(request: HttpRequest, pk: int) -> HttpResponse:
     if branch is None:
         raise Http404
     if request.method == "POST" and not antispam.count_submission(request):
-        response = render(
-            request, "helpdesk/public/too_many.html", {"branch": branch}, status=429
-        )
+        response = render(request, "helpdesk/public/too_many.html", {"branch": branch}, status=429)
         response["Retry-After"] = str(antispam.ASK_WINDOW)
         return _public(response)
     form = AskForm(request.POST or None, branch=branch)
@@ -66,13 +62,14 @@ def ask_form(request: HttpRequest, pk: int) -> HttpResponse:
             category=data["category"],
             description=data["description"],
         )
-        return redirect(
-            reverse("helpdesk:request-status", args=[help_request.code]) + "?new=1"
-        )
+        return redirect(reverse("helpdesk:request-status", args=[help_request.code]) + "?new=1")
     status = 400 if form.is_bound else 200
     return _public(
         render(
-            request, "helpdesk/public/ask_form.html", {"branch": branch, "form": form}, status=status
+            request,
+            "helpdesk/public/ask_form.html",
+            {"branch": branch, "form": form},
+            status=status,
         )
     )
 
@@ -109,7 +106,9 @@ def request_status(request: HttpRequest, code: str) -> HttpResponse:
         except services.HelpdeskError as error:
             form.add_error(None, str(error))
         else:
-            return redirect(reverse("helpdesk:request-status", args=[help_request.code]) + "?rated=1")
+            return redirect(
+                reverse("helpdesk:request-status", args=[help_request.code]) + "?rated=1"
+            )
     steps = [
         {
             "state": state,

@@ -185,7 +185,9 @@ def excellence_rule(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.set_excellence_rule(district=district, year=year, by=request.user, **form.cleaned_data)
+            services.set_excellence_rule(
+                district=district, year=year, by=request.user, **form.cleaned_data
+            )
         except services.HelpdeskError as error:
             form.add_error(None, str(error))
         else:
@@ -224,9 +226,7 @@ def badge(request: HttpRequest, pk: int) -> HttpResponse:
 def team_card(request: HttpRequest, pk: int) -> HttpResponse:
     """The team's service contact card (服务联系卡), with its members' phones."""
     team = access.get_team_for_user(request.user, pk)
-    pdf = documents.contact_cards_pdf(
-        documents.card_teams(team.grid), request.build_absolute_uri
-    )
+    pdf = documents.contact_cards_pdf(documents.card_teams(team.grid), request.build_absolute_uri)
     return pdf_response(pdf, f"{team.name}-{_('contact card')}.pdf")
 
 

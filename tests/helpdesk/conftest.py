@@ -86,7 +86,11 @@ def neighbour_team(tree, neighbour_grid, capabilities):
         make_volunteer(tree.neighbour_branch, neighbour_grid, "王建明", c["农业服务型"]),
     ]
     return services.set_team(
-        grid=neighbour_grid, name="坡塘村第1网格服务队", leader=people[0], volunteers=people, by=None
+        grid=neighbour_grid,
+        name="坡塘村第1网格服务队",
+        leader=people[0],
+        volunteers=people,
+        by=None,
     )
 
 

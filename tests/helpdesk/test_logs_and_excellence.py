@@ -130,14 +130,14 @@ def _excellent(tree) -> set[str]:
         ("300", 100, 1000, 799, False),  # 79.9 %
     ],
 )
-def test_the_default_rule_at_its_edges(tree, volunteers, hours, count, votes, favourable, excellent):
+def test_the_default_rule_at_its_edges(
+    tree, volunteers, hours, count, votes, favourable, excellent
+):
     _figures(volunteers[0], hours=hours, services_=count, votes=votes, favourable=favourable)
     assert (_excellent(tree) == {"章立新"}) is excellent
     rule = ExcellenceRule(district=tree.district, year=YEAR)
     assert (
-        rule.qualifies(
-            hours=Decimal(hours), services=count, votes=votes, favourable=favourable
-        )
+        rule.qualifies(hours=Decimal(hours), services=count, votes=votes, favourable=favourable)
         is excellent
     )
 
@@ -165,3 +165,31 @@ def test_the_list_keeps_to_its_unit(tree, volunteers, neighbour_team):
     in_branch = queries.excellent_volunteers(tree.branch, YEAR, rule)
     assert [row.profile_id for row in in_branch] == [volunteers[0].pk]
     assert len(queries.excellent_volunteers(tree.town, YEAR, rule)) == 2
+
+
+# --- figures ---------------------------------------------------------------------------------
+
+
+def test_figures_count_requests_services_and_average_times(tree, team, volunteers, team_leader):
+    from helpdesk.models import HelpRequest
+
+    request = ask(tree)
+    services.mark_on_site(request=request, by=team_leader)
+    services.resolve(request=request, by=team_leader)
+    received = timezone.now() - dt.timedelta(hours=5)
+    HelpRequest.objects.filter(pk=request.pk).update(
+        received_at=received,
+        dispatched_at=received + dt.timedelta(minutes=6),
+        on_site_at=received + dt.timedelta(minutes=66),
+        resolved_at=received + dt.timedelta(hours=3),
+    )
+    _log(team, volunteers[:2], hours="2", request=request, by=team_leader)
+    ask(tree, grid=None, address="?", channel="hotline")
+    figures = queries.figures(tree.town, YEAR)
+    assert (figures.requests, figures.services, figures.people_served) == (2, 1, 1)
+    assert figures.volunteer_hours == Decimal("4")
+    assert (figures.response_minutes, figures.arrival_minutes) == (6.0, 60.0)
+    assert figures.resolution_hours == 3.0
+    assert dict(figures.requests_by_channel)["Hotline"] == 1
+    assert sum(n for _month, n in figures.services_by_month) == 1
+    assert figures.teams == 1 and figures.volunteers == 5

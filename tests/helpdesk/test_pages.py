@@ -96,7 +96,9 @@ def test_a_team_leader_sees_the_teams_requests_only(
     content = _as(english_client, team_leader).get(reverse("helpdesk:board")).content.decode()
     assert ours.code in content
     assert theirs.code not in content
-    assert english_client.get(reverse("helpdesk:request-detail", args=[theirs.pk])).status_code == 404
+    assert (
+        english_client.get(reverse("helpdesk:request-detail", args=[theirs.pk])).status_code == 404
+    )
 
 
 def test_the_leader_attends_a_request_from_its_page(english_client, team_leader, tree, team):
@@ -131,7 +133,11 @@ def test_the_team_editor_says_why_a_team_is_refused(english_client, secretary, t
     url = reverse("helpdesk:team-edit", args=[tree.grid.pk])
     refused = client.post(
         url,
-        {"name": "服务队", "leader": volunteers[0].pk, "volunteers": [volunteers[0].pk, volunteers[1].pk]},
+        {
+            "name": "服务队",
+            "leader": volunteers[0].pk,
+            "volunteers": [volunteers[0].pk, volunteers[1].pk],
+        },
     )
     assert "A team needs at least 3 volunteers; this one has 2." in refused.content.decode()
     assert not ServiceTeam.objects.exists()
@@ -237,7 +243,9 @@ def test_the_contact_card_lists_the_phones_and_the_badge_its_number(
     assert card["Content-Type"] == "application/pdf"
     text = _pdf_text(card.content, tmp_path)
     assert volunteers[0].member.phone in text and "水电维修" in text
-    badge = _pdf_text(client.get(reverse("helpdesk:badge", args=[volunteers[0].pk])).content, tmp_path)
+    badge = _pdf_text(
+        client.get(reverse("helpdesk:badge", args=[volunteers[0].pk])).content, tmp_path
+    )
     assert volunteers[0].number in badge and "章立新" in badge.replace(" ", "")
     batch = client.get(reverse("helpdesk:unit-badges", args=[tree.branch.pk])).content
     pages = subprocess.run(
@@ -275,9 +283,7 @@ def test_the_monthly_report_comes_as_excel_and_pdf(
     assert "清理垃圾" in page
 
 
-def test_the_excellent_list_exports_each_ones_figures(
-    client, district_organiser, tree, volunteers
-):
+def test_the_excellent_list_exports_each_ones_figures(client, district_organiser, tree, volunteers):
     from helpdesk.models import VolunteerYear
 
     VolunteerYear.objects.create(
@@ -287,7 +293,9 @@ def test_the_excellent_list_exports_each_ones_figures(
     page = client.get(reverse("helpdesk:excellent", args=[tree.district.pk, YEAR]))
     assert "章立新" in page.content.decode()
     sheet = load_workbook(
-        io.BytesIO(client.get(reverse("helpdesk:excellent-xlsx", args=[tree.district.pk, YEAR])).content)
+        io.BytesIO(
+            client.get(reverse("helpdesk:excellent-xlsx", args=[tree.district.pk, YEAR])).content
+        )
     ).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[1][:2] == (volunteers[0].number, "章立新")
@@ -300,7 +308,12 @@ def test_the_district_organiser_sets_the_rule_and_a_town_organiser_reads_it(
     url = reverse("helpdesk:excellence-rule", args=[tree.district.pk, YEAR])
     client = _as(english_client, town_organiser)
     assert client.get(url).status_code == 200
-    assert client.post(url, {"min_hours": "200", "min_services": "50", "min_favourable_percent": "90"}).status_code == 403
+    assert (
+        client.post(
+            url, {"min_hours": "200", "min_services": "50", "min_favourable_percent": "90"}
+        ).status_code
+        == 403
+    )
     client.force_login(district_organiser)
     client.post(url, {"min_hours": "200", "min_services": "50", "min_favourable_percent": "90"})
     rule = services.excellence_rule(tree.district, YEAR)

@@ -1,11 +1,10 @@
 """`manage.py seed_demo [--scale small|district|city]`: load the 越城区 demo data.
 
-The command lives in `scoring` because it loads three apps' demo data: `members.demo`
-(the organisation tree, member files, needs, log-ins), `posts.demo` (post types, posts,
-choices, pledges), then `scoring.demo` (activities, the points ledger, published
-tallies, last year's evaluation). Dependencies point one way — scoring reads posts,
-posts reads members — so only the last app can call all three. `scoring` comes after
-`posts` in INSTALLED_APPS, so this command is the one `manage.py` runs.
+The project package composes every app's demo data, in the order of their one-way
+dependencies: `members.demo` (organisation tree, member files, needs, log-ins),
+`posts.demo` (post types, posts, choices, pledges), `scoring.demo` (activities, the
+points ledger, published tallies, last year's evaluation), then `helpdesk.demo`
+(volunteers, teams, help requests, service logs). All in one transaction.
 """
 
 import time
@@ -14,6 +13,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from helpdesk import demo as helpdesk_demo
 from members import demo
 from posts import demo as posts_demo
 from scoring import demo as scoring_demo
@@ -48,10 +48,12 @@ class Command(BaseCommand):
                 result = demo.seed_demo(scale)
                 posts_result = posts_demo.seed_posts_demo(scale)
                 scoring_result = scoring_demo.seed_scoring_demo(scale)
+                # Last: its service logs earn points in the months the ledger keeps open.
+                helpdesk_result = helpdesk_demo.seed_helpdesk_demo(scale)
         except demo.DemoRefused as refusal:
             raise CommandError(str(refusal)) from refusal
         elapsed = time.monotonic() - started
-        if result.created or posts_result.created or scoring_result.created:
+        if result.created or posts_result.created or scoring_result.created or helpdesk_result.created:
             self.stdout.write(
                 self.style.SUCCESS(f"Loaded the {scale} demo data set in {elapsed:.1f} s.")
             )

@@ -1,0 +1,99 @@
+"""The dispatch board, a team's page and the excellent-volunteer list make the same
+number of queries whatever the number of rows they show."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from helpdesk import services
+from helpdesk.models import VolunteerYear
+from tests.helpdesk.conftest import ask
+from tests.helpdesk.objects import make_volunteer
+
+YEAR = timezone.localdate().year
+
+
+def _populate(tree, team, volunteers, leader, size: int) -> None:
+    """`size` requests in every state, each resolved one logged and rated, and `size`
+    excellent volunteers."""
+    for i in range(size):
+        ask(tree)
+        on_site = ask(tree)
+        services.mark_on_site(request=on_site, by=leader)
+        done = ask(tree, category="medical")
+        services.mark_on_site(request=done, by=leader)
+        services.resolve(request=done, by=leader)
+        services.log_service(
+            team=team,
+            served_at=timezone.now() - dt.timedelta(minutes=10 + i),
+            people_served="王大爷",
+            category="medical",
+            content="量血压",
+            volunteers=volunteers[: 1 + i % 3],
+            hours=Decimal("2"),
+            request=done,
+            by=leader,
+        )
+        services.rate(code=done.code, rating=5)
+        services.close(request=ask(tree, grid=None, address="?"), reason="重复", by=leader)
+        extra = make_volunteer(tree.branch, tree.grid, f"优秀{i}")
+        VolunteerYear.objects.create(
+            profile=extra, year=YEAR, hours=Decimal("350"), services=10, votes=5, favourable=5
+        )
+
+
+@pytest.mark.parametrize("size", [1, 4])
+def test_the_board_makes_the_same_number_of_queries_whatever_its_length(
+    client, secretary, team_leader, tree, team, volunteers, django_assert_num_queries, size
+):
+    _populate(tree, team, volunteers, team_leader, size)
+    client.force_login(secretary)
+    url = reverse("helpdesk:board") + "?state=all"
+    client.get(url)
+    with django_assert_num_queries(QUERIES_ON_BOARD):
+        response = client.get(url)
+    assert len(response.context["rows"]) == 4 * size
+
+
+# session, user, roles, led teams, counts, page count, page rows, top units,
+# unread count (menu), own file (menu)
+QUERIES_ON_BOARD = 10
+
+
+@pytest.mark.parametrize("size", [1, 4])
+def test_the_team_page_makes_the_same_number_of_queries_whatever_its_length(
+    client, secretary, team_leader, tree, team, volunteers, django_assert_num_queries, size
+):
+    _populate(tree, team, volunteers, team_leader, size)
+    client.force_login(team_leader)
+    url = reverse("helpdesk:team-detail", args=[team.pk])
+    client.get(url)
+    with django_assert_num_queries(QUERIES_ON_TEAM):
+        response = client.get(url)
+    assert len(response.context["logs"]) == size
+
+
+# session, user, team, roles, led teams, members, their capability types, their years,
+# requests, logs, their volunteers, two figure aggregates, units above (crumbs),
+# unread count (menu), own file (menu)
+QUERIES_ON_TEAM = 16
+
+
+@pytest.mark.parametrize("size", [1, 4])
+def test_the_excellent_list_makes_the_same_number_of_queries_whatever_its_length(
+    client, district_organiser, team_leader, tree, team, volunteers, django_assert_num_queries, size
+):
+    _populate(tree, team, volunteers, team_leader, size)
+    client.force_login(district_organiser)
+    url = reverse("helpdesk:excellent", args=[tree.district.pk, YEAR])
+    client.get(url)
+    with django_assert_num_queries(QUERIES_ON_EXCELLENT):
+        response = client.get(url)
+    assert len(response.context["rows"]) == size
+
+
+# session, user, unit, roles, district, rule, the list, unread count (menu), own file (menu)
+QUERIES_ON_EXCELLENT = 9
