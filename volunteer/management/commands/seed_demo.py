@@ -53,7 +53,12 @@ class Command(BaseCommand):
         except demo.DemoRefused as refusal:
             raise CommandError(str(refusal)) from refusal
         elapsed = time.monotonic() - started
-        if result.created or posts_result.created or scoring_result.created or helpdesk_result.created:
+        if (
+            result.created
+            or posts_result.created
+            or scoring_result.created
+            or helpdesk_result.created
+        ):
             self.stdout.write(
                 self.style.SUCCESS(f"Loaded the {scale} demo data set in {elapsed:.1f} s.")
             )
