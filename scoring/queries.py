@@ -252,8 +252,9 @@ def _published_rows(tally: MonthlyTally) -> list[TallyRow]:
     ]
 
 
-def _live_rows(branch: Unit, month: dt.date) -> list[TallyRow]:
-    """What publishing the month now would freeze (see services.publish_tally)."""
+def live_tally_rows(branch: Unit, month: dt.date) -> list[TallyRow]:
+    """A branch's figures for a month as the ledger has them now: what an open month's
+    page shows and what publishing the month freezes."""
     entries = PointsEntry.objects.filter(branch=branch)
     this = {
         row["member"]: row
@@ -294,7 +295,7 @@ def branch_tally(branch: Unit, month: dt.date) -> BranchTally:
         .select_related("published_by")
         .first()
     )
-    rows = _published_rows(tally) if tally else _live_rows(branch, month)
+    rows = _published_rows(tally) if tally else live_tally_rows(branch, month)
     corrections = list(
         PointsEntry.objects.filter(branch=branch, month=month, corrects__isnull=False)
         .select_related("member", "corrects__attendance__activity")

@@ -5,7 +5,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Q, Sum
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,6 +21,7 @@ from scoring.models import (
     TallyLine,
     first_of_month,
 )
+from scoring.queries import live_tally_rows
 
 # Rules that apply before anyone changed them: the case report's 2 and 3 points.
 DEFAULT_RULES_FROM = dt.date(2000, 1, 1)
@@ -184,45 +185,25 @@ def publish_tally(*, branch: Unit, month: dt.date, by) -> MonthlyTally:
         raise ScoringError(
             _("This month is already published; corrections count in the next month.")
         )
-    entries = PointsEntry.objects.filter(branch=branch)
-    this_month = {
-        row["member"]: row
-        for row in entries.filter(month=month)
-        .values("member")
-        .annotate(
-            month_points=Sum("points"),
-            month_corrections=Sum("points", filter=Q(corrects__isnull=False)),
-        )
-    }
-    year_to_date = {
-        row["member"]: row["total"]
-        for row in entries.filter(month__year=month.year, month__lte=month)
-        .values("member")
-        .annotate(total=Sum("points"))
-    }
-    members = (
-        Member.objects.filter(branch=branch)
-        .filter(Q(pk__in=this_month) | Q(pk__in=year_to_date))
-        .only("pk", "name")
-    )
+    rows = live_tally_rows(branch, month)
     tally = MonthlyTally.objects.create(
         branch=branch,
         month=month,
         published_at=timezone.now(),
         published_by=by,
-        total_points=sum((row["month_points"] for row in this_month.values()), Decimal("0")),
+        total_points=sum((row.points for row in rows), Decimal("0")),
     )
     TallyLine.objects.bulk_create(
         [
             TallyLine(
                 tally=tally,
-                member=member,
-                member_name=member.name,
-                points=this_month.get(member.pk, {}).get("month_points") or Decimal("0"),
-                corrections=this_month.get(member.pk, {}).get("month_corrections") or Decimal("0"),
-                year_to_date=year_to_date.get(member.pk) or Decimal("0"),
+                member_id=row.member_id,
+                member_name=row.name,
+                points=row.points,
+                corrections=row.corrections,
+                year_to_date=row.year_to_date,
             )
-            for member in members
+            for row in rows
         ]
     )
     return tally
