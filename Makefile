@@ -6,9 +6,10 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | sha256sum | cut -c1-16)
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/volunteer
 SCALE ?= small
+AXE := node_modules/axe-core/axe.min.js
 export DJANGO_ALLOW_ASYNC_UNSAFE := true
 
-.PHONY: install run test test-sqlite test-postgres lint format messages bench clean
+.PHONY: install run test test-sqlite test-postgres lint format messages bench serve-production load load-faults clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,7 +29,12 @@ run: install
 
 test: install lint
 	scripts/install-system-packages.sh test
-	$(MAKE) --no-print-directory test-sqlite test-postgres
+	$(MAKE) --no-print-directory $(AXE) test-sqlite test-postgres
+
+# axe-core for the accessibility browser tests, exactly as package-lock.json pins it.
+$(AXE): package.json package-lock.json
+	npm ci --ignore-scripts
+	touch $@
 
 test-sqlite:
 	@echo "== tests on SQLite =="
@@ -51,14 +57,29 @@ format: $(STAMP)
 messages: $(STAMP)
 	$(BIN)/python manage.py makemessages -l zh_Hans --ignore=.venv --ignore=tests --no-obsolete --no-location
 
-# Timings, not tests (docs/benchmarks.md): the certificate batch against bare WeasyPrint;
-# the district's tally page and a points card at district scale against bare SQL, on
-# SQLite and PostgreSQL (throwaway databases, dropped afterwards).
+# Timings, not tests: every figure beside its bare baseline (bare WeasyPrint, the bare SQL
+# giving the same figures, a bare page), on SQLite and PostgreSQL, in one table in
+# docs/benchmarks.md. Throwaway databases, dropped afterwards; about 15 minutes.
 bench: install
-	$(BIN)/python scripts/bench_certificates.py
 	scripts/ensure-postgres.sh
-	POSTGRES_URL=$(POSTGRES_URL) $(BIN)/python scripts/bench_scoring.py
-	POSTGRES_URL=$(POSTGRES_URL) $(BIN)/python scripts/bench_helpdesk.py
+	POSTGRES_URL=$(POSTGRES_URL) $(BIN)/python scripts/bench.py
+
+# Production as deployed, on loopback: gunicorn (deploy/gunicorn.conf.py), PostgreSQL,
+# Redis for cache and sessions, WhiteNoise for static files; plain HTTP, so no HTTPS
+# redirect and no Secure cookies here. http://127.0.0.1:8000
+serve-production: install
+	scripts/serve-production.sh
+
+# The load test (docs/load.md): the city demo set in a throwaway database, gunicorn with
+# production settings, 20 locust users for 75 s, then manage.py check_integrity. About
+# 4 minutes. FAULT=pg-restart restarts PostgreSQL (a private cluster) during the load.
+FAULT ?= none
+load: install
+	scripts/ensure-postgres.sh
+	$(BIN)/python scripts/load.py --fault $(FAULT)
+
+load-faults:
+	$(MAKE) --no-print-directory load FAULT=pg-restart
 
 clean:
-	rm -rf $(VENV) staticfiles db.sqlite3
+	rm -rf $(VENV) staticfiles db.sqlite3 node_modules

@@ -112,4 +112,11 @@ class VolunteerYearAdmin(ReadOnlyAdmin):
 class ExcellenceRuleAdmin(ReadOnlyAdmin):
     """Rules change through the district organiser's page, which keeps their history."""
 
-    list_display = ["district", "year", "min_hours", "min_services", "min_favourable_percent"]
+    list_display = [
+        "district",
+        "year",
+        "min_hours",
+        "min_services",
+        "favourable_comparison",
+        "min_favourable_percent",
+    ]

@@ -24,8 +24,10 @@ What it makes:
 
 At small scale the logs go through `helpdesk.services.log_service`, so the volunteers'
 points reach the ledger as in real use. At district and city scale (40,000 and 100,000
-requests) everything is bulk-loaded and the logs earn no points entries: the city set
-is for the benchmark and loads in a few minutes.
+requests) everything is bulk-loaded; the logs' points go through
+`scoring.services.record_activities`, the ledger's bulk recorder, which keeps the rules
+`log_service` keeps (the rule in force on each date, the branch's open month, inserts
+only) with one bulk insert per table.
 """
 
 import datetime as dt
@@ -60,6 +62,7 @@ from inbox.models import Notification
 from members import demo as member_demo
 from members import idnumbers
 from members.models import CapabilityType, Member, Unit
+from scoring import services as scoring
 
 SEED = 20100603
 BATCH_SIZE = 2000
@@ -547,7 +550,42 @@ def _write_logs_through_services(logs: list[LogPlan], by) -> None:
         )
 
 
+def _activity_records(logs: list[LogPlan]) -> list[scoring.ActivityRecord]:
+    """What `log_service` hands to the scoring ledger for each log, by ids."""
+    member_of = dict(
+        VolunteerProfile.objects.filter(pk__in={pk for log in logs for pk in log.volunteers})
+        .values_list("pk", "member_id")
+        .iterator(chunk_size=BATCH_SIZE)
+    )
+    titles: dict[tuple[str, Decimal], str] = {}
+    records = []
+    for log in logs:
+        grid = log.team.grid
+        key = (log.category, log.hours)
+        if key not in titles:
+            titles[key] = services.activity_title(log.category, log.hours)
+        records.append(
+            scoring.ActivityRecord(
+                branch_id=grid.parent_id,
+                kind=services.points_kind(len(log.volunteers)),
+                title=titles[key],
+                held_on=timezone.localtime(log.served_at).date(),
+                member_ids=tuple(member_of[pk] for pk in log.volunteers),
+                place=f"{grid.parent.name}{grid.name}",
+                people_served=log.people_served,
+                description=log.content,
+                hours=log.hours,
+            )
+        )
+    return records
+
+
 def _write_logs_in_bulk(logs: list[LogPlan], by) -> None:
+    """The logs and their points: the ledger's entries through scoring's bulk recorder
+    (the rule in force, the open month), as `log_service` would one by one."""
+    activities = scoring.record_activities(
+        records=_activity_records(logs), by=by, batch_size=BATCH_SIZE
+    )
     rows = ServiceLog.objects.bulk_create(
         [
             ServiceLog(
@@ -558,9 +596,10 @@ def _write_logs_in_bulk(logs: list[LogPlan], by) -> None:
                 content=log.content,
                 hours=log.hours,
                 request=log.request,
+                activity=activity,
                 recorded_by=by,
             )
-            for log in logs
+            for log, activity in zip(logs, activities, strict=True)
         ],
         batch_size=BATCH_SIZE,
     )

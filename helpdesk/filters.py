@@ -2,7 +2,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from helpdesk.models import HelpRequest, ServiceCategory, VolunteerProfile
+from helpdesk.models import HelpRequest, ServiceCategory, VolunteerProfile, VolunteerYear
 from members.models import CapabilityType, Unit
 
 
@@ -127,3 +127,50 @@ class BoardFilter(django_filters.FilterSet):
     def by_code(self, queryset, name, value):
         value = "".join(ch for ch in value.upper() if ch.isalnum())
         return queryset.filter(code__startswith=value) if value else queryset
+
+
+class ExcellentFilter(django_filters.FilterSet):
+    """The excellent-volunteer list, searchable by name or volunteer number and narrowed
+    to a town (in a district) or a village or community (in a district or town)."""
+
+    q = django_filters.CharFilter(label=_("Name or number"), method="search")
+    town = django_filters.ModelChoiceFilter(
+        label=_("Town or street"),
+        field_name="profile__member__branch__parent",
+        queryset=Unit.objects.none(),
+        empty_label=_("All towns and streets"),
+    )
+    branch = django_filters.ModelChoiceFilter(
+        label=_("Village or community"),
+        field_name="profile__member__branch",
+        queryset=Unit.objects.none(),
+        empty_label=_("All villages and communities"),
+    )
+
+    class Meta:
+        model = VolunteerYear
+        fields = ["q", "town", "branch"]
+
+    def __init__(self, *args, unit: Unit, **kwargs):
+        super().__init__(*args, **kwargs)
+        if unit.kind == Unit.Kind.DISTRICT:
+            self.filters["town"].queryset = Unit.objects.within(unit).filter(kind=Unit.Kind.TOWN)
+        else:
+            del self.filters["town"]
+        if unit.kind == Unit.Kind.TOWN:
+            self.filters["branch"].queryset = Unit.objects.within(unit).filter(
+                kind=Unit.Kind.BRANCH
+            )
+        else:
+            # A district's few hundred villages make too long a list: search or pick a
+            # town instead.
+            del self.filters["branch"]
+        _bootstrap(self.form)
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(profile__member__name__icontains=value) | Q(profile__number__icontains=value)
+        )

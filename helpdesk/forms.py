@@ -4,10 +4,12 @@ from decimal import Decimal
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.html import conditional_escape
 from django.utils.translation import gettext_lazy as _
 
 from helpdesk import addresses, antispam
 from helpdesk.models import (
+    ExcellenceRule,
     HelpRequest,
     ServiceCategory,
     ServiceLog,
@@ -78,8 +80,9 @@ class AskForm(forms.Form):
         self.fields["website"].widget.attrs.update(
             {"autocomplete": "off", "tabindex": "-1", "aria-hidden": "true"}
         )
+        # Help text is rendered unescaped (crispy's |safe), and a branch name is typed text.
         self.fields["address"].help_text = _("E.g. %(example)s.") % {
-            "example": f"{branch.name}2组15号"
+            "example": conditional_escape(f"{branch.name}2组15号")
         }
         self.fields["resident_name"].widget.attrs["autocomplete"] = "name"
         self.fields["phone"].widget.attrs.update(
@@ -358,5 +361,13 @@ class ExcellenceRuleForm(forms.Form):
     )
     min_services = forms.IntegerField(label=_("or at least this many services"), min_value=0)
     min_favourable_percent = forms.IntegerField(
-        label=_("and at least this share of favourable votes (%)"), min_value=0, max_value=100
+        label=_("and this share of favourable votes (%)"), min_value=0, max_value=100
+    )
+    favourable_comparison = forms.ChoiceField(
+        label=_("the favourable share must be"),
+        choices=ExcellenceRule.Comparison.choices,
+        help_text=_(
+            "With “at least”, a share equal to the figure qualifies; with “more than”, it "
+            "must be exceeded."
+        ),
     )

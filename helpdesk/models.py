@@ -559,9 +559,18 @@ class VolunteerYear(models.Model):
 
 class ExcellenceRule(models.Model):
     """A district's rule for excellent volunteers (优秀党员义工) in a year: at least
-    `min_hours` service hours or at least `min_services` services, and at least
-    `min_favourable_percent` % favourable satisfaction votes. Without a stored rule the
-    defaults (300 hours, 100 services, 80 %) apply."""
+    `min_hours` service hours or at least `min_services` services, and at least (or,
+    by `favourable_comparison`, more than) `min_favourable_percent` % favourable
+    satisfaction votes. Without a stored rule the defaults (300 hours, 100 services,
+    at least 80 %) apply.
+
+    The comparison is a setting because the sources differ: the case report says
+    满意票超过80% (more than), the design brief "at least 80 %"; the brief's reading is
+    the default."""
+
+    class Comparison(models.TextChoices):
+        AT_LEAST = "at_least", _("at least")
+        MORE_THAN = "more_than", _("more than")
 
     district = models.ForeignKey(
         Unit,
@@ -576,7 +585,13 @@ class ExcellenceRule(models.Model):
     )
     min_services = models.PositiveIntegerField(_("or at least this many services"), default=100)
     min_favourable_percent = models.PositiveSmallIntegerField(
-        _("and at least this share of favourable votes (%)"), default=80
+        _("and this share of favourable votes (%)"), default=80
+    )
+    favourable_comparison = models.CharField(
+        _("the favourable share must be"),
+        max_length=10,
+        choices=Comparison.choices,
+        default=Comparison.AT_LEAST,
     )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     updated_by = models.ForeignKey(
@@ -594,6 +609,10 @@ class ExcellenceRule(models.Model):
             models.CheckConstraint(
                 condition=Q(min_favourable_percent__lte=100), name="favourable_percent_at_most_100"
             ),
+            models.CheckConstraint(
+                condition=Q(favourable_comparison__in=["at_least", "more_than"]),
+                name="favourable_comparison_known",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -603,5 +622,9 @@ class ExcellenceRule(models.Model):
         """The rule itself; `helpdesk.queries.excellent_volunteers` says the same in SQL.
         Without any vote there is no satisfaction to speak of: not excellent."""
         enough_work = hours >= self.min_hours or services >= self.min_services
-        satisfied = votes > 0 and favourable * 100 >= self.min_favourable_percent * votes
+        share, needed = favourable * 100, self.min_favourable_percent * votes
+        if self.favourable_comparison == self.Comparison.MORE_THAN:
+            satisfied = votes > 0 and share > needed
+        else:
+            satisfied = votes > 0 and share >= needed
         return enough_work and satisfied

@@ -187,20 +187,25 @@ def grids_without_team(unit: Unit):
 
 def excellent_volunteers(unit: Unit, year: int, rule: ExcellenceRule):
     """The year's excellent volunteers of a unit by the rule, in one query: enough hours
-    or services, and at least the rule's share of favourable votes (a volunteer with no
-    vote does not qualify)."""
+    or services, and at least (or more than, as the rule says) the rule's share of
+    favourable votes (a volunteer with no vote does not qualify). The same rule as
+    `ExcellenceRule.qualifies`."""
     rows = VolunteerYear.objects.filter(year=year)
     if unit.kind == Unit.Kind.GRID:
         rows = rows.filter(profile__member__grid=unit)
     else:
         rows = rows.filter(profile__member__branch__path__startswith=unit.path)
+    if rule.favourable_comparison == ExcellenceRule.Comparison.MORE_THAN:
+        share = Q(favourable_100__gt=F("needed"))
+    else:
+        share = Q(favourable_100__gte=F("needed"))
     return (
         rows.filter(Q(hours__gte=rule.min_hours) | Q(services__gte=rule.min_services))
         .filter(votes__gt=0)
         .alias(
             favourable_100=F("favourable") * 100, needed=F("votes") * rule.min_favourable_percent
         )
-        .filter(favourable_100__gte=F("needed"))
+        .filter(share)
         .select_related(
             "profile__member__branch__parent", "profile__member__grid", "profile__membership__team"
         )

@@ -461,6 +461,14 @@ def points_kind(volunteer_count: int) -> str:
     return ActivityKind.COLLECTIVE if volunteer_count > 1 else ActivityKind.INDIVIDUAL
 
 
+def activity_title(category: str, hours: Decimal) -> str:
+    """How a service log reads in the scoring ledger: its category and hours."""
+    return _("Grid service: %(category)s, %(hours)s h") % {
+        "category": ServiceCategory(category).label,
+        "hours": f"{hours.normalize():f}",
+    }
+
+
 @transaction.atomic
 def log_service(
     *,
@@ -477,7 +485,7 @@ def log_service(
 ) -> ServiceLog:
     """Record a service log (服务日志) of a team. Each volunteer present gets the hours
     (kept on the log) and the points of the district's rule for the kind of activity
-    (through scoring.services.record_activity, titled with the category and hours)."""
+    (through scoring.services.record_activity, which keeps the hours for the points card)."""
     volunteers = list({v.pk: v for v in volunteers}.values())
     if served_at > timezone.now():
         raise HelpdeskError(_("A service is logged after it happened."))
@@ -513,14 +521,14 @@ def log_service(
         activity = scoring.record_activity(
             branch=grid.parent,
             kind=points_kind(len(volunteers)),
-            title=_("Grid service: %(category)s, %(hours)s h")
-            % {"category": ServiceCategory(category).label, "hours": f"{hours.normalize():f}"},
+            title=activity_title(category, hours),
             held_on=timezone.localtime(served_at).date(),
             members=[v.member for v in volunteers],
             by=by,
             place=f"{grid.parent.name}{grid.name}",
             people_served=log.people_served,
             description=log.content,
+            hours=hours,
         )
     except scoring.ScoringError as error:
         raise HelpdeskError(str(error)) from error
@@ -591,18 +599,27 @@ def set_excellence_rule(
     min_hours: Decimal,
     min_services: int,
     min_favourable_percent: int,
+    favourable_comparison: str | None = None,
     by,
 ) -> ExcellenceRule:
-    """The district organiser sets the year's rule; its history keeps every change."""
+    """The district organiser sets the year's rule; its history keeps every change.
+    `favourable_comparison` ("at_least" or "more_than" the share) stays as it was when
+    not given."""
     if district.kind != Unit.Kind.DISTRICT:
         raise HelpdeskError(_("Rules belong to a district."))
     if min_hours < 0 or min_services < 0 or not 0 <= min_favourable_percent <= 100:
         raise HelpdeskError(_("Hours and services cannot be negative; a share is 0 to 100 %."))
+    if favourable_comparison is not None and (
+        favourable_comparison not in ExcellenceRule.Comparison.values
+    ):
+        raise HelpdeskError(_("Choose whether the share is a minimum or must be exceeded."))
     rule = ExcellenceRule.objects.filter(district=district, year=year).first() or ExcellenceRule(
         district=district, year=year
     )
     rule.min_hours = min_hours
     rule.min_services = min_services
     rule.min_favourable_percent = min_favourable_percent
+    if favourable_comparison is not None:
+        rule.favourable_comparison = favourable_comparison
     rule.updated_by = by
     return _save(rule, by=by)

@@ -7,13 +7,17 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import formats
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
-from helpdesk import access, documents, queries, services
+from helpdesk import access, batches, documents, queries, services
+from helpdesk.filters import ExcellentFilter
 from helpdesk.forms import ExcellenceRuleForm
+from jobs import services as jobs
 from members import access as member_access
 from members.models import Unit
 from volunteer.history import change_log
@@ -22,6 +26,7 @@ from volunteer.xlsx import rows_to_xlsx, xlsx_response
 
 REPORT_WIDTHS = [17, 12, 10, 18, 12, 16, 8, 40, 24, 8, 8, 10, 12]
 EXCELLENT_WIDTHS = [16, 10, 12, 14, 10, 18, 10, 10, 10, 10, 12]
+EXCELLENT_PER_PAGE = 50
 
 
 def _month(year: int, month: int) -> dt.date:
@@ -114,26 +119,38 @@ def month_report_pdf(request: HttpRequest, pk: int, year: int, month: int) -> Ht
 
 
 def _excellent_context(request: HttpRequest, pk: int, year: int) -> dict:
+    """The unit, the district's rule and the qualifying volunteers, narrowed by the
+    list's filters (the page shows them a page at a time, the Excel file whole)."""
     unit = member_access.get_unit_for_user(request.user, pk)
     if unit.kind == Unit.Kind.GRID:
         raise Http404
     year = _check_year(year)
     district = queries.district_of(unit)
     rule = services.excellence_rule(district, year)
+    filters = ExcellentFilter(
+        request.GET or None, queryset=queries.excellent_volunteers(unit, year, rule), unit=unit
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
     return {
         "unit": unit,
         "year": year,
         "district": district,
         "rule": rule,
-        "rows": queries.excellent_volunteers(unit, year, rule),
+        "filters": filters,
+        "query": query.urlencode(),
+        "rows": filters.qs,
     }
 
 
 @login_required
 def excellent(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     """The year's excellent volunteers of a unit by the district's rule, each with the
-    figures that qualify them."""
+    figures that qualify them, a page at a time."""
     context = _excellent_context(request, pk, year)
+    context["page"] = Paginator(context.pop("rows"), EXCELLENT_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     context["rule_readable"] = member_access.is_organiser(request.user)
     return render(request, "helpdesk/excellent.html", context)
 
@@ -181,6 +198,7 @@ def excellence_rule(request: HttpRequest, pk: int, year: int) -> HttpResponse:
             "min_hours": rule.min_hours,
             "min_services": rule.min_services,
             "min_favourable_percent": rule.min_favourable_percent,
+            "favourable_comparison": rule.favourable_comparison,
         },
     )
     if request.method == "POST" and form.is_valid():
@@ -245,15 +263,59 @@ def _batch_unit(request: HttpRequest, pk: int) -> Unit:
     return unit
 
 
+def _batch(
+    request: HttpRequest, unit: Unit, *, kind: str, items, label: str, filename: str, make_pdf
+):
+    """A batch print: POST starts it as a background job and shows the job's page; GET
+    downloads a small batch straight away and offers a large one as a job, so that a
+    town's thousand badges never render inside a web request."""
+    if request.method == "POST":
+        job = jobs.start_job(
+            owner=request.user,
+            kind=kind,
+            label=label,
+            params={
+                "unit": unit.pk,
+                "base_url": request.build_absolute_uri("/"),
+                "filename": filename,
+            },
+        )
+        return redirect(job)
+    count = items.count()
+    if not jobs.may_serve_directly(count):
+        return render(
+            request,
+            "jobs/confirm_start.html",
+            {"label": label, "count": count, "action": request.get_full_path()},
+        )
+    return pdf_response(make_pdf(items, request.build_absolute_uri), filename)
+
+
+@require_http_methods(["GET", "POST"])
 @login_required
 def unit_badges(request: HttpRequest, pk: int) -> HttpResponse:
     unit = _batch_unit(request, pk)
-    pdf = documents.badges_pdf(documents.badge_profiles(unit), request.build_absolute_uri)
-    return pdf_response(pdf, f"{unit.name}-{_('volunteer badges')}.pdf")
+    return _batch(
+        request,
+        unit,
+        kind=batches.BADGES,
+        items=documents.badge_profiles(unit),
+        label=_("Volunteer badges of %(unit)s") % {"unit": unit.name},
+        filename=f"{unit.name}-{_('volunteer badges')}.pdf",
+        make_pdf=documents.badges_pdf,
+    )
 
 
+@require_http_methods(["GET", "POST"])
 @login_required
 def unit_cards(request: HttpRequest, pk: int) -> HttpResponse:
     unit = _batch_unit(request, pk)
-    pdf = documents.contact_cards_pdf(documents.card_teams(unit), request.build_absolute_uri)
-    return pdf_response(pdf, f"{unit.name}-{_('contact cards')}.pdf")
+    return _batch(
+        request,
+        unit,
+        kind=batches.CARDS,
+        items=documents.card_teams(unit),
+        label=_("Contact cards of %(unit)s") % {"unit": unit.name},
+        filename=f"{unit.name}-{_('contact cards')}.pdf",
+        make_pdf=documents.contact_cards_pdf,
+    )

@@ -119,6 +119,12 @@ def require_organiser(user: User) -> None:
         raise Http404
 
 
+def require_overseer(user: User) -> None:
+    """Pages about the people one oversees (organisers, secretaries): 404 to the rest."""
+    if not (user.is_authenticated and (user.is_superuser or has_role(user, *OVERSEER_ROLES))):
+        raise Http404
+
+
 def require_district_organiser(user: User) -> None:
     """District rules: other organisers may look (403 on writes), the rest get 404."""
     require_organiser(user)

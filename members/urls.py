@@ -1,6 +1,6 @@
 from django.urls import path
 
-from members import views
+from members import views, views_logins
 
 app_name = "members"
 
@@ -27,4 +27,6 @@ urlpatterns = [
     path("capability-types/add/", views.capability_add, name="capability-add"),
     path("capability-types/<int:pk>/edit/", views.capability_edit, name="capability-edit"),
     path("partners/", views.partner_list, name="partner-list"),
+    path("log-ins/", views_logins.login_failures, name="login-failures"),
+    path("<int:pk>/unlock/", views_logins.login_unlock, name="login-unlock"),
 ]

@@ -2,6 +2,7 @@ import datetime as dt
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils.html import conditional_escape
 from django.utils.translation import gettext_lazy as _
 
 from members.forms import DateInput
@@ -139,7 +140,8 @@ class PledgeForm(forms.Form):
                 label=item.name,
                 required=False,
                 initial=item.pk in current,
-                help_text=item.description,
+                # Help text is rendered unescaped (crispy's |safe); the menu is typed text.
+                help_text=conditional_escape(item.description),
             )
             self.fields[f"commitment_{item.pk}"] = forms.CharField(
                 label=_("My commitment"),

@@ -8,11 +8,14 @@ import datetime as dt
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
 
+from jobs import services as jobs
 from members import access as member_access
-from posts import access, documents
+from posts import access, batches, documents
 from posts.models import Choice
 from volunteer.pdf import pdf_response
 
@@ -60,11 +63,15 @@ def pledge_certificate(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "POST"])
 @login_required
 def branch_pledge_certificates(request: HttpRequest, pk: int) -> HttpResponse:
     """All approved or published pledges of a branch for a year (?year=, default this
     year) as one PDF, one page group per pledge (which ones and which version:
     posts.documents.printable_pledges).
+
+    POST starts the batch as a background job (jobs.services) and shows the job's page;
+    GET downloads a small batch straight away and offers a large one as a job.
 
     Who may print: everyone who may read the branch (members.access.get_branch_for_user
     with manage=False): its secretary, and the town and district organisers above it,
@@ -72,10 +79,39 @@ def branch_pledge_certificates(request: HttpRequest, pk: int) -> HttpResponse:
     """
     branch = member_access.get_branch_for_user(request.user, pk)
     year = _year(request)
+    filename = f"pledges-{branch.pk}-{year}.pdf"
+    label = _("Pledge certificates of %(branch)s, %(year)s") % {
+        "branch": branch.name,
+        "year": year,
+    }
+    if request.method == "POST":
+        job = jobs.start_job(
+            owner=request.user,
+            kind=batches.PLEDGE_CERTIFICATES,
+            label=label,
+            params={
+                "branch": branch.pk,
+                "year": year,
+                "base_url": request.build_absolute_uri("/"),
+                "filename": filename,
+            },
+        )
+        return redirect(job)
+    count = documents.printable_pledges(branch, year).count()
+    if not jobs.may_serve_directly(count):
+        return render(
+            request,
+            "jobs/confirm_start.html",
+            {
+                "label": label,
+                "count": count,
+                "action": request.get_full_path(),
+            },
+        )
     pdf = documents.branch_pledge_certificates_pdf(
         branch, year, absolute=request.build_absolute_uri
     )
-    return pdf_response(pdf, f"pledges-{branch.pk}-{year}.pdf")
+    return pdf_response(pdf, filename)
 
 
 def _public(response: HttpResponse) -> HttpResponse:

@@ -36,12 +36,13 @@ def _short(label: str) -> str:
 
 def _svg(width: int, height: int, title: str, body: SafeString, font_size: int) -> SafeString:
     return format_html(
+        # Its largest size is set in app.css (.bar-chart): a style attribute would need
+        # 'unsafe-inline' in the Content-Security-Policy.
         '<svg class="bar-chart d-block mx-auto" viewBox="0 0 {} {}" width="100%" role="img" '
-        'style="max-width: {}px" aria-label="{}" xmlns="http://www.w3.org/2000/svg" '
+        'aria-label="{}" xmlns="http://www.w3.org/2000/svg" '
         'font-size="{}" font-family="inherit"><title>{}</title>{}</svg>',
         width,
         height,
-        width * 5 // 4,  # never drawn much larger than designed, whatever the screen
         title,
         font_size,
         title,

@@ -103,6 +103,9 @@ class Activity(models.Model):
     trainer = models.CharField(_("trainer"), max_length=50, blank=True)
     people_served = models.CharField(_("people served"), max_length=200, blank=True)
     description = models.TextField(_("what was done"), blank=True)
+    # Service hours (服务时长) each member present gave, when they are counted: the grid
+    # service logs pass them; activities without hours leave it empty.
+    hours = models.DecimalField(_("hours"), max_digits=4, decimal_places=1, null=True, blank=True)
     duty_items = models.ManyToManyField(
         DutyItem, verbose_name=_("pledged items it fulfils"), blank=True, related_name="activities"
     )
@@ -118,6 +121,12 @@ class Activity(models.Model):
         ordering = ["-held_on", "-id"]
         verbose_name = _("activity")
         verbose_name_plural = _("activities")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(hours__isnull=True) | (Q(hours__gt=0) & Q(hours__lte=24)),
+                name="activity_hours_in_a_day",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title

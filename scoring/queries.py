@@ -7,8 +7,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
-from django.utils import timezone
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
 
 from members.models import Member, Unit
 from posts.models import DutyItem, Pledge, PledgeItem
@@ -107,15 +108,97 @@ def entry_for_correction(pk: int) -> PointsEntry | None:
 # --- points card (积分卡) ----------------------------------------------------------------
 
 
-@dataclass
-class CardMonth:
+def figure(value: Decimal) -> str:
+    """Points or hours as the pages show them: no trailing zeros (2, 2.5, -1)."""
+    text = f"{value:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _month_label(month: dt.date) -> str:
+    return formats.date_format(month, "YEAR_MONTH_FORMAT")
+
+
+@dataclass(slots=True)
+class CardCorrection:
+    """A later correction of a card entry: what it adds, the month it counts in, and
+    the sentence that says so."""
+
+    points: Decimal
     month: dt.date
-    entries: list[PointsEntry] = field(default_factory=list)
-    total: Decimal = ZERO
+    label: str = ""
+
+
+@dataclass(slots=True)
+class CardEntry:
+    """One ledger entry as the card shows it, read as plain values (no model instances):
+    its activity, the rule that gave it, what a correction corrects, later corrections.
+
+    The `*_label` attributes are its wording in the active language, written once by
+    `points_card`: a card shows every entry, and plain attributes are what the template
+    engine reads fastest (per-entry includes, translation tags and filters were most of
+    the card's time)."""
+
+    pk: int
+    month: dt.date
+    occurred_on: dt.date
+    points: Decimal
+    corrects_id: int | None
+    reason: str
+    activity_id: int | None
+    activity_title: str
+    activity_kind: str
+    hours: Decimal | None
+    rule_points: Decimal | None
+    rule_from: dt.date | None
+    rule_is_default: bool
+    corrected_points: Decimal | None
+    corrected_month: dt.date | None
+    later_corrections: list[CardCorrection] = field(default_factory=list)
+    date_label: str = ""
+    points_label: str = ""
+    kind_label: str = ""
+    hours_label: str = ""
+    rule_label: str = ""
+    correction_label: str = ""
 
     @property
-    def has_corrections(self) -> bool:
-        return any(entry.corrects_id for entry in self.entries)
+    def is_correction(self) -> bool:
+        return self.corrects_id is not None
+
+    def describe(self) -> None:
+        """Write the entry's wording in the active language."""
+        self.date_label = formats.date_format(self.occurred_on, "MONTH_DAY_FORMAT")
+        self.points_label = ("+" if self.points > 0 else "") + figure(self.points)
+        if self.activity_kind:
+            self.kind_label = str(ActivityKind(self.activity_kind).label)
+        if self.hours and self.corrects_id is None:
+            self.hours_label = _("%(hours)s h each") % {"hours": figure(self.hours)}
+        if self.rule_points is not None:
+            points = figure(self.rule_points)
+            if self.rule_is_default:
+                self.rule_label = _("District rule: %(points)s pts (default)") % {"points": points}
+            else:
+                self.rule_label = _("District rule: %(points)s pts, from %(date)s") % {
+                    "points": points,
+                    "date": formats.date_format(self.rule_from, "SHORT_DATE_FORMAT"),
+                }
+        if self.corrected_points is not None:
+            self.correction_label = _(
+                "Corrects the entry of %(points)s pts counted in %(month)s. Reason: %(reason)s"
+            ) % {
+                "points": figure(self.corrected_points),
+                "month": _month_label(self.corrected_month),
+                "reason": self.reason,
+            }
+
+
+@dataclass(slots=True)
+class CardMonth:
+    month: dt.date
+    entries: list[CardEntry] = field(default_factory=list)
+    total: Decimal = ZERO
+    hours: Decimal = ZERO
+    has_corrections: bool = False
 
 
 @dataclass
@@ -124,35 +207,91 @@ class PointsCard:
     year: int
     months: list[CardMonth]
     total: Decimal
+    hours: Decimal = ZERO
+
+    @property
+    def total_label(self) -> str:
+        return figure(self.total)
+
+    @property
+    def hours_label(self) -> str:
+        return figure(self.hours)
+
+
+_CARD_COLUMNS = (
+    "id",
+    "month",
+    "occurred_on",
+    "points",
+    "corrects_id",
+    "reason",
+    "attendance__activity_id",
+    "attendance__activity__title",
+    "attendance__activity__kind",
+    "attendance__activity__hours",
+    "rule__points",
+    "rule__effective_from",
+    "rule__created_by_id",
+    "corrects__points",
+    "corrects__month",
+)
 
 
 def points_card(member: Member, year: int) -> PointsCard:
     """A member's entries for a year by tally month: 12 months, each with its entries
-    (activity, rule, what a correction corrects, later corrections of an entry)."""
-    months = {month: CardMonth(month) for month in year_months(year)}
-    later = Prefetch(
-        "corrections", queryset=PointsEntry.objects.order_by("id"), to_attr="later_corrections"
-    )
-    entries = (
-        PointsEntry.objects.filter(
-            member=member, month__gte=dt.date(year, 1, 1), month__lte=dt.date(year, 12, 1)
-        )
-        # What a correction corrects shows with its points and month only; its activity
-        # is the correction's own (the same attendance), so no join reaches past it.
-        .select_related("attendance__activity", "rule", "corrects")
-        .prefetch_related(later)
+    (activity, rule, what a correction corrects, later corrections of an entry), its
+    points and its service hours, in one query, worded in the active language.
+
+    The query also reads the corrections counted after the year of the entries they
+    correct: a correction never counts in a month before its entry's, so every row the
+    card needs has a month from January of the year on. Hours count once per
+    attendance: a correction changes points, not the time given."""
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 1)
+    rows = (
+        PointsEntry.objects.filter(member=member, month__gte=first)
+        .filter(Q(month__lte=last) | Q(corrects__month__gte=first, corrects__month__lte=last))
         .order_by("month", "occurred_on", "id")
+        .values_list(*_CARD_COLUMNS)
     )
-    for entry in entries:
+    months = {month: CardMonth(month) for month in year_months(year)}
+    in_year: dict[int, CardEntry] = {}
+    corrections = []
+    for row in rows:
+        entry = CardEntry(*row[:12], row[12] is None, row[13], row[14])
+        if entry.corrects_id is not None:
+            corrections.append(entry)
+        if entry.month > last:
+            continue
+        entry.describe()
+        in_year[entry.pk] = entry
         card_month = months[entry.month]
         card_month.entries.append(entry)
         card_month.total += entry.points
+        if entry.corrects_id is not None:
+            card_month.has_corrections = True
+        elif entry.hours is not None:
+            card_month.hours += entry.hours
+    for correction in sorted(corrections, key=_entry_id):
+        original = in_year.get(correction.corrects_id)
+        if original is not None:
+            later = CardCorrection(correction.points, correction.month)
+            values = {"points": figure(later.points), "month": _month_label(later.month)}
+            if later.points > 0:
+                later.label = _("Corrected by +%(points)s in %(month)s") % values
+            else:
+                later.label = _("Corrected by %(points)s in %(month)s") % values
+            original.later_corrections.append(later)
     return PointsCard(
         member=member,
         year=year,
         months=list(months.values()),
         total=sum((m.total for m in months.values()), ZERO),
+        hours=sum((m.hours for m in months.values()), ZERO),
     )
+
+
+def _entry_id(entry: CardEntry) -> int:
+    return entry.pk
 
 
 # --- monthly tallies (积分公示) ----------------------------------------------------------

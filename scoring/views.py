@@ -12,7 +12,6 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -24,9 +23,10 @@ from django.views.decorators.http import require_POST
 from members import access
 from members.models import Unit
 from posts import access as posts_access
+from scoring import access as scoring_access
 from scoring import charts, queries, services
 from scoring.forms import ActivityFilterForm, ActivityForm, CorrectionForm, PointsRuleForm
-from scoring.models import Activity, MonthlyTally
+from scoring.models import MonthlyTally
 from volunteer.history import change_log
 from volunteer.pdf import pdf_response, render_pdf
 from volunteer.xlsx import rows_to_xlsx, xlsx_response
@@ -50,35 +50,6 @@ def _month(year: int, month: int) -> dt.date:
 
 def _month_label(month: dt.date) -> str:
     return formats.date_format(month, "YEAR_MONTH_FORMAT")
-
-
-def _get_activity_for_user(user, pk: int) -> Activity:
-    """An activity is read by those who oversee its branch."""
-    activity = Activity.objects.select_related("branch", "recorded_by").filter(pk=pk).first()
-    if activity is None or not access.can_oversee(user, activity.branch):
-        raise Http404
-    return activity
-
-
-def _get_district_for_user(user, pk: int, *, manage: bool = False) -> Unit:
-    """District rules: read by the organisers in the district, set by its district
-    organiser (403 for the others); everyone else gets 404."""
-    access.require_organiser(user)
-    district = get_object_or_404(Unit, pk=pk, kind=Unit.Kind.DISTRICT)
-    inside = user.is_superuser or any(
-        held.path.startswith(district.path)
-        for held in access.roles_of(user)
-        if held.role in access.ORGANISER_ROLES
-    )
-    if not inside:
-        raise Http404
-    if manage and not _may_set_rules(user, district):
-        raise PermissionDenied
-    return district
-
-
-def _may_set_rules(user, district: Unit) -> bool:
-    return access.is_district_organiser(user) and access.can_organise(user, district)
 
 
 # --- activities ---------------------------------------------------------------------------
@@ -142,7 +113,7 @@ def activity_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    activity = _get_activity_for_user(request.user, pk)
+    activity = scoring_access.get_activity_for_user(request.user, pk)
     return render(
         request,
         "scoring/activity_detail.html",
@@ -420,11 +391,11 @@ def _numbers(*values: Decimal) -> list[float]:
 
 @login_required
 def rules(request: HttpRequest, pk: int) -> HttpResponse:
-    district = _get_district_for_user(request.user, pk)
-    can_manage = _may_set_rules(request.user, district)
+    district = scoring_access.get_district_for_user(request.user, pk)
+    can_manage = scoring_access.may_set_rules(request.user, district)
     form = PointsRuleForm(request.POST or None, initial={"effective_from": timezone.localdate()})
     if request.method == "POST":
-        _get_district_for_user(request.user, pk, manage=True)
+        scoring_access.get_district_for_user(request.user, pk, manage=True)
         if form.is_valid():
             try:
                 rule = services.set_points_rule(

@@ -2,8 +2,8 @@
 the whole computation, the member's self-report, the district's rule, result notices
 (PDF), and the results of in-service members for their employer units.
 
-Scope comes from members.access: outside one's units is 404, reading without the right
-to write is 403 on a write. An evaluation is read by its member and by those who
+Scope comes from scoring.access (built on members.access): outside one's units is 404,
+reading without the right to write is 403 on a write. An evaluation is read by its member and by those who
 oversee its branch; only the branch secretary enters votes, assessments, honours and
 sanctions.
 """
@@ -22,10 +22,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from members import access
-from members.access import User
 from members.models import Member, PartnerUnit, Unit
 from posts.models import Choice
 from scoring import evaluation as ev
+from scoring.access import get_district_for_user, get_evaluation_for_user
 from scoring.forms_evaluation import (
     AssessmentForm,
     BallotsForm,
@@ -42,52 +42,13 @@ from volunteer.xlsx import rows_to_xlsx, xlsx_response
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 
-# --- access ---------------------------------------------------------------------------
+# --- arguments ------------------------------------------------------------------------
 
 
 def _check_year(year: int) -> int:
     if not FIRST_YEAR <= year <= LAST_YEAR:
         raise Http404
     return year
-
-
-def get_evaluation_for_user(user: User, pk: int, *, manage: bool = False) -> Evaluation:
-    """An evaluation its member or an overseer of its branch may read (else 404); with
-    manage=True, 403 unless the user is the branch's secretary."""
-    evaluation = (
-        Evaluation.objects.select_related("member__user", "branch", "rule").filter(pk=pk).first()
-    )
-    if evaluation is None:
-        raise Http404
-    own = user.is_authenticated and evaluation.member.user_id == user.pk
-    if not own and not access.can_oversee(user, evaluation.branch):
-        raise Http404
-    if manage and not access.can_manage_branch(user, evaluation.branch):
-        raise PermissionDenied
-    return evaluation
-
-
-def get_district_for_user(user: User, pk: int, *, manage: bool = False) -> Unit:
-    """A district's rules are read by the organisers in it (towns included) and set by
-    its district organisers (403 for the others); everyone else gets 404."""
-    access.require_organiser(user)
-    district = Unit.objects.filter(pk=pk, kind=Unit.Kind.DISTRICT).first()
-    if district is None:
-        raise Http404
-    inside = user.is_superuser or any(
-        path.startswith(district.path)
-        for path in access.overseen_paths(user, access.ORGANISER_ROLES)
-    )
-    if not inside:
-        raise Http404
-    if manage and not access.can_organise(user, district):
-        raise PermissionDenied
-    return district
-
-
-def _require_overseer(user: User) -> None:
-    if not (user.is_superuser or access.overseen_paths(user)):
-        raise Http404
 
 
 # --- the branch board --------------------------------------------------------------------
@@ -528,7 +489,7 @@ def _honours_by_member(evaluations: list[Evaluation], year: int) -> dict[int, li
 def employer_results(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     """Published results of in-service members (在职党员) working for a partner unit, in
     the units the user oversees, to report back to that unit."""
-    _require_overseer(request.user)
+    access.require_overseer(request.user)
     _check_year(year)
     scope = access.units_overseen(request.user)
     partner = PartnerUnit.objects.serving(scope).filter(pk=pk).first()

@@ -1,12 +1,12 @@
 """Benchmark a branch's batch of pledge certificates (择岗承诺书) against bare WeasyPrint.
 
-    .venv/bin/python scripts/bench_certificates.py [--pledges 100] [--runs 3] [--no-record]
+    .venv/bin/python scripts/bench_certificates.py [--pledges 100] [--runs 3]
 
-(`make bench` runs it with the defaults.) It builds a throwaway SQLite database in a
-temporary directory (DATABASE_URL is pointed there before Django starts; the project's
-databases are never touched), migrates it, and seeds one branch with `--pledges`
-members, each holding a post with an approved pledge (half of them published), through
-the posts services. Then, `--runs` times each, interleaved:
+`make bench` runs it through scripts/bench.py, which writes docs/benchmarks.md; run
+alone it prints its row. A child process builds a throwaway SQLite database
+(scripts/benchlib.py), migrates it, and seeds one branch with `--pledges` members, each
+holding a post with an approved pledge (half of them published), through the posts
+services. Then, `--runs` times each, interleaved:
 
 - app:  posts.documents.branch_pledge_certificates_pdf, the function the batch view
         calls: the queries, QR codes, template and WeasyPrint through the print layer;
@@ -15,30 +15,25 @@ the posts services. Then, `--runs` times each, interleaved:
         beforehand, with no app around it.
 
 One untimed warm-up render (two certificates) loads fonts and caches for both sides.
-It prints seconds in all, per page and the median of each side, the ratio app/bare,
-the targets (ratio <= 1.10, 100 pages < 6 s) and, timed apart, where the app's own
-time goes (queries and QR codes; template), and records them with the date,
-the machine and the command in docs/benchmarks.md (its own section, replaced on each
-run) unless --no-record is given. Not a test: `make test` never runs it.
+Both sides must lay out the same number of pages (poppler's pdfinfo, when installed).
+Targets: ratio <= 1.10, 100 pages < 6 s. Not a test: `make test` never runs it.
 """
 
 import argparse
 import datetime as dt
+import json
 import os
-import platform
-import shlex
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-DOCS = ROOT / "docs" / "benchmarks.md"
-START = "<!-- bench_certificates:start -->"
-END = "<!-- bench_certificates:end -->"
+import benchlib
+from benchlib import Row
+
+AREA = "print (PDF)"
 SITE = "https://volunteer.example.invalid"
 YEAR = 2026
 RATIO_TARGET = 1.10
@@ -73,19 +68,6 @@ COMMITMENTS = [
     "每季度在村文化礼堂开展一次政策宣讲，用村民听得懂的话讲清楚惠民政策。",
     "随叫随到，为村里老年人免费维修小家电，全年不少于二十次。",
 ]
-
-
-def setup_django(database: Path) -> None:
-    os.environ["DATABASE_URL"] = f"sqlite:///{database}"
-    os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "volunteer.settings")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0, interactive=False)
 
 
 def seed(pledges: int):
@@ -177,142 +159,97 @@ def page_count(pdf: bytes) -> int | None:
     return int(line.split()[1])
 
 
-def machine() -> str:
-    return (
-        f"{platform.machine()}, {len(os.sched_getaffinity(0))} CPUs (nproc), "
-        f"Python {platform.python_version()}, {platform.system()} {platform.release()}"
+def measure(pledges: int, runs: int) -> dict:
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0, interactive=False)
+    from weasyprint import HTML
+
+    from posts import documents
+    from volunteer.pdf import PRINT_BASE_URL, StaticOnlyFetcher
+
+    branch = seed(pledges)
+
+    def absolute(path: str) -> str:
+        return SITE + path
+
+    def app() -> bytes:
+        return documents.branch_pledge_certificates_pdf(branch, YEAR, absolute=absolute)
+
+    certificates = documents.branch_pledge_certificates(branch, YEAR, absolute=absolute)
+    html = documents.pledge_certificates_html(
+        documents.pledge_certificates_context(certificates, branch=branch, year=YEAR)
     )
+
+    def bare() -> bytes:
+        return HTML(
+            string=html, base_url=PRINT_BASE_URL, url_fetcher=StaticOnlyFetcher()
+        ).write_pdf()
+
+    warm_up = documents.pledge_certificates_context(certificates[:2], branch=branch, year=YEAR)
+    documents.render_pledge_certificates(warm_up)
+
+    load = os.getloadavg()[0]
+    timings: dict[str, list[float]] = {"app": [], "bare": [], "data": [], "template": []}
+    pages = {}
+    for _ in range(runs):
+        for side, function in (("app", app), ("bare", bare)):
+            start = time.perf_counter()
+            pdf = function()
+            timings[side].append((time.perf_counter() - start) * 1000)
+            pages[side] = page_count(pdf)
+        # Where the app's own time goes (timed apart, outside the comparison).
+        start = time.perf_counter()
+        data = documents.branch_pledge_certificates(branch, YEAR, absolute=absolute)
+        timings["data"].append((time.perf_counter() - start) * 1000)
+        start = time.perf_counter()
+        documents.pledge_certificates_html(
+            documents.pledge_certificates_context(data, branch=branch, year=YEAR)
+        )
+        timings["template"].append((time.perf_counter() - start) * 1000)
+    if pages["app"] != pages["bare"]:
+        sys.exit(f"the two sides laid out different documents: {pages}")
+    medians = {side: statistics.median(values) for side, values in timings.items()}
+    return {"medians": medians, "pages": pages["app"] or pledges, "load": load}
+
+
+def run(pledges: int, runs: int) -> tuple[list[Row], list[str]]:
+    with benchlib.throwaway_database("sqlite", "bench-certificates") as url:
+        result = benchlib.run_child(__file__, url, "--pledges", str(pledges), "--runs", str(runs))
+    m = result["medians"]
+    row = Row(
+        AREA,
+        "sqlite",
+        f"a branch's {pledges} pledge certificates as one PDF (`branch_pledge_certificates_pdf`)",
+        m["app"],
+        None,
+        "bare WeasyPrint on the same HTML: `HTML(string=html).write_pdf()`",
+        m["bare"],
+        note=f"median of {runs}; the app's own part: queries and QR codes "
+        f"{m['data'] / 1000:.2f} s, template {m['template'] / 1000:.2f} s",
+    )
+    line = (
+        f"certificates: {pledges} pledges → one PDF of {result['pages']} pages, "
+        f"{m['app'] / result['pages']:.0f} ms a page; load average {result['load']:.2f} "
+        "when timing began"
+    )
+    return [row], [line]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--pledges", type=int, default=100)
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--no-record", action="store_true", help="do not write docs/benchmarks.md")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--database-url", help=argparse.SUPPRESS)
     args = parser.parse_args()
-
-    with tempfile.TemporaryDirectory(prefix="bench-certificates-") as folder:
-        setup_django(Path(folder) / "bench.sqlite3")
-        from weasyprint import HTML
-
-        from posts import documents
-        from volunteer.pdf import PRINT_BASE_URL, StaticOnlyFetcher
-
-        started = time.perf_counter()
-        branch = seed(args.pledges)
-        print(f"seeded {args.pledges} approved pledges in {time.perf_counter() - started:.1f} s")
-
-        def absolute(path: str) -> str:
-            return SITE + path
-
-        def app() -> bytes:
-            return documents.branch_pledge_certificates_pdf(branch, YEAR, absolute=absolute)
-
-        certificates = documents.branch_pledge_certificates(branch, YEAR, absolute=absolute)
-        html = documents.pledge_certificates_html(
-            documents.pledge_certificates_context(certificates, branch=branch, year=YEAR)
-        )
-
-        def bare() -> bytes:
-            return HTML(
-                string=html, base_url=PRINT_BASE_URL, url_fetcher=StaticOnlyFetcher()
-            ).write_pdf()
-
-        warm_up = documents.pledge_certificates_context(certificates[:2], branch=branch, year=YEAR)
-        documents.render_pledge_certificates(warm_up)
-
-        load = os.getloadavg()[0]
-        timings: dict[str, list[float]] = {"app": [], "bare": [], "data": [], "template": []}
-        pages = {}
-        for _ in range(args.runs):
-            for side, function in (("app", app), ("bare", bare)):
-                start = time.perf_counter()
-                pdf = function()
-                timings[side].append(time.perf_counter() - start)
-                pages[side] = page_count(pdf)
-            # Where the app's own time goes (timed apart, outside the comparison).
-            start = time.perf_counter()
-            data = documents.branch_pledge_certificates(branch, YEAR, absolute=absolute)
-            timings["data"].append(time.perf_counter() - start)
-            start = time.perf_counter()
-            documents.pledge_certificates_html(
-                documents.pledge_certificates_context(data, branch=branch, year=YEAR)
-            )
-            timings["template"].append(time.perf_counter() - start)
-
-    if pages["app"] != pages["bare"]:
-        sys.exit(f"the two sides laid out different documents: {pages}")
-    count = pages["app"]
-    if count is None:
-        print("pdfinfo not found (poppler-utils): counting one page per pledge")
-        count = args.pledges
-    median = {side: statistics.median(values) for side, values in timings.items()}
-    ratio = median["app"] / median["bare"]
-    rows = [
-        "| side | runs (s) | median (s) | per page (ms) |",
-        "| --- | --- | ---: | ---: |",
-    ]
-    labels = {
-        "app": "app: `branch_pledge_certificates_pdf`",
-        "bare": "bare: `HTML(string=html).write_pdf()`",
-    }
-    for side in ("app", "bare"):
-        runs = ", ".join(f"{s:.2f}" for s in timings[side])
-        rows.append(
-            f"| {labels[side]} | {runs} | {median[side]:.2f} | {median[side] / count * 1000:.1f} |"
-        )
-    ratio_ok = ratio <= RATIO_TARGET
-    pages_ok = median["app"] / count * 100 < SECONDS_TARGET
-    verdicts = [
-        f"- ratio app/bare: **{ratio:.3f}** (target ≤ {RATIO_TARGET:.2f}: "
-        f"{'met' if ratio_ok else 'NOT met'})",
-        f"- 100 pages through the app: **{median['app'] / count * 100:.2f} s** "
-        f"(target < {SECONDS_TARGET:.0f} s: {'met' if pages_ok else 'NOT met'})",
-        f"- the app's own part, timed apart: queries and QR codes "
-        f"{median['data']:.3f} s, template {median['template']:.3f} s (medians)",
-    ]
-    script = ".venv/bin/python scripts/bench_certificates.py"
-    command = f"{script} {shlex.join(sys.argv[1:])}" if sys.argv[1:] else f"make bench ({script})"
-    summary = [
-        f"{args.pledges} pledges → one PDF of {count} pages, {args.runs} runs per side, "
-        f"interleaved, after one untimed warm-up; load average {load:.2f} when timing began.",
-        "",
-        *rows,
-        "",
-        *verdicts,
-    ]
-    print("\n".join(summary))
-    if not args.no_record:
-        record(summary, command.rstrip())
-        print(f"\nrecorded in {DOCS.relative_to(ROOT)}")
-
-
-def record(summary: list[str], command: str) -> None:
-    section = "\n".join(
-        [
-            START,
-            "## Pledge certificates: a branch batch as one PDF",
-            "",
-            f"- date: {dt.datetime.now().astimezone():%Y-%m-%d %H:%M %z}",
-            f"- machine: {machine()}",
-            f"- command: `{command}`",
-            "- what: `scripts/bench_certificates.py` seeds a throwaway SQLite database, then "
-            "times the batch function the view `posts:branch-pledge-certificates` calls "
-            "(queries, QR codes, template, WeasyPrint through `volunteer.pdf`) against "
-            "bare WeasyPrint laying out the same HTML with the same static-only fetcher.",
-            "",
-            *summary,
-            END,
-        ]
-    )
-    text = DOCS.read_text(encoding="utf-8") if DOCS.exists() else "# Benchmarks\n"
-    if START in text and END in text:
-        before, rest = text.split(START, 1)
-        text = before + section + rest.split(END, 1)[1]
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    DOCS.parent.mkdir(exist_ok=True)
-    DOCS.write_text(text, encoding="utf-8")
+    if args.child:
+        benchlib.setup_django(args.database_url)
+        print(json.dumps(measure(args.pledges, args.runs)))
+        return
+    rows, lines = run(args.pledges, args.runs)
+    print("\n".join(lines))
+    print("\n".join(benchlib.table(rows)))
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the project needs, only those missing. Idempotent.
 #   run:  fonts and HarfBuzz subsetting for PDFs, gettext for translations
-#   test: the same plus Chromium (browser tests) and poppler-utils (pdffonts, pdftotext)
+#   test: the same plus Chromium (browser tests), poppler-utils (pdffonts, pdftotext)
+#         and Node.js with npm (axe-core for the accessibility tests)
 set -euo pipefail
 purpose=${1:-run}
 missing=()
@@ -13,6 +14,8 @@ if [ "$purpose" = test ]; then
   for pkg in chromium poppler-utils; do
     have_pkg "$pkg" || missing+=("$pkg")
   done
+  # npm installs axe-core (package-lock.json); a Node.js from elsewhere may bring its own.
+  command -v npm >/dev/null || missing+=(nodejs npm)
 fi
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0

@@ -13,6 +13,7 @@ from inbox.models import Notification
 from members.models import RosterImport
 from tests.factories import CapabilityTypeFactory, ResidentNeedFactory, next_id_number, roster_file
 from tests.helpdesk.objects import url_objects as helpdesk_url_objects
+from tests.jobs.objects import url_objects as jobs_url_objects
 
 ROLES = [
     "anonymous",
@@ -59,6 +60,7 @@ TOWN_READ = {r: 404 for r in ROLES} | {
 ORGANISE_BRANCH = TOWN_READ
 MEMBER_ONLY = {r: 404 for r in ROLES} | {"anonymous": 302, "member": 200}
 ALL = lambda status: {r: status for r in ROLES}  # noqa: E731
+JOB_OWNER = {r: 404 for r in ROLES} | {"anonymous": 302, "secretary": 200, "superuser": 200}
 
 # url name -> (kwargs key, expected status per role). The key names an object of the
 # `objects` fixture (passed as pk), or is a callable building the kwargs from `objects`
@@ -236,6 +238,19 @@ TABLE = {
     "helpdesk:log-sheet": ("team", BRANCH_READ | {"team_leader": 200}),
     "helpdesk:unit-badges": ("branch", BRANCH_READ),
     "helpdesk:unit-cards": ("branch", BRANCH_READ),
+    # -- background jobs: a job (a finished one, started by the secretary) is seen by
+    # whoever started it and by superusers only; retrying is a POST --
+    "jobs:list": (None, EVERYONE_LOGGED_IN),
+    "jobs:detail": ("job", JOB_OWNER),
+    "jobs:status": ("job", JOB_OWNER),
+    "jobs:file": ("job", JOB_OWNER),
+    "jobs:retry": ("job", ALL(405)),
+    # -- security: failed log-ins of the users one oversees; unlocking is a POST --
+    "members:login-failures": (
+        None,
+        ORGANISERS_READ | {"secretary": 200, "neighbour_secretary": 200},
+    ),
+    "members:login-unlock": ("member", ALL(405)),
 }
 
 
@@ -353,6 +368,7 @@ def objects(tree, member_user, member, secretary):
             recipient=member_user, subject="岗位已确认", body="您的选岗已确认。"
         ).pk,
         **helpdesk_url_objects(tree, member_user),
+        **jobs_url_objects(secretary),
     }
 
 

@@ -17,6 +17,7 @@ Fonts come from fontconfig (Debian's fonts-noto-cjk), named "Noto Serif CJK SC" 
 
 import mimetypes
 import os
+from collections.abc import Callable, Sequence
 from urllib.parse import unquote, urljoin, urlsplit
 
 from django.conf import settings
@@ -114,6 +115,63 @@ def render_pdf(template_name: str, context: dict, *, request=None) -> bytes:
         html = render_to_string(template_name, context, request=request)
     document = HTML(string=html, base_url=PRINT_BASE_URL, url_fetcher=StaticOnlyFetcher())
     return document.write_pdf()
+
+
+def render_pdf_in_parts(
+    template_name: str,
+    items: Sequence,
+    build: Callable[[Sequence], dict],
+    *,
+    part_size: int,
+    progress: Callable[[int, int], None] | None = None,
+) -> bytes:
+    """Render a batch part by part and write its pages as one PDF.
+
+    `items` are laid out `part_size` at a time, each part from the context
+    `build(part)`; the pages of all parts are then written as a single PDF, the same
+    pages `render_pdf` gives for the whole batch, since every item is its own `.page`.
+    A batch's template must therefore not count pages across items (no "page 3 of 40"
+    in a margin box): each part counts its own. No items: one part with none, so the
+    template can say the batch is empty.
+
+    `progress(done, total)` is called at the start, after each part is laid out and
+    after every `part_size` pages are written, so that long work reports how far it
+    got (and keeps its heartbeat) all along: total is twice the number of items, one
+    step to lay out each item and one to write its pages (painting the pages is most
+    of the writing time).
+    """
+    count = len(items)
+    total = 2 * count
+    parts = [items[start : start + part_size] for start in range(0, count, part_size)]
+    if progress is not None:
+        progress(0, total)
+    documents = []
+    for index, part in enumerate(parts or [items[:0]]):
+        with translation.override(settings.LANGUAGE_CODE):
+            html = render_to_string(template_name, build(part))
+        documents.append(
+            HTML(string=html, base_url=PRINT_BASE_URL, url_fetcher=StaticOnlyFetcher()).render()
+        )
+        if progress is not None:
+            progress(min((index + 1) * part_size, count), total)
+    pages = [page for document in documents for page in document.pages]
+    if progress is not None:
+        for number, page in enumerate(pages, start=1):
+            if number % part_size == 0 and number < len(pages):
+                page.paint = _then(
+                    page.paint, progress, count + count * number // len(pages), total
+                )
+    return documents[0].copy(pages).write_pdf()
+
+
+def _then(paint, progress, done: int, total: int):
+    """`paint` (a WeasyPrint page's), then report `done` steps of `total`."""
+
+    def paint_and_report(*args, **kwargs):
+        paint(*args, **kwargs)
+        progress(done, total)
+
+    return paint_and_report
 
 
 def pdf_response(content: bytes, filename: str, *, inline: bool = True) -> HttpResponse:

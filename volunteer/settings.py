@@ -5,6 +5,7 @@ then requires a real SECRET_KEY and ALLOWED_HOSTS and turns on the HTTPS protect
 that `manage.py check --deploy` looks for.
 """
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -75,12 +76,17 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_filters",
     "simple_history",
+    "axes",
+    "csp",
     "volunteer",
     "members",
     "inbox",
     "posts",
     "scoring",
     "helpdesk",
+    "django_tasks",
+    "django_tasks_db",
+    "jobs",
 ]
 
 MIDDLEWARE = [
@@ -94,6 +100,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: it turns a lock-out into the lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "volunteer.urls"
@@ -135,6 +144,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# django-axes checks every log-in before the password is tried.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -175,6 +189,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -185,25 +201,87 @@ if IS_PRODUCTION:
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
+    # Only `make load` turns these off: it talks plain HTTP to gunicorn on loopback.
+    SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
+    CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", True)
     # Behind a TLS-terminating proxy on the intranet, the proxy sets this header.
     if env_bool("BEHIND_TLS_PROXY", False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# Log-in throttling (django-axes): a user name is locked from one address only, so a
+# guesser elsewhere cannot lock a secretary out of their own office. The overseers of
+# the user's member file see the failures and may unlock (members:login-failures).
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_LOCKOUT_CALLABLE = "members.views_logins.locked_out"
+if env_bool("BEHIND_TLS_PROXY", False):
+    # The proxy appends the client's address; only the last hop is trusted.
+    AXES_IPWARE_PROXY_COUNT = 1
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+
+# Content-Security-Policy (django-csp 4): scripts and styles come from our static files
+# only; no inline script, no eval, no style attributes (print templates are rendered to
+# PDF on the server and never reach a browser).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
+
 # The public help form's flood limit counts submissions per address in this cache. The
 # default keeps them in each process's memory; set CACHE_BACKEND and CACHE_LOCATION to
-# share one cache between gunicorn workers (e.g. django.core.cache.backends.db.DatabaseCache).
+# share one cache between gunicorn workers (e.g. django.core.cache.backends.redis.RedisCache
+# at redis://127.0.0.1:6379/1).
 CACHES = {
     "default": {
         "BACKEND": env_str("CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"),
         "LOCATION": env_str("CACHE_LOCATION", "volunteer"),
     }
 }
+# Sessions in the database by default; with a shared cache (Redis), `cached_db` reads
+# them from the cache and still survives a cache restart, `cache` skips the database.
+SESSION_ENGINE = env_str("SESSION_ENGINE", "django.contrib.sessions.backends.db")
+# The help form's limit per address (helpdesk.antispam). Only a load test from one
+# address raises it.
+HELPDESK_ASK_LIMIT = env_int("HELPDESK_ASK_LIMIT", 5)
+HELPDESK_ASK_WINDOW = env_int("HELPDESK_ASK_WINDOW", 3600)
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 # Where an inbox message is repeated: dotted paths to `send(notification)` callables.
 INBOX_CHANNELS = ["inbox.channels.email_channel"]
+# The site's own address, for links that leave it (e-mails have no request to ask).
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Background work (jobs app on django-tasks). By default there is no worker: a job runs
+# inside the request that starts it (ImmediateBackend) and the user lands on a finished
+# job page. TASKS_BACKEND=database queues jobs in the database for
+# `manage.py db_worker`. A running job whose heartbeat is older than JOBS_STALE_SECONDS
+# is reported failed (its worker died) and may be retried; batches of at most
+# JOBS_DIRECT_MAX documents may still be downloaded straight away; a job renders its PDF
+# JOBS_CHUNK_SIZE documents at a time; finished jobs are deleted by `manage.py
+# jobs_sweep` after JOBS_KEEP_DAYS.
+TASKS_BACKEND = env_str("TASKS_BACKEND", "immediate")
+_TASK_BACKENDS = {
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+}
+if TASKS_BACKEND not in _TASK_BACKENDS:
+    raise ImproperlyConfigured("TASKS_BACKEND must be 'immediate' or 'database'.")
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASKS_BACKEND]}}
+JOBS_STALE_SECONDS = env_int("JOBS_STALE_SECONDS", 60)
+JOBS_DIRECT_MAX = env_int("JOBS_DIRECT_MAX", 30)
+JOBS_CHUNK_SIZE = env_int("JOBS_CHUNK_SIZE", 25)
+JOBS_KEEP_DAYS = env_int("JOBS_KEEP_DAYS", 7)
 
 LOGGING = {
     "version": 1,

@@ -26,6 +26,7 @@ urlpatterns = [
     path("scoring/", include("scoring.urls")),
     path("inbox/", include("inbox.urls")),
     path("helpdesk/", include("helpdesk.urls")),
+    path("jobs/", include("jobs.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -14,6 +14,7 @@ from django.http import HttpResponse
 from django.utils.http import content_disposition_header
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -21,6 +22,9 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def neutralise(value: str) -> str:
+    # Control characters (a pasted backspace, say) are not allowed in a worksheet:
+    # openpyxl would refuse the whole file.
+    value = ILLEGAL_CHARACTERS_RE.sub("", value)
     if value.startswith(FORMULA_TRIGGERS):
         return "'" + value
     return value

@@ -7,6 +7,8 @@
 //   data-kiosk-prev, data-kiosk-next, data-kiosk-controls
 //   data-kiosk-position            receives "3 / 12"
 //   data-kiosk-progress            a bar that fills while a slide is shown
+//   data-kiosk-reload="600"        seconds between reloads, so new pledges appear; put off
+//                                  while someone has touched the screen in the last minute
 (function () {
   "use strict";
 
@@ -105,6 +107,25 @@
       show(0);
       schedule();
     }
+    reloadWhenIdle(parseFloat(root.getAttribute("data-kiosk-reload")));
+  }
+
+  // Unlike <meta http-equiv="refresh">, a reload never interrupts a reader.
+  function reloadWhenIdle(seconds) {
+    if (!(seconds > 0)) {
+      return;
+    }
+    var lastTouch = 0;
+    ["pointerdown", "keydown"].forEach(function (name) {
+      document.addEventListener(name, function () {
+        lastTouch = Date.now();
+      });
+    });
+    window.setInterval(function () {
+      if (Date.now() - lastTouch > 60 * 1000) {
+        window.location.reload();
+      }
+    }, seconds * 1000);
   }
 
   Array.prototype.forEach.call(document.querySelectorAll("[data-kiosk]"), start);

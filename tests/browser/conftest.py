@@ -17,6 +17,8 @@ os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 from playwright.sync_api import Browser, Page, sync_playwright  # noqa: E402
 
+from tests.browser.keyboard import Keyboard, Mouse, ui_for  # noqa: E402
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -74,3 +76,13 @@ def page(browser: Browser) -> Iterator[Page]:
         yield context.new_page()
     finally:
         context.close()
+
+
+@pytest.fixture(params=["mouse", "keyboard"])
+def ui(request) -> Iterator[Mouse]:
+    """How a journey's people work the pages: with the mouse, or the keyboard alone
+    (tests/browser/keyboard.py). A journey asking for it runs once each way."""
+    chosen = ui_for(request.param)
+    yield chosen
+    if isinstance(chosen, Keyboard):
+        assert chosen.focus_checks > 0, "the keyboard journey never checked a focus indicator"

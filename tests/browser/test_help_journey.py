@@ -4,7 +4,8 @@ resolved and logs the service, the resident rates it, and the volunteers' hours 
 points appear on their cards.
 
 Each person acts in their own browser context; the resident never logs in. Elements
-are found by name, id and href, not by UI text.
+are found by name, id and href, not by UI text. The journey runs with the mouse and with
+the keyboard alone (the `ui` fixture).
 """
 
 import re
@@ -17,6 +18,7 @@ from playwright.sync_api import Browser, Page, expect
 from helpdesk import antispam, services
 from helpdesk.models import HelpRequest, ServiceLog
 from scoring.models import PointsEntry
+from tests.browser.keyboard import Mouse
 from tests.browser.test_member_journey import log_in
 from tests.factories import CapabilityTypeFactory, UserFactory
 from tests.helpdesk.objects import make_volunteer
@@ -30,14 +32,14 @@ def _context(browser: Browser) -> Page:
     return context.new_page()
 
 
-def _person(browser: Browser, base: str, username: str) -> Page:
+def _person(browser: Browser, base: str, username: str, ui: Mouse) -> Page:
     page = _context(browser)
-    log_in(page, base, username)
+    log_in(page, base, username, ui)
     return page
 
 
 def test_a_residents_request_goes_from_the_form_to_a_rated_service_and_points(
-    live_server, browser: Browser, tree, team_leader, secretary, monkeypatch
+    live_server, browser: Browser, tree, team_leader, secretary, monkeypatch, ui
 ):
     # The resident types quickly here: a person needs a few seconds more.
     monkeypatch.setattr(antispam, "MIN_FILL_SECONDS", 0)
@@ -64,14 +66,14 @@ def test_a_residents_request_goes_from_the_form_to_a_rated_service_and_points(
     # A resident picks their village and fills in the form, grid left to the address.
     resident = _context(browser)
     resident.goto(base + reverse("helpdesk:ask"))
-    resident.locator(f'a[href="{reverse("helpdesk:ask-form", args=[tree.branch.pk])}"]').click()
+    ui.click(resident.locator(f'a[href="{reverse("helpdesk:ask-form", args=[tree.branch.pk])}"]'))
     form = resident.locator("form#ask-form")
-    form.locator("input[name=resident_name]").fill("王大爷")
-    form.locator("input[name=phone]").fill("13905751234")
-    form.locator("input[name=address]").fill("秦望村2组15号")
-    form.locator("select[name=category]").select_option("daily_life")
-    form.locator("textarea[name=description]").fill("厨房水管漏水，需要帮忙修理。")
-    form.locator("button[type=submit]").click()
+    ui.fill(form.locator("input[name=resident_name]"), "王大爷")
+    ui.fill(form.locator("input[name=phone]"), "13905751234")
+    ui.fill(form.locator("input[name=address]"), "秦望村2组15号")
+    ui.select(form.locator("select[name=category]"), "daily_life")
+    ui.fill(form.locator("textarea[name=description]"), "厨房水管漏水，需要帮忙修理。")
+    ui.click(form.locator("button[type=submit]"))
     expect(resident.locator("#received")).to_be_visible()
     code = resident.locator("#request-code").inner_text().strip()
     status_url = base + reverse("helpdesk:request-status", args=[code])
@@ -84,28 +86,28 @@ def test_a_residents_request_goes_from_the_form_to_a_rated_service_and_points(
         team,
         "dispatched",
     )
-    leader = _person(browser, base, "leader")
+    leader = _person(browser, base, "leader", ui)
     detail = reverse("helpdesk:request-detail", args=[help_request.pk])
     leader.goto(base + reverse("inbox:list"))
-    leader.locator("main a", has_text=code).first.click()
+    ui.click(leader.locator("main a", has_text=code).first)
     expect(leader).to_have_url(re.compile(re.escape(detail) + "$"))
 
     # On site, then resolved.
-    leader.locator("#mark-on-site").click()
+    ui.click(leader.locator("#mark-on-site"))
     expect(leader.locator("#resolve-form")).to_be_visible()
-    leader.locator("#resolve-form textarea[name=resolution]").fill("更换了水管接头")
-    leader.locator("#mark-resolved").click()
+    ui.fill(leader.locator("#resolve-form textarea[name=resolution]"), "更换了水管接头")
+    ui.click(leader.locator("#mark-resolved"))
     expect(leader.locator("#log-service")).to_be_visible()
 
     # The leader logs the service: two volunteers, two hours each.
-    leader.locator("#log-service").click()
+    ui.click(leader.locator("#log-service"))
     log_form = leader.locator("form#log-form")
-    log_form.locator("input[name=people_served]").fill("王大爷")
-    log_form.locator("textarea[name=content]").fill("更换厨房水管接头")
-    log_form.locator("input[name=hours]").fill("2")
-    log_form.locator(f'input[name=volunteers][value="{zhang.pk}"]').check()
-    log_form.locator(f'input[name=volunteers][value="{lou.pk}"]').check()
-    log_form.locator("button[type=submit]").click()
+    ui.fill(log_form.locator("input[name=people_served]"), "王大爷")
+    ui.fill(log_form.locator("textarea[name=content]"), "更换厨房水管接头")
+    ui.fill(log_form.locator("input[name=hours]"), "2")
+    ui.check(log_form.locator(f'input[name=volunteers][value="{zhang.pk}"]'))
+    ui.check(log_form.locator(f'input[name=volunteers][value="{lou.pk}"]'))
+    ui.click(log_form.locator("button[type=submit]"))
     expect(leader.locator("#team-logs")).to_contain_text("更换厨房水管接头")
     log = ServiceLog.objects.get()
     assert log.request == help_request
@@ -113,15 +115,15 @@ def test_a_residents_request_goes_from_the_form_to_a_rated_service_and_points(
     # The resident follows the code and rates the service, once.
     resident.goto(status_url)
     expect(resident.locator("#request-state")).to_have_attribute("data-state", "resolved")
-    resident.locator("#rate-form input[name=rating][value='5']").check()
-    resident.locator("#rate-form button[type=submit]").click()
+    ui.check(resident.locator("#rate-form input[name=rating][value='5']"))
+    ui.click(resident.locator("#rate-form button[type=submit]"))
     expect(resident.locator("#rated")).to_be_visible()
     expect(resident.locator("#rate-form")).to_have_count(0)
     help_request.refresh_from_db()
     assert help_request.rating == 5
 
     # The volunteers' hours and points are on their cards.
-    secretary_page = _person(browser, base, "secretary")
+    secretary_page = _person(browser, base, "secretary", ui)
     for volunteer in (zhang, lou):
         entry = PointsEntry.objects.get(member=volunteer.member)
         secretary_page.goto(base + reverse("scoring:points-card", args=[volunteer.member.pk]))
@@ -136,6 +138,6 @@ def test_a_residents_request_goes_from_the_form_to_a_rated_service_and_points(
     assert not PointsEntry.objects.filter(member=yu.member).exists()
 
     # The volunteer reads their own profile and hours too.
-    own = _person(browser, base, "zhang")
+    own = _person(browser, base, "zhang", ui)
     own.goto(base + reverse("helpdesk:my-volunteer"))
     expect(own.locator("#year-hours")).to_have_text("2")

@@ -7,7 +7,8 @@ their grade.
 Two people act, each in their own browser context: the branch secretary and the
 member. "The month" is last month (the tally of a month can be published once it has
 begun), so in January it is December of last year and the evaluation is last year's.
-Elements are found by name, href and id, not by UI text.
+Elements are found by name, href and id, not by UI text. The journey runs with the
+mouse and with the keyboard alone (the `ui` fixture).
 """
 
 import datetime as dt
@@ -19,33 +20,34 @@ from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
 from scoring.models import Evaluation, MonthlyTally, PointsEntry
+from tests.browser.keyboard import Mouse
 from tests.browser.test_member_journey import log_in
 from tests.factories import ChoiceFactory, PostFactory
 
 pytestmark = pytest.mark.browser
 
 
-def _person(browser: Browser, base: str, username: str) -> Page:
+def _person(browser: Browser, base: str, username: str, ui: Mouse) -> Page:
     context = browser.new_context(locale="zh-CN")
     context.set_default_timeout(15_000)
     page = context.new_page()
     page.on("dialog", lambda dialog: dialog.accept())  # the "publish and freeze?" question
-    log_in(page, base, username)
+    log_in(page, base, username, ui)
     return page
 
 
-def _submit(page: Page, selector: str) -> None:
-    page.locator(selector).first.click()
+def _submit(ui: Mouse, page: Page, selector: str) -> None:
+    ui.click(page.locator(selector).first)
     page.wait_for_load_state()
 
 
-def _post(page: Page, url: str) -> None:
+def _post(ui: Mouse, page: Page, url: str) -> None:
     """Press the button of the form that posts to `url`."""
-    _submit(page, f'form[action="{url}"] button[type=submit]')
+    _submit(ui, page, f'form[action="{url}"] button[type=submit]')
 
 
 def test_points_go_from_an_activity_to_the_card_the_tally_and_the_year_end_grade(
-    live_server, browser: Browser, tree, secretary, member_user, member
+    live_server, browser: Browser, tree, secretary, member_user, member, ui
 ):
     base = live_server.url
     month = (timezone.localdate().replace(day=1) - dt.timedelta(days=1)).replace(day=1)
@@ -55,18 +57,18 @@ def test_points_go_from_an_activity_to_the_card_the_tally_and_the_year_end_grade
     post = PostFactory(branch=tree.branch, year=year)
     for holder in (me, member):
         ChoiceFactory(post=post, member=holder, status="confirmed")
-    secretary_page = _person(browser, base, "secretary")
-    member_page = _person(browser, base, "member")
+    secretary_page = _person(browser, base, "secretary", ui)
+    member_page = _person(browser, base, "member", ui)
 
     # The secretary records a night patrol of last month with both members ticked.
     secretary_page.goto(base + reverse("scoring:activity-add", args=[tree.branch.pk]))
     form = secretary_page.locator("#activity-form")
-    form.locator("select[name=kind]").select_option("collective")
-    form.locator("input[name=title]").fill("夜间治安巡逻")
-    form.locator("input[name=held_on]").fill(month.replace(day=10).isoformat())
+    ui.select(form.locator("select[name=kind]"), "collective")
+    ui.fill(form.locator("input[name=title]"), "夜间治安巡逻")
+    ui.fill(form.locator("input[name=held_on]"), month.replace(day=10).isoformat())
     for holder in (me, member):
-        form.locator(f"input[name=members][value='{holder.pk}']").check()
-    _submit(secretary_page, "#activity-form button[type=submit]")
+        ui.check(form.locator(f"input[name=members][value='{holder.pk}']"))
+    _submit(ui, secretary_page, "#activity-form button[type=submit]")
     expect(secretary_page.locator("#attendance")).to_contain_text(me.name)
     entry = PointsEntry.objects.get(member=me)
 
@@ -80,7 +82,9 @@ def test_points_go_from_an_activity_to_the_card_the_tally_and_the_year_end_grade
     tally_url = reverse("scoring:tally", args=[tree.branch.pk, year, month.month])
     secretary_page.goto(base + tally_url)
     _post(
-        secretary_page, reverse("scoring:tally-publish", args=[tree.branch.pk, year, month.month])
+        ui,
+        secretary_page,
+        reverse("scoring:tally-publish", args=[tree.branch.pk, year, month.month]),
     )
     assert MonthlyTally.objects.filter(branch=tree.branch, month=month).exists()
     frozen = secretary_page.locator("#tally-lines").inner_text()
@@ -91,10 +95,11 @@ def test_points_go_from_an_activity_to_the_card_the_tally_and_the_year_end_grade
         base + reverse("scoring:activity-detail", args=[entry.attendance.activity_id])
     )
     correct = reverse("scoring:entry-correct", args=[entry.pk])
-    _submit(secretary_page, f'#entry-table a[href="{correct}"]')
-    secretary_page.locator("main form[method=post] input[name=right_points]").fill("1")
-    secretary_page.locator("main form[method=post] input[name=reason]").fill("中途离开，按半程计分")
-    _submit(secretary_page, "main form[method=post] button[type=submit]")
+    _submit(ui, secretary_page, f'#entry-table a[href="{correct}"]')
+    correction_form = secretary_page.locator("main form[method=post]")
+    ui.fill(correction_form.locator("input[name=right_points]"), "1")
+    ui.fill(correction_form.locator("input[name=reason]"), "中途离开，按半程计分")
+    _submit(ui, secretary_page, "main form[method=post] button[type=submit]")
     correction = PointsEntry.objects.get(corrects=entry)
     assert (correction.points, correction.month) == (Decimal("-1"), next_month)
 
@@ -114,17 +119,17 @@ def test_points_go_from_an_activity_to_the_card_the_tally_and_the_year_end_grade
     # The year-end evaluation: open, enter the paper votes, compute, publish.
     board = reverse("scoring:evaluation-branch", args=[tree.branch.pk, year])
     secretary_page.goto(base + board)
-    _post(secretary_page, reverse("scoring:evaluation-open", args=[tree.branch.pk, year]))
+    _post(ui, secretary_page, reverse("scoring:evaluation-open", args=[tree.branch.pk, year]))
     for holder, favourable in ((me, "10"), (member, "8")):
         evaluation = Evaluation.objects.get(member=holder, year=year)
         secretary_page.goto(base + reverse("scoring:evaluation-detail", args=[evaluation.pk]))
         paper = secretary_page.locator("#paper-form")
-        paper.locator("input[name=paper-favourable]").fill(favourable)
-        paper.locator("input[name=paper-total]").fill("10")
-        _submit(secretary_page, "#paper-form button[type=submit]")
+        ui.fill(paper.locator("input[name=paper-favourable]"), favourable)
+        ui.fill(paper.locator("input[name=paper-total]"), "10")
+        _submit(ui, secretary_page, "#paper-form button[type=submit]")
     secretary_page.goto(base + board)
-    _post(secretary_page, reverse("scoring:evaluation-compute", args=[tree.branch.pk, year]))
-    _post(secretary_page, reverse("scoring:evaluation-publish", args=[tree.branch.pk, year]))
+    _post(ui, secretary_page, reverse("scoring:evaluation-compute", args=[tree.branch.pk, year]))
+    _post(ui, secretary_page, reverse("scoring:evaluation-publish", args=[tree.branch.pk, year]))
     expect(secretary_page.locator("#evaluation-table [data-grade]")).to_have_count(2)
 
     # The member sees their grade: points 1 of the branch's best 2 (score 50), all ten

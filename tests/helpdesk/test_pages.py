@@ -308,13 +308,14 @@ def test_the_district_organiser_sets_the_rule_and_a_town_organiser_reads_it(
     url = reverse("helpdesk:excellence-rule", args=[tree.district.pk, YEAR])
     client = _as(english_client, town_organiser)
     assert client.get(url).status_code == 200
-    assert (
-        client.post(
-            url, {"min_hours": "200", "min_services": "50", "min_favourable_percent": "90"}
-        ).status_code
-        == 403
-    )
+    data = {
+        "min_hours": "200",
+        "min_services": "50",
+        "min_favourable_percent": "90",
+        "favourable_comparison": "at_least",
+    }
+    assert client.post(url, data).status_code == 403
     client.force_login(district_organiser)
-    client.post(url, {"min_hours": "200", "min_services": "50", "min_favourable_percent": "90"})
+    client.post(url, data)
     rule = services.excellence_rule(tree.district, YEAR)
     assert (rule.min_hours, rule.min_services, rule.min_favourable_percent) == (200, 50, 90)

@@ -38,7 +38,42 @@ def test_notify_puts_a_message_in_the_inbox_and_e_mails_it(
     assert len(mailoutbox) == 1
     assert mailoutbox[0].to == ["alice@example.org"]
     assert mailoutbox[0].subject == "岗位已确认"
+    assert mailoutbox[0].body.startswith("您的选岗已确认。\n\n")
+
+
+def test_the_e_mail_carries_the_absolute_link_of_the_messages_target(
+    alice, settings, mailoutbox, django_capture_on_commit_callbacks
+):
+    settings.SITE_URL = "https://dygw.yuecheng.example/"
+    with django_capture_on_commit_callbacks(execute=True):
+        services.notify(
+            recipient=alice, subject="新的求助", body="请尽快上门。", link="/helpdesk/requests/7/"
+        )
+    body = mailoutbox[0].body
+    assert body.startswith("请尽快上门。\n\n")
+    assert body.endswith("在系统中查看：https://dygw.yuecheng.example/helpdesk/requests/7/")
+
+
+def test_a_message_that_points_nowhere_is_e_mailed_as_it_is(
+    alice, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.notify(recipient=alice, subject="岗位已确认", body="您的选岗已确认。")
     assert mailoutbox[0].body == "您的选岗已确认。"
+
+
+def test_each_of_many_e_mails_links_to_its_target(
+    alice, mailoutbox, django_capture_on_commit_callbacks, settings
+):
+    settings.SITE_URL = "http://10.1.2.3:8000"
+    carol = UserFactory(username="carol", email="carol@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.notify_many(
+            recipients=[alice, carol], subject="待审核", body="", link="/posts/pledges/3/"
+        )
+    assert [m.body.rpartition("：")[2] for m in mailoutbox] == [
+        "http://10.1.2.3:8000/posts/pledges/3/"
+    ] * 2
 
 
 def test_no_e_mail_is_sent_before_the_change_is_committed(

@@ -573,8 +573,8 @@ def test_the_card_makes_the_same_number_of_queries_whatever_its_length(
     assert len(response.context["card"].months[2].entries) >= size
 
 
-# session, user, member, roles, entries, their later corrections, unread count, own file
-QUERIES_ON_CARD = 8
+# session, user, member, roles, entries with their later corrections, unread count, own file
+QUERIES_ON_CARD = 7
 
 
 @pytest.mark.parametrize("published", [False, True])

@@ -1,0 +1,639 @@
+"""The load test behind `make load` (and `make load FAULT=pg-restart`); docs/load.md.
+
+    .venv/bin/python scripts/load.py [--fault pg-restart] [--users 20] [--duration 75]
+
+1. A throwaway PostgreSQL database (`volunteer_load`) gets the city demo set
+   (`seed_demo --scale city`) and the load's log-ins and pending applications
+   (scripts/load_prepare.py).
+2. gunicorn serves it with production settings (deploy/gunicorn.conf.py, collected
+   static files through WhiteNoise, cache and sessions in Redis) on 127.0.0.1:8001; only
+   the overrides that plain HTTP on loopback needs are set (no SSL redirect, cookies
+   not Secure) and the help form's per-address limit is raised, all residents coming
+   from one address.
+3. locust runs headless at a fixed number of users (scripts/locustfile.py) for a fixed
+   time; every response is counted by kind and status.
+4. `manage.py check_integrity` checks the database afterwards, with the help request
+   codes the residents were given.
+5. The results table is printed and written to docs/load.md (its section for this
+   kind of run; the rest of the file is kept).
+
+With --fault pg-restart, PostgreSQL is restarted (fast mode: every connection cut)
+part-way through while the load runs; a poller reports how long the site took to
+answer again, and 5xx inside the restart window are reported apart from the others,
+which must still be zero. The restart is done on a private cluster (initdb in a
+temporary directory, same PostgreSQL binaries, its own port), because restarting the
+shared cluster would cut everyone else's sessions on it; `--cluster shared` restarts
+the shared one (pg_ctlcluster) instead, on a machine of one's own.
+
+The database is dropped at the end unless --keep-db; --reuse-db skips seeding when the
+database is there already (for trying the load script itself).
+"""
+
+import argparse
+import contextlib
+import datetime as dt
+import json
+import os
+import platform
+import re
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+DOC = ROOT / "docs" / "load.md"
+TARGET_P95_MS = 300
+PUBLIC_PAGE = "/helpdesk/ask/"
+
+
+def log(message: str) -> None:
+    print(f"[load {time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+def run(cmd: list[str], env: dict | None = None, **kwargs) -> subprocess.CompletedProcess:
+    """Every command this script runs: fixed tools with arguments of its own."""
+    kwargs.setdefault("check", True)
+    return subprocess.run(cmd, cwd=ROOT, env=env, **kwargs)  # noqa: S603
+
+
+def status_of(url: str) -> int:
+    """The HTTP status of a GET of one of our own http://127.0.0.1 pages; 0 if none."""
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - our URL
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return 0
+
+
+def base_env() -> dict[str, str]:
+    """The caller's environment without anything that would pick other settings."""
+    skip = {"DJANGO_ENV", "SECRET_KEY", "DEBUG", "DATABASE_URL", "CACHE_BACKEND"}
+    return {k: v for k, v in os.environ.items() if k not in skip}
+
+
+# --- PostgreSQL ----------------------------------------------------------------------
+
+
+class Postgres:
+    """The shared cluster (scripts/ensure-postgres.sh) or a private throwaway one."""
+
+    def __init__(self, private: bool, port: int):
+        self.private = private
+        self.port = port if private else 5432
+        self.data: Path | None = None
+        self.version = sorted(os.listdir("/etc/postgresql"), key=float)[-1]
+        self.bin = Path(f"/usr/lib/postgresql/{self.version}/bin")
+
+    def _as_postgres(self, cmd: list[str]) -> list[str]:
+        return ["runuser", "-u", "postgres", "--", *cmd] if os.geteuid() == 0 else cmd
+
+    def start(self) -> None:
+        if not self.private:
+            run(["scripts/ensure-postgres.sh"])
+            return
+        self.data = Path(tempfile.mkdtemp(prefix="volunteer-load-pg-"))
+        if os.geteuid() == 0:
+            shutil.chown(self.data, "postgres", "postgres")
+        log(f"private PostgreSQL cluster in {self.data} on port {self.port}")
+        run(
+            self._as_postgres(
+                [str(self.bin / "initdb"), "-D", str(self.data), "-U", "postgres", "-A", "trust"]
+            ),
+            stdout=subprocess.DEVNULL,
+        )
+        self._ctl("start")
+
+    def _ctl(self, action: str) -> None:
+        options = (
+            f"-p {self.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={self.data}"
+        )
+        run(
+            self._as_postgres(
+                [
+                    str(self.bin / "pg_ctl"),
+                    "-D",
+                    str(self.data),
+                    "-l",
+                    str(self.data / "server.log"),
+                    "-o",
+                    options,
+                    "-m",
+                    "fast",
+                    "-w",
+                    action,
+                ]
+            ),
+            stdout=subprocess.DEVNULL,
+        )
+
+    def restart(self) -> None:
+        if self.private:
+            self._ctl("restart")
+        else:
+            run(
+                [
+                    "pg_ctlcluster",
+                    "--skip-systemctl-redirect",
+                    self.version,
+                    "main",
+                    "restart",
+                ]
+            )
+
+    def stop(self) -> None:
+        if self.private and self.data is not None:
+            self._ctl("stop")
+            shutil.rmtree(self.data, ignore_errors=True)
+
+    def url(self, database: str) -> str:
+        return f"postgres://postgres@127.0.0.1:{self.port}/{database}"
+
+    def sql(self, statement: str, database: str = "postgres") -> str:
+        result = run(
+            [
+                "psql",
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(self.port),
+                "-U",
+                "postgres",
+                "-d",
+                database,
+                "-v",
+                "ON_ERROR_STOP=1",
+                "-Atc",
+                statement,
+            ],
+            capture_output=True,
+            text=True,
+        )
+        return result.stdout.strip()
+
+
+def copy_database(pg: Postgres, name: str, source: str) -> None:
+    """Copy an already seeded database of the shared cluster into `name` of `pg`."""
+    log(f"copying database {source} of the shared cluster (instead of seeding)")
+    dump = subprocess.Popen(  # noqa: S603 - a fixed tool, our own arguments
+        [str(pg.bin / "pg_dump"), "-h", "127.0.0.1", "-U", "postgres", "-Fc", "-Z0", source],
+        stdout=subprocess.PIPE,
+    )
+    restore = [str(pg.bin / "pg_restore"), "-h", "127.0.0.1", "-p", str(pg.port), "-U", "postgres"]
+    run([*restore, "--no-owner", "-d", name], stdin=dump.stdout)
+    dump.stdout.close()
+    if dump.wait():
+        raise SystemExit(f"pg_dump of {source} failed")
+
+
+def prepare_database(
+    pg: Postgres, name: str, reuse: bool, env: dict, copy_from: str | None = None
+) -> None:
+    if not re.fullmatch(r"[a-z_][a-z0-9_]*", name):
+        raise SystemExit("The database name must be lower-case letters, digits and _.")
+    exists = pg.sql(f"SELECT 1 FROM pg_database WHERE datname = '{name}'") == "1"  # noqa: S608
+    if reuse and exists:
+        log(f"reusing database {name}")
+    else:
+        pg.sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        pg.sql(f'CREATE DATABASE "{name}"')
+        if copy_from:
+            copy_database(pg, name, copy_from)
+            pg.sql("ANALYZE", database=name)
+            return
+        log(f"database {name}: migrate, then seed_demo --scale city (1-2 minutes)")
+        run([sys.executable, "manage.py", "migrate", "--no-input", "-v0"], env=env)
+        run(
+            [sys.executable, "manage.py", "seed_demo", "--scale", "city"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+        )
+    pg.sql("ANALYZE", database=name)
+
+
+# --- gunicorn ------------------------------------------------------------------------
+
+
+def wait_for(url: str, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if status_of(url) == 200:
+            return True
+        time.sleep(0.25)
+    return False
+
+
+def start_gunicorn(env: dict, work: Path, port: int) -> subprocess.Popen:
+    server = subprocess.Popen(  # noqa: S603 - our gunicorn and config
+        [str(BIN / "gunicorn"), "-c", "deploy/gunicorn.conf.py", "volunteer.wsgi"],
+        cwd=ROOT,
+        env=env
+        | {
+            "GUNICORN_BIND": f"127.0.0.1:{port}",
+            "GUNICORN_ACCESS_LOG": str(work / "access.log"),
+            "GUNICORN_ERROR_LOG": str(work / "error.log"),
+        },
+        # Django's own error log (the traceback of a 500) goes beside gunicorn's.
+        stderr=(work / "django.log").open("w"),
+        start_new_session=True,
+    )
+    if not wait_for(f"http://127.0.0.1:{port}{PUBLIC_PAGE}", 90):
+        server.terminate()
+        raise SystemExit(f"gunicorn did not answer; see {work / 'error.log'}")
+    return server
+
+
+def stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=40)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+# --- the fault -----------------------------------------------------------------------
+
+
+class Fault(threading.Thread):
+    """Restart PostgreSQL after `delay` seconds and time the site's recovery by polling
+    a public page that reads the database."""
+
+    def __init__(self, pg: Postgres, url: str, delay: float):
+        super().__init__(daemon=True)
+        self.pg, self.url, self.delay = pg, url, delay
+        self.began = self.db_back = self.app_back = 0.0
+        self.polls: list[tuple[float, int]] = []
+        self.error = ""
+
+    def _poll_until_back(self, stop: threading.Event) -> None:
+        while not stop.is_set() or not self.app_back:
+            at = time.time()
+            status = status_of(self.url)
+            self.polls.append((at, status))
+            if status == 200 and self.db_back and at >= self.db_back:
+                self.app_back = at
+                return
+            if time.time() - self.began > 60:
+                return
+            time.sleep(0.1)
+
+    def run(self) -> None:
+        time.sleep(self.delay)
+        done = threading.Event()
+        self.began = time.time()
+        poller = threading.Thread(target=self._poll_until_back, args=(done,), daemon=True)
+        poller.start()
+        try:
+            log("fault: restarting PostgreSQL")
+            self.pg.restart()
+            self.db_back = time.time()
+            log(f"fault: PostgreSQL back after {self.db_back - self.began:.1f} s")
+        except subprocess.CalledProcessError as error:
+            self.error = str(error)
+        done.set()
+        poller.join(timeout=70)
+        if self.app_back:
+            log(f"fault: site answers 200 again {self.app_back - self.began:.1f} s after")
+
+
+# --- the report ----------------------------------------------------------------------
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return 0.0
+    rank = max(0, min(len(ordered) - 1, round(share * len(ordered) + 0.5) - 1))
+    return ordered[rank]
+
+
+def versions(pg: Postgres, database: str) -> dict[str, str]:
+    redis = run(["redis-cli", "INFO", "server"], capture_output=True, text=True, check=False).stdout
+    match = re.search(r"redis_version:(\S+)", redis)
+    cpu = ""
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        found = re.search(r"model name\s*:\s*(.+)", cpuinfo.read_text())
+        cpu = found.group(1).strip() if found else ""
+    gunicorn = run(
+        [str(BIN / "gunicorn"), "--version"], capture_output=True, text=True, check=False
+    ).stdout.split()
+    import django
+
+    counts = pg.sql(
+        "SELECT (SELECT count(*) FROM members_member), (SELECT count(*) FROM members_unit "
+        "WHERE kind = 'branch'), (SELECT count(*) FROM scoring_pointsentry)",
+        database=database,
+    ).split("|")
+    return {
+        "members": f"{int(counts[0]):,}",
+        "branches": f"{int(counts[1]):,}",
+        "entries": f"{int(counts[2]):,}",
+        "postgres": pg.sql("SHOW server_version", database=database).split()[0],
+        "redis": match.group(1) if match else "?",
+        "cores": str(os.cpu_count()),
+        "cpu": cpu or platform.processor(),
+        "gunicorn": gunicorn[-1].strip(")") if gunicorn else "?",
+        "django": django.get_version(),
+        "python": platform.python_version(),
+    }
+
+
+def table(results: dict, duration: float) -> tuple[list[str], dict]:
+    rows = []
+    everything: list[float] = []
+    totals = {"requests": 0, "5xx": 0, "errors": 0}
+    for name in sorted(results["times"], key=lambda n: -len(results["times"][n])):
+        times = results["times"][name]
+        statuses = results["statuses"].get(name, {})
+        server_errors = sum(n for s, n in statuses.items() if int(s) >= 500)
+        errors = statuses.get("0", 0)
+        everything += times
+        totals["requests"] += len(times)
+        totals["5xx"] += server_errors
+        totals["errors"] += errors
+        rows.append(
+            f"| {name} | {len(times)} | {len(times) / duration:.1f} | "
+            f"{percentile(times, 0.5):.0f} | {percentile(times, 0.95):.0f} | "
+            f"{server_errors} |"
+        )
+    overall = {
+        "p50": percentile(everything, 0.5),
+        "p95": percentile(everything, 0.95),
+        "rps": totals["requests"] / duration,
+        **totals,
+    }
+    head = [
+        "| request kind | requests | req/s | p50 ms | p95 ms | 5xx |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
+        f"| **all** | **{totals['requests']}** | **{overall['rps']:.1f}** | "
+        f"**{overall['p50']:.0f}** | **{overall['p95']:.0f}** | **{totals['5xx']}** |",
+    ]
+    return head + rows, overall
+
+
+def write_doc(kind: str, text: str) -> None:
+    begin, end = f"<!-- load:{kind} -->", f"<!-- /load:{kind} -->"
+    current = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Load test\n"
+    block = f"{begin}\n{text.rstrip()}\n{end}"
+    if begin in current and end in current:
+        before, rest = current.split(begin, 1)
+        after = rest.split(end, 1)[1]
+        current = before + block + after
+    else:
+        current = current.rstrip() + "\n\n" + block + "\n"
+    DOC.write_text(current, encoding="utf-8")
+
+
+# --- main ----------------------------------------------------------------------------
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--fault", choices=["none", "pg-restart"], default="none")
+    parser.add_argument("--cluster", choices=["private", "shared"], default=None)
+    parser.add_argument("--users", type=int, default=20)
+    parser.add_argument("--duration", type=int, default=75, help="seconds of load")
+    parser.add_argument("--port", type=int, default=8001)
+    parser.add_argument("--pg-port", type=int, default=5433, help="the private cluster's")
+    parser.add_argument("--database", default="volunteer_load")
+    parser.add_argument("--redis", default="redis://127.0.0.1:6379/3")
+    parser.add_argument("--reuse-db", action="store_true")
+    parser.add_argument(
+        "--copy-from",
+        metavar="DATABASE",
+        help="copy this seeded database of the shared cluster instead of seeding anew",
+    )
+    parser.add_argument("--keep-db", action="store_true")
+    parser.add_argument("--no-doc", action="store_true", help="print only, leave docs/load.md")
+    args = parser.parse_args()
+    fault = args.fault == "pg-restart"
+    cluster = args.cluster or ("private" if fault else "shared")
+    pg = Postgres(private=cluster == "private", port=args.pg_port)
+    work = Path(tempfile.mkdtemp(prefix="volunteer-load-"))
+    started = time.time()
+    load_before = os.getloadavg()[0]
+
+    dev = base_env() | {"DATABASE_URL": pg.url(args.database)}
+    production = dev | {
+        "DJANGO_ENV": "production",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "STATIC_ROOT": str(work / "static"),
+        "CACHE_BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "CACHE_LOCATION": args.redis,
+        "SESSION_ENGINE": "django.contrib.sessions.backends.cache",
+        # Plain HTTP on loopback: no redirect to HTTPS, cookies sent without TLS.
+        "SECURE_SSL_REDIRECT": "false",
+        "SESSION_COOKIE_SECURE": "false",
+        "CSRF_COOKIE_SECURE": "false",
+        # Every resident comes from 127.0.0.1.
+        "HELPDESK_ASK_LIMIT": "1000000",
+        "LOG_LEVEL": "ERROR",
+    }
+    server = None
+    try:
+        pg.start()
+        if run(["redis-cli", "ping"], capture_output=True, check=False).returncode:
+            raise SystemExit("Redis does not answer at 127.0.0.1:6379.")
+        prepare_database(pg, args.database, args.reuse_db, dev, args.copy_from)
+        plan_file, out_file = work / "plan.json", work / "out.json"
+        run([sys.executable, "scripts/load_prepare.py", str(plan_file)], env=dev)
+        run([sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"], env=production)
+        redis_db = args.redis.rsplit("/", 1)[-1]
+        run(["redis-cli", "-n", redis_db, "FLUSHDB"], stdout=subprocess.DEVNULL)
+        server = start_gunicorn(production, work, args.port)
+        host = f"http://127.0.0.1:{args.port}"
+        log(f"gunicorn up at {host}; locust: {args.users} users for {args.duration} s")
+
+        plan = json.loads(plan_file.read_text())
+        probe = Fault(pg, f"{host}/posts/board/{plan['public_branches'][0]}/", args.duration * 0.4)
+        if fault:
+            probe.start()
+        load_at_start = os.getloadavg()[0]
+        run(
+            [
+                str(BIN / "locust"),
+                "-f",
+                "scripts/locustfile.py",
+                "--headless",
+                "-H",
+                host,
+                "-u",
+                str(args.users),
+                "-r",
+                str(args.users),
+                "-t",
+                f"{args.duration}s",
+                "--only-summary",
+                "--loglevel",
+                "WARNING",
+            ],
+            env=base_env() | {"LOAD_PLAN": str(plan_file), "LOAD_OUT": str(out_file)},
+            stdout=subprocess.DEVNULL,
+            check=False,  # locust fails on any failed request; the report says which
+        )
+        if fault:
+            probe.join(timeout=90)
+        stop(server)
+        server = None
+
+        results = json.loads(out_file.read_text())
+        codes_file = work / "codes.txt"
+        codes_file.write_text("\n".join(results["codes"]) + "\n")
+        check = run(
+            [sys.executable, "manage.py", "check_integrity", "--request-codes", str(codes_file)],
+            env=dev,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        info = versions(pg, args.database)
+        duration = results["stopped"] - results["started"]
+        rows, overall = table(results, duration)
+        text = report(
+            args,
+            info,
+            plan,
+            results,
+            rows,
+            overall,
+            duration,
+            check,
+            probe if fault else None,
+            cluster,
+            load_before,
+            load_at_start,
+            started,
+        )
+        print("\n" + text)
+        if not args.no_doc:
+            write_doc("pg-restart" if fault else "normal", text)
+            log(f"written to {DOC.relative_to(ROOT)}")
+        unexpected = overall["5xx"] + overall["errors"]
+        if fault:
+            unexpected = len(outside_window(results, probe))
+        return 0 if check.returncode == 0 and unexpected == 0 else 1
+    finally:
+        if server is not None:
+            stop(server)
+        if not args.keep_db:
+            with contextlib.suppress(subprocess.CalledProcessError):
+                pg.sql(f'DROP DATABASE IF EXISTS "{args.database}" WITH (FORCE)')
+        pg.stop()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def restart_window(probe: Fault) -> tuple[float, float]:
+    """From the restart command to the site's first good answer, and a second more for
+    the requests that were already waiting on the dead connections."""
+    return probe.began, max(probe.app_back, probe.db_back) + 1.0
+
+
+def outside_window(results: dict, probe: Fault) -> list:
+    first, last = restart_window(probe)
+    return [f for f in results["failures"] if not first <= f[0] <= last]
+
+
+def report(
+    args,
+    info,
+    plan,
+    results,
+    rows,
+    overall,
+    duration,
+    check,
+    probe,
+    cluster,
+    load_before,
+    load_at_start,
+    started,
+) -> str:
+    when = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    mix = os.environ.get("LOAD_MIX", "6,4,6,4").split(",")
+    title = "PostgreSQL restarted during the load" if probe else "Steady load"
+    command = "make load FAULT=pg-restart" if probe else "make load"
+    lines = [
+        f"### {title} ({when})",
+        "",
+        f"- Command: `{command}` (here: `scripts/load.py {' '.join(sys.argv[1:])}`); whole "
+        f"run {time.time() - started:.0f} s.",
+        f"- Machine: {info['cores']} cores ({info['cpu']}), load average "
+        f"{load_before:.1f} before the run and {load_at_start:.1f} when the load began "
+        "(the cores are shared, so figures vary from run to run).",
+        f"- Software: PostgreSQL {info['postgres']}"
+        f"{' (a private cluster of the same binaries)' if cluster == 'private' else ''}, "
+        f"Redis {info['redis']} (cache and sessions), gunicorn {info['gunicorn']} "
+        f"({os.environ.get('GUNICORN_WORKERS') or 2 * (os.cpu_count() or 1) + 1} "
+        f"{os.environ.get('GUNICORN_WORKER_CLASS', 'sync')} workers"
+        f"{', ' + os.environ['GUNICORN_THREADS'] + ' threads each' if os.environ.get('GUNICORN_THREADS') else ''}), "
+        f"Django {info['django']}, Python {info['python']}; production settings.",
+        f"- Data: the city demo set (seed_demo --scale city): {info['members']} members in "
+        f"{info['branches']} branches, {info['entries']} points entries; "
+        f"{len(plan['secretaries'])} secretary and {len(plan['members'])} member "
+        f"log-ins in {len(plan['load_branches'])} branches, {plan['applications']} pending "
+        "applications.",
+        f"- Users: {args.users} at once ({mix[0]} public, {mix[1]} residents, {mix[2]} "
+        f"members, {mix[3]} secretaries) for {duration:.0f} s; think time 0.5–2 s "
+        "(residents 4.5–7 s on the form).",
+        "",
+        *rows,
+        "",
+    ]
+    target = "met" if overall["p95"] < TARGET_P95_MS else "NOT met"
+    if not probe:
+        lines.append(
+            f"p95 over all requests: {overall['p95']:.0f} ms (target < {TARGET_P95_MS} ms: "
+            f"{target}). 5xx: {overall['5xx']}; connection errors: {overall['errors']}."
+        )
+    else:
+        first, last = restart_window(probe)
+        inside = [f for f in results["failures"] if first <= f[0] <= last]
+        outside = outside_window(results, probe)
+        polls_failed = sum(1 for _at, status in probe.polls if status != 200)
+        lines += [
+            f"- Restart {probe.delay:.0f} s into the load: "
+            + (
+                "`pg_ctl restart -m fast` of the private cluster"
+                if cluster == "private"
+                else "`pg_ctlcluster restart` of the shared cluster"
+            )
+            + f"; PostgreSQL accepted connections again after {probe.db_back - probe.began:.1f} s.",
+            f"- The site answered 200 again {probe.app_back - probe.began:.1f} s after the "
+            f"restart began, {max(0.0, probe.app_back - probe.db_back):.1f} s after PostgreSQL "
+            f"was back, with no restart of gunicorn ({polls_failed} failed polls every 0.1 s)."
+            if probe.app_back
+            else "- The site did NOT answer again within 60 s.",
+            f"- Inside the restart window: {len(inside)} failed requests (5xx or cut "
+            f"connections), expected. Outside it: {len(outside)} (must be 0).",
+        ]
+        if probe.error:
+            lines.append(f"- The restart command failed: {probe.error}")
+    lines += [
+        "",
+        f"Help requests sent: {results['asked']}; codes received: {len(results['codes'])}; "
+        f"refused by the flood limit: {results['refused_asks']}.",
+        "",
+        "`manage.py check_integrity --request-codes …` afterwards:",
+        "",
+        "```",
+        (check.stdout + check.stderr).strip(),
+        "```",
+    ]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
