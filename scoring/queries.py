@@ -199,6 +199,16 @@ class CardMonth:
     total: Decimal = ZERO
     hours: Decimal = ZERO
     has_corrections: bool = False
+    title: str = ""
+    total_label: str = ""
+    hours_label: str = ""
+
+    def describe(self) -> None:
+        """Write the month's heading and totals in the active language."""
+        self.title = _month_label(self.month)
+        self.total_label = _("%(points)s pts") % {"points": figure(self.total)}
+        if self.hours:
+            self.hours_label = _("%(hours)s h") % {"hours": figure(self.hours)}
 
 
 @dataclass
@@ -281,6 +291,8 @@ def points_card(member: Member, year: int) -> PointsCard:
             else:
                 later.label = _("Corrected by %(points)s in %(month)s") % values
             original.later_corrections.append(later)
+    for card_month in months.values():
+        card_month.describe()
     return PointsCard(
         member=member,
         year=year,

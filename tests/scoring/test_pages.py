@@ -262,6 +262,42 @@ def test_the_card_shows_twelve_months_totals_and_marks_corrections(
     assert "correction" in page
 
 
+def test_the_secretary_sees_activity_and_correction_links_on_each_card_entry(
+    client, secretary, member_user, tree
+):
+    me = member_user.member_file
+    activity = patrol(tree, [me], secretary)
+    entry = PointsEntry.objects.get()
+    client.force_login(secretary)
+    page = client.get(reverse("scoring:points-card", args=[me.pk]), {"year": 2026})
+    html = page.content.decode()
+    assert f'href="{reverse("scoring:activity-detail", args=[activity.pk])}"' in html
+    assert f'href="{reverse("scoring:entry-correct", args=[entry.pk])}"' in html
+
+
+def test_the_member_sees_their_entries_without_secretary_links(
+    client, secretary, member_user, tree
+):
+    me = member_user.member_file
+    patrol(tree, [me], secretary)
+    client.force_login(member_user)
+    html = client.get(reverse("scoring:points-card", args=[me.pk]), {"year": 2026})
+    html = html.content.decode()
+    assert "夜间治安巡逻" in html
+    assert "/activities/" not in html
+    assert "/correct" not in html
+
+
+def test_card_entries_show_hostile_titles_as_text(client, secretary, member_user, tree):
+    me = member_user.member_file
+    patrol(tree, [me], secretary, title='"><img src=x onerror=alert(1)>')
+    client.force_login(secretary)
+    html = client.get(reverse("scoring:points-card", args=[me.pk]), {"year": 2026})
+    html = html.content.decode()
+    assert "<img src=x" not in html
+    assert "&quot;&gt;&lt;img src=x onerror=alert(1)&gt;" in html
+
+
 def test_a_member_sees_only_their_own_card(client, member_user, tree, people):
     client.force_login(member_user)
     own = client.get(reverse("scoring:points-card", args=[member_user.member_file.pk]))
