@@ -38,31 +38,38 @@ def _absolute(base_url: str):
     return lambda path: urljoin(base_url, path)
 
 
-@jobs.job_work
-def badges(job, *, unit: int, base_url: str, filename: str) -> jobs.Output:
-    """The badges of every active volunteer of the unit."""
-    absolute = _absolute(base_url)
-    profiles = list(documents.badge_profiles(_unit(job, unit)))
+def _pdf_in_parts(job, template: str, items, context_for_part, filename: str) -> jobs.Output:
     content = render_pdf_in_parts(
-        BADGES_TEMPLATE,
-        profiles,
-        lambda part: {"badges": documents.badges(part, absolute)},
+        template,
+        list(items),
+        context_for_part,
         part_size=settings.JOBS_CHUNK_SIZE,
         progress=jobs.progress_reporter(job),
     )
     return jobs.Output(content, filename)
+
+
+@jobs.job_work
+def badges(job, *, unit: int, base_url: str, filename: str) -> jobs.Output:
+    """The badges of every active volunteer of the unit."""
+    absolute = _absolute(base_url)
+    return _pdf_in_parts(
+        job,
+        BADGES_TEMPLATE,
+        documents.badge_profiles(_unit(job, unit)),
+        lambda part: {"badges": documents.badges(part, absolute)},
+        filename,
+    )
 
 
 @jobs.job_work
 def cards(job, *, unit: int, base_url: str, filename: str) -> jobs.Output:
     """The contact cards of every team of the unit."""
     absolute = _absolute(base_url)
-    teams = list(documents.card_teams(_unit(job, unit)))
-    content = render_pdf_in_parts(
+    return _pdf_in_parts(
+        job,
         CARDS_TEMPLATE,
-        teams,
+        documents.card_teams(_unit(job, unit)),
         lambda part: {"cards": documents.contact_cards(part, absolute)},
-        part_size=settings.JOBS_CHUNK_SIZE,
-        progress=jobs.progress_reporter(job),
+        filename,
     )
-    return jobs.Output(content, filename)

@@ -6,6 +6,29 @@ from helpdesk.models import HelpRequest, ServiceCategory, VolunteerProfile, Volu
 from members.models import CapabilityType, Unit
 
 
+def _village_filter(field_name: str) -> django_filters.ModelChoiceFilter:
+    """A village-or-community choice; its choices are set per scope by `_offer`."""
+    return django_filters.ModelChoiceFilter(
+        label=_("Village or community"),
+        field_name=field_name,
+        queryset=Unit.objects.none(),
+        empty_label=_("All villages and communities"),
+    )
+
+
+def _within(unit: Unit, kind: str):
+    return Unit.objects.within(unit).filter(kind=kind)
+
+
+def _offer(filterset, name: str, choices) -> None:
+    """Offer filter `name` with these choices, or drop it (choices None) where the
+    viewer's scope has nothing to choose or too much to list."""
+    if choices is None:
+        del filterset.filters[name]
+    else:
+        filterset.filters[name].queryset = choices
+
+
 class VolunteerFilter(django_filters.FilterSet):
     """The volunteer pool (党员义工信息库), searchable by name, number or specialty and
     filtered by capability type, branch, grid and team."""
@@ -17,12 +40,7 @@ class VolunteerFilter(django_filters.FilterSet):
         queryset=CapabilityType.objects.all(),
         empty_label=_("All capability types"),
     )
-    branch = django_filters.ModelChoiceFilter(
-        label=_("Village or community"),
-        field_name="member__branch",
-        queryset=Unit.objects.none(),
-        empty_label=_("All villages and communities"),
-    )
+    branch = _village_filter("member__branch")
     grid = django_filters.ModelChoiceFilter(
         label=_("Grid"),
         field_name="member__grid",
@@ -48,16 +66,9 @@ class VolunteerFilter(django_filters.FilterSet):
 
     def __init__(self, *args, unit: Unit, **kwargs):
         super().__init__(*args, **kwargs)
-        if unit.kind in (Unit.Kind.DISTRICT, Unit.Kind.TOWN):
-            self.filters["branch"].queryset = Unit.objects.within(unit).filter(
-                kind=Unit.Kind.BRANCH
-            )
-        else:
-            del self.filters["branch"]
-        if unit.kind == Unit.Kind.BRANCH:
-            self.filters["grid"].queryset = Unit.objects.filter(parent=unit, kind=Unit.Kind.GRID)
-        else:
-            del self.filters["grid"]
+        is_branch = unit.kind == Unit.Kind.BRANCH
+        _offer(self, "branch", None if is_branch else _within(unit, Unit.Kind.BRANCH))
+        _offer(self, "grid", _within(unit, Unit.Kind.GRID) if is_branch else None)
         self.filters["capability"].queryset = CapabilityType.objects.filter(is_active=True)
         _bootstrap(self.form)
 
@@ -140,12 +151,7 @@ class ExcellentFilter(django_filters.FilterSet):
         queryset=Unit.objects.none(),
         empty_label=_("All towns and streets"),
     )
-    branch = django_filters.ModelChoiceFilter(
-        label=_("Village or community"),
-        field_name="profile__member__branch",
-        queryset=Unit.objects.none(),
-        empty_label=_("All villages and communities"),
-    )
+    branch = _village_filter("profile__member__branch")
 
     class Meta:
         model = VolunteerYear
@@ -153,18 +159,11 @@ class ExcellentFilter(django_filters.FilterSet):
 
     def __init__(self, *args, unit: Unit, **kwargs):
         super().__init__(*args, **kwargs)
-        if unit.kind == Unit.Kind.DISTRICT:
-            self.filters["town"].queryset = Unit.objects.within(unit).filter(kind=Unit.Kind.TOWN)
-        else:
-            del self.filters["town"]
-        if unit.kind == Unit.Kind.TOWN:
-            self.filters["branch"].queryset = Unit.objects.within(unit).filter(
-                kind=Unit.Kind.BRANCH
-            )
-        else:
-            # A district's few hundred villages make too long a list: search or pick a
-            # town instead.
-            del self.filters["branch"]
+        is_district = unit.kind == Unit.Kind.DISTRICT
+        _offer(self, "town", _within(unit, Unit.Kind.TOWN) if is_district else None)
+        # A district's few hundred villages make too long a list: search or pick a town.
+        is_town = unit.kind == Unit.Kind.TOWN
+        _offer(self, "branch", _within(unit, Unit.Kind.BRANCH) if is_town else None)
         _bootstrap(self.form)
 
     def search(self, queryset, name, value):

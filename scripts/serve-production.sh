@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Serve the site as production does, on this machine's loopback: production settings,
 # PostgreSQL, cache and sessions in Redis, gunicorn with deploy/gunicorn.conf.py, static
-# files collected and served by WhiteNoise. `make serve-production` runs it.
+# files collected and served by WhiteNoise, and a background worker for long jobs
+# (django-tasks' database queue). `make serve-production` runs it; Ctrl-C stops both.
 #
 # Plain HTTP on 127.0.0.1, so the HTTPS redirect and Secure cookies are turned off here;
 # a real deployment leaves them on (README, "Running in production"). Every setting can
@@ -20,6 +21,7 @@ export SESSION_COOKIE_SECURE="${SESSION_COOKIE_SECURE:-false}"
 export CSRF_COOKIE_SECURE="${CSRF_COOKIE_SECURE:-false}"
 export SECURE_HSTS_SECONDS="${SECURE_HSTS_SECONDS:-0}"
 export GUNICORN_BIND="${GUNICORN_BIND:-127.0.0.1:8000}"
+export TASKS_BACKEND="${TASKS_BACKEND:-database}"
 # A key of this machine's own, kept outside the repository, made the first time.
 if [ -z "${SECRET_KEY:-}" ]; then
   key_file="${XDG_CONFIG_HOME:-$HOME/.config}/volunteer-posts/secret-key"
@@ -43,5 +45,16 @@ if ! redis-cli -u "$CACHE_LOCATION" ping >/dev/null 2>&1; then
 fi
 .venv/bin/python manage.py migrate --no-input -v0
 .venv/bin/python manage.py collectstatic --no-input -v0
+
+# The worker and gunicorn run side by side; when either stops, so does the other.
+pids=()
+stop() { [ ${#pids[@]} -eq 0 ] || kill "${pids[@]}" 2>/dev/null || true; }
+trap stop EXIT INT TERM
+if [ "$TASKS_BACKEND" = database ]; then
+  .venv/bin/python manage.py db_worker --no-reload &
+  pids+=($!)
+fi
 echo "Serving http://$GUNICORN_BIND/ with production settings (Ctrl-C stops it)."
-exec .venv/bin/gunicorn -c deploy/gunicorn.conf.py volunteer.wsgi
+.venv/bin/gunicorn -c deploy/gunicorn.conf.py volunteer.wsgi &
+pids+=($!)
+wait -n
