@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet, Sum
-from django.utils import formats, timezone
+from django.utils import dateformat, formats, timezone
 from django.utils.translation import gettext as _
 
 from members.models import Member, Unit
@@ -165,31 +165,62 @@ class CardEntry:
     def is_correction(self) -> bool:
         return self.corrects_id is not None
 
-    def describe(self) -> None:
+    def describe(self, words: "CardWords") -> None:
         """Write the entry's wording in the active language."""
-        self.date_label = formats.date_format(self.occurred_on, "MONTH_DAY_FORMAT")
+        self.date_label = words.month_day(self.occurred_on)
         self.points_label = ("+" if self.points > 0 else "") + figure(self.points)
         if self.activity_kind:
-            self.kind_label = str(ActivityKind(self.activity_kind).label)
+            self.kind_label = words.kind(self.activity_kind)
         if self.hours and self.corrects_id is None:
-            self.hours_label = _("%(hours)s h each") % {"hours": figure(self.hours)}
+            self.hours_label = words.hours_each % {"hours": figure(self.hours)}
         if self.rule_points is not None:
-            points = figure(self.rule_points)
-            if self.rule_is_default:
-                self.rule_label = _("District rule: %(points)s pts (default)") % {"points": points}
-            else:
-                self.rule_label = _("District rule: %(points)s pts, from %(date)s") % {
-                    "points": points,
-                    "date": formats.date_format(self.rule_from, "SHORT_DATE_FORMAT"),
-                }
+            self.rule_label = words.rule(self.rule_points, self.rule_from, self.rule_is_default)
         if self.corrected_points is not None:
-            self.correction_label = _(
-                "Corrects the entry of %(points)s pts counted in %(month)s. Reason: %(reason)s"
-            ) % {
+            self.correction_label = words.corrects % {
                 "points": figure(self.corrected_points),
                 "month": _month_label(self.corrected_month),
                 "reason": self.reason,
             }
+
+
+class CardWords:
+    """The card's words in the active language, each looked up once per card: dozens of
+    entries share a handful of dates, kinds and rules."""
+
+    def __init__(self) -> None:
+        self.hours_each = _("%(hours)s h each")
+        self.corrects = _(
+            "Corrects the entry of %(points)s pts counted in %(month)s. Reason: %(reason)s"
+        )
+        self._month_day_format = formats.get_format("MONTH_DAY_FORMAT")
+        self._dates: dict[dt.date, str] = {}
+        self._kinds: dict[str, str] = {}
+        self._rules: dict[tuple, str] = {}
+
+    def month_day(self, day: dt.date) -> str:
+        label = self._dates.get(day)
+        if label is None:
+            label = self._dates[day] = dateformat.format(day, self._month_day_format)
+        return label
+
+    def kind(self, kind: str) -> str:
+        label = self._kinds.get(kind)
+        if label is None:
+            label = self._kinds[kind] = str(ActivityKind(kind).label)
+        return label
+
+    def rule(self, points: Decimal, effective_from: dt.date | None, is_default: bool) -> str:
+        key = (points, effective_from, is_default)
+        label = self._rules.get(key)
+        if label is None:
+            values = {"points": figure(points)}
+            if is_default:
+                label = _("District rule: %(points)s pts (default)") % values
+            else:
+                values["date"] = formats.date_format(effective_from, "SHORT_DATE_FORMAT")
+                label = _("District rule: %(points)s pts, from %(date)s") % values
+            self._rules[key] = label
+        return label
 
 
 @dataclass(slots=True)
@@ -266,13 +297,14 @@ def points_card(member: Member, year: int) -> PointsCard:
     months = {month: CardMonth(month) for month in year_months(year)}
     in_year: dict[int, CardEntry] = {}
     corrections = []
+    words = CardWords()
     for row in rows:
         entry = CardEntry(*row[:12], row[12] is None, row[13], row[14])
         if entry.corrects_id is not None:
             corrections.append(entry)
         if entry.month > last:
             continue
-        entry.describe()
+        entry.describe(words)
         in_year[entry.pk] = entry
         card_month = months[entry.month]
         card_month.entries.append(entry)
