@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from helpdesk import services
-from helpdesk.models import VolunteerYear
+from helpdesk import queries, services
+from helpdesk.models import HelpRequest, VolunteerYear
 from tests.helpdesk.conftest import ask
 from tests.helpdesk.objects import make_volunteer
 
@@ -98,3 +98,30 @@ def test_the_excellent_list_makes_the_same_number_of_queries_whatever_its_length
 # session, user, unit, roles, district, rule, the list's count, a page of it, the towns
 # to filter by, unread count (menu), own file (menu)
 QUERIES_ON_EXCELLENT = 11
+
+
+def test_the_open_list_follows_each_request_state(tree, team, team_leader):
+    waiting, on_site, done = ask(tree), ask(tree), ask(tree)
+    services.mark_on_site(request=on_site, by=team_leader)
+    services.mark_on_site(request=done, by=team_leader)
+    services.resolve(request=done, by=team_leader)
+    open_codes = set(HelpRequest.objects.open().values_list("code", flat=True))
+    assert open_codes == {waiting.code, on_site.code}
+
+
+@pytest.mark.django_db
+def test_the_boards_open_list_reads_the_partial_index():
+    """Oldest open requests first, straight from the small index of open requests, not
+    a walk over a year's requests by date (what SQLite did with the states as bound
+    parameters)."""
+    from django.db import connection
+
+    rows = queries.board_requests(HelpRequest.objects.all(), now=timezone.now())[:50]
+    sql, params = rows.query.sql_with_params()
+    explain = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN "
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(explain + sql, params)
+        plan = " ".join(str(row) for row in cursor.fetchall())
+    assert "help_open_received" in plan
