@@ -21,7 +21,6 @@ Targets: ratio <= 1.10, 100 pages < 6 s. Not a test: `make test` never runs it.
 
 import argparse
 import datetime as dt
-import json
 import os
 import shutil
 import statistics
@@ -236,20 +235,18 @@ def run(pledges: int, runs: int) -> tuple[list[Row], list[str]]:
     return [row], [line]
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def _arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--pledges", type=int, default=100)
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("--database-url", help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.child:
-        benchlib.setup_django(args.database_url)
-        print(json.dumps(measure(args.pledges, args.runs)))
-        return
-    rows, lines = run(args.pledges, args.runs)
-    print("\n".join(lines))
-    print("\n".join(benchlib.table(rows)))
+
+
+def main() -> None:
+    benchlib.script_main(
+        __doc__,
+        lambda args: run(args.pledges, args.runs),
+        lambda args: measure(args.pledges, args.runs),
+        _arguments,
+    )
 
 
 if __name__ == "__main__":

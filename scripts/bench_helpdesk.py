@@ -29,7 +29,6 @@ Not a test: `make test` never runs it.
 
 import argparse
 import datetime as dt
-import json
 import os
 import sys
 import time
@@ -348,30 +347,29 @@ def run(runs: int, backends: list[str]) -> tuple[list[Row], list[str]]:
     """Every backend's rows at city scale, with the small set's query counts."""
     with benchlib.throwaway_database("sqlite", "bench-helpdesk-small") as url:
         small = benchlib.run_child(__file__, url, "--runs", "3", "--scale", "small")
-    all_rows, lines = [], []
-    for backend in backends:
-        with benchlib.throwaway_database(backend, "bench-helpdesk") as url:
-            result = benchlib.run_child(__file__, url, "--runs", str(runs), "--scale", "city")
-        all_rows += rows(result, small)
-        lines.append(describe(result))
-    return all_rows, lines
+    return benchlib.each_backend(
+        __file__,
+        "bench-helpdesk",
+        backends,
+        ["--runs", str(runs), "--scale", "city"],
+        lambda result: rows(result, small),
+        describe,
+    )
+
+
+def _arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--backends", default="sqlite,postgres")
+    parser.add_argument("--scale", default="city", help=argparse.SUPPRESS)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--runs", type=int, default=15)
-    parser.add_argument("--backends", default="sqlite,postgres")
-    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("--database-url", help=argparse.SUPPRESS)
-    parser.add_argument("--scale", default="city", help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.child:
-        benchlib.setup_django(args.database_url)
-        print(json.dumps(measure(args.runs, args.scale)))
-        return
-    rows_, lines = run(args.runs, args.backends.split(","))
-    print("\n".join(lines))
-    print("\n".join(benchlib.table(rows_)))
+    benchlib.script_main(
+        __doc__,
+        lambda args: run(args.runs, args.backends.split(",")),
+        lambda args: measure(args.runs, args.scale),
+        _arguments,
+    )
 
 
 if __name__ == "__main__":

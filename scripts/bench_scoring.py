@@ -24,7 +24,6 @@ text (benchlib.Pages). Not a test: `make test` never runs it.
 
 import argparse
 import datetime as dt
-import json
 import os
 import sys
 import time
@@ -246,31 +245,25 @@ def describe(result: dict) -> str:
 
 def run(runs: int, backends: list[str]) -> tuple[list[Row], list[str]]:
     """Every backend's rows and a line describing its data."""
-    all_rows, lines = [], []
-    for backend in backends:
-        with benchlib.throwaway_database(backend, "bench-scoring") as url:
-            result = benchlib.run_child(__file__, url, "--runs", str(runs))
-        all_rows += rows(result)
-        lines.append(describe(result))
-    return all_rows, lines
+    return benchlib.each_backend(
+        __file__, "bench-scoring", backends, ["--runs", str(runs)], rows, describe
+    )
+
+
+def _arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--backends", default="sqlite,postgres")
+    # Time an already seeded database (e.g. while profiling): --child --no-seed --database-url
+    parser.add_argument("--no-seed", action="store_true", help=argparse.SUPPRESS)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--runs", type=int, default=15)
-    parser.add_argument("--backends", default="sqlite,postgres")
-    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("--database-url", help=argparse.SUPPRESS)
-    # Time an already seeded database (e.g. while profiling): --child --no-seed --database-url
-    parser.add_argument("--no-seed", action="store_true", help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.child:
-        benchlib.setup_django(args.database_url)
-        print(json.dumps(measure(args.runs, seed=not args.no_seed)))
-        return
-    rows_, lines = run(args.runs, args.backends.split(","))
-    print("\n".join(lines))
-    print("\n".join(benchlib.table(rows_)))
+    benchlib.script_main(
+        __doc__,
+        lambda args: run(args.runs, args.backends.split(",")),
+        lambda args: measure(args.runs, seed=not args.no_seed),
+        _arguments,
+    )
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ there *before* Django starts (so the project's own databases are never touched),
 times, and prints its result as JSON on its last line of output.
 """
 
+import argparse
 import contextlib
 import json
 import os
@@ -145,6 +146,25 @@ def run_child(script: str, database_url: str, *args: str) -> dict:
     command = [sys.executable, script, "--child", "--database-url", database_url, *args]
     out = subprocess.run(command, check=True, stdout=subprocess.PIPE, text=True)  # noqa: S603
     return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def each_backend(
+    script: str,
+    prefix: str,
+    backends: list[str],
+    child_args: list[str],
+    rows: Callable[[dict], list[Row]],
+    describe: Callable[[dict], str],
+) -> tuple[list[Row], list[str]]:
+    """Run `script --child` once per engine, each in a throwaway database of its own;
+    every engine's rows and the line describing its data."""
+    all_rows, lines = [], []
+    for backend in backends:
+        with throwaway_database(backend, prefix) as url:
+            result = run_child(script, url, *child_args)
+        all_rows += rows(result)
+        lines.append(describe(result))
+    return all_rows, lines
 
 
 def setup_django(database_url: str) -> None:
@@ -318,3 +338,31 @@ def table(rows: list[Row]) -> list[str]:
             f"| {duration(row.bare_page_ms)} | {times(row.page_ratio)} |"
         )
     return lines
+
+
+# --- a benchmark script's command line ---------------------------------------------------------
+
+
+def script_main(
+    doc: str,
+    run: Callable[[argparse.Namespace], tuple[list[Row], list[str]]],
+    measure: Callable[[argparse.Namespace], dict],
+    add_arguments: Callable[[argparse.ArgumentParser], None] | None = None,
+) -> None:
+    """The command line every benchmark script shares. Alone, it runs the script on
+    every engine (`run`) and prints its data lines and rows; with `--child` (as
+    `run_child` starts it) it sets Django up on one database, `measure`s, and prints the
+    JSON for its parent."""
+    parser = argparse.ArgumentParser(description=doc.split("\n\n")[0])
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--database-url", help=argparse.SUPPRESS)
+    if add_arguments is not None:
+        add_arguments(parser)
+    args = parser.parse_args()
+    if args.child:
+        setup_django(args.database_url)
+        print(json.dumps(measure(args)))
+        return
+    rows, lines = run(args)
+    print("\n".join(lines))
+    print("\n".join(table(rows)))
