@@ -78,7 +78,7 @@ FROM helpdesk_helprequest r JOIN members_unit b ON b.id = r.branch_id
 WHERE b.path LIKE %s AND r.state IN ('received', 'dispatched', 'on_site')
 GROUP BY r.state
 """
-OPEN = "AND r.state IN ('received', 'dispatched', 'on_site')"
+OPEN = "AND r.in_open_state"
 
 TEAM_MEMBERS = """
 SELECT p.number, m.name, p.id = s.leader_id, y.hours, y.services
