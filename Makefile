@@ -59,7 +59,7 @@ messages: $(STAMP)
 
 # Timings, not tests: every figure beside its bare baseline (bare WeasyPrint, the bare SQL
 # giving the same figures, a bare page), on SQLite and PostgreSQL, in one table in
-# docs/benchmarks.md. Throwaway databases, dropped afterwards; about 15 minutes.
+# docs/benchmarks.md. Throwaway databases, dropped afterwards; about 12 minutes idle.
 bench: install
 	scripts/ensure-postgres.sh
 	POSTGRES_URL=$(POSTGRES_URL) $(BIN)/python scripts/bench.py
@@ -72,7 +72,7 @@ serve-production: install
 
 # The load test (docs/load.md): the city demo set in a throwaway database, gunicorn with
 # production settings, 20 locust users for 75 s, then manage.py check_integrity. About
-# 4 minutes. FAULT=pg-restart restarts PostgreSQL (a private cluster) during the load.
+# 7 minutes idle. FAULT=pg-restart restarts PostgreSQL (a private cluster) during the load.
 FAULT ?= none
 load: install
 	scripts/ensure-postgres.sh
