@@ -65,7 +65,8 @@ bench: install
 	POSTGRES_URL=$(POSTGRES_URL) $(BIN)/python scripts/bench.py
 
 # Production as deployed, on loopback: gunicorn (deploy/gunicorn.conf.py), PostgreSQL,
-# Redis for cache and sessions, WhiteNoise for static files; plain HTTP, so no HTTPS
+# Redis for cache and sessions, WhiteNoise for static files, the background job worker
+# beside gunicorn; plain HTTP, so no HTTPS
 # redirect and no Secure cookies here. http://127.0.0.1:8000
 serve-production: install
 	scripts/serve-production.sh
