@@ -29,7 +29,6 @@ Not a test: `make test` never runs it.
 
 import argparse
 import datetime as dt
-import os
 import sys
 import time
 from decimal import Decimal
@@ -276,18 +275,13 @@ def measure(runs: int, scale: str) -> dict:
         functions[name] = pages.get(username, url)
         functions[f"{name}_bare"] = bare[name]
         functions[f"{name}_bare_page"] = pages.bare_page(username, name, bare[name])
-    pages.install()
-    load = os.getloadavg()[0]
-    medians = benchlib.interleaved(functions, runs)
-    counts = {name: benchlib.count_queries(functions[name]) for name in functions}
+    timing = pages.time(functions, runs)
     return {
+        **timing,
         "vendor": vendor,
         "scale": scale,
-        "medians": medians,
-        "queries": counts,
         "differ": differ,
         "seed_s": seed_s,
-        "load": load,
         "volunteers": VolunteerProfile.objects.count(),
         "teams": ServiceTeam.objects.count(),
         "requests": HelpRequest.objects.count(),

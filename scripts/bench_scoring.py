@@ -161,16 +161,11 @@ def measure(runs: int, seed: bool = True) -> dict:
         "floor": pages.get("district", reverse("password_change_done")),
         "floor_bare_page": pages.bare_page("district", "nothing", list),
     }
-    pages.install()
-    load = os.getloadavg()[0]
-    medians = benchlib.interleaved(functions, runs)
-    counts = {name: benchlib.count_queries(functions[name]) for name in functions}
+    timing = pages.time(functions, runs)
     return {
+        **timing,
         "vendor": vendor,
-        "medians": medians,
-        "queries": counts,
         "seed_s": seed_s,
-        "load": load,
         "members": Member.objects.count(),
         "entries": PointsEntry.objects.count(),
         "month": month.isoformat(),

@@ -275,6 +275,15 @@ class Pages:
         self.bare_views[name] = query
         return self.get(username, f"/__bare__/{name}/")
 
+    def time(self, functions: dict[str, Callable[[], object]], runs: int) -> dict:
+        """Serve the bare views, then time `functions` interleaved and count their
+        queries: the medians, the query counts and the load average when timing began."""
+        self.install()
+        load = os.getloadavg()[0]
+        medians = interleaved(functions, runs)
+        counts = {name: count_queries(function) for name, function in functions.items()}
+        return {"medians": medians, "queries": counts, "load": load}
+
     def install(self) -> None:
         """Serve the bare views beside the project's URLs (call once, before timing)."""
         from importlib import import_module
