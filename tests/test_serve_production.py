@@ -162,7 +162,11 @@ def organiser(site):
 
 
 def test_gunicorn_serves_with_several_workers_and_a_job_worker_beside_it(site):
-    # gunicorn's master and its workers share one command line
+    # gunicorn's master and its workers share one command line. The site can answer
+    # before the last worker has forked, so give them a moment.
+    deadline = time.monotonic() + 30
+    while len(site.processes("gunicorn")) < WORKERS + 1 and time.monotonic() < deadline:
+        time.sleep(0.2)
     assert len(site.processes("gunicorn")) == WORKERS + 1
     assert len(site.processes("db_worker")) == 1
 
