@@ -22,6 +22,7 @@ OVERSEER_ROLES = {Role.DISTRICT_ORGANISER, Role.TOWN_ORGANISER, Role.BRANCH_SECR
 ORGANISER_ROLES = {Role.DISTRICT_ORGANISER, Role.TOWN_ORGANISER}
 
 User = AbstractBaseUser | AnonymousUser
+_OWN_FILE = Member._meta.get_field("user").remote_field  # user.member_file
 
 
 @dataclass(frozen=True)
@@ -175,7 +176,10 @@ def get_member_for_user(user: User, pk: int, *, manage: bool = False) -> Member:
     if member is None:
         raise Http404
     own = user.is_authenticated and member.user_id == user.pk
-    if not own and not can_oversee(user, member.branch):
+    if own:
+        # The menu asks for `user.member_file` on every page: it has just been read.
+        _OWN_FILE.set_cached_value(user, member)
+    elif not can_oversee(user, member.branch):
         raise Http404
     if manage and not can_manage_branch(user, member.branch):
         raise PermissionDenied

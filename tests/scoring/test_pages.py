@@ -613,6 +613,18 @@ def test_the_card_makes_the_same_number_of_queries_whatever_its_length(
 QUERIES_ON_CARD = 7
 
 
+def test_a_member_reading_their_own_card_reads_their_file_once(
+    client, member_user, django_assert_num_queries
+):
+    # The menu's "my file" links come from the member file the page has just read.
+    client.force_login(member_user)
+    url = reverse("scoring:points-card", args=[member_user.member_file.pk])
+    client.get(url)
+    with django_assert_num_queries(QUERIES_ON_CARD - 1):
+        response = client.get(url)
+    assert reverse("scoring:my-card") in response.content.decode()
+
+
 @pytest.mark.parametrize("published", [False, True])
 @pytest.mark.parametrize("size", [2, 6])
 def test_the_tally_makes_the_same_number_of_queries_whatever_its_length(
