@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -354,4 +355,9 @@ def _capability_form(request: HttpRequest, capability: CapabilityType) -> HttpRe
 def partner_list(request: HttpRequest) -> HttpResponse:
     access.require_organiser(request.user)
     partners = PartnerUnit.objects.serving(access.units_overseen(request.user))
-    return render(request, "members/partner_list.html", {"partners": partners})
+    today = timezone.localdate()
+    # Year-end results are published in December or early the next year.
+    results_year = today.year if today.month == 12 else today.year - 1
+    return render(
+        request, "members/partner_list.html", {"partners": partners, "results_year": results_year}
+    )

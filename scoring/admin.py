@@ -40,11 +40,21 @@ class AttendanceInline(admin.TabularInline):
 
 @admin.register(Activity)
 class ActivityAdmin(SimpleHistoryAdmin):
+    """Activities are recorded on the branch's page, which writes their points. Here a
+    title or a place may be mended; what the points depend on (branch, kind, date,
+    hours) may not, and nothing is added or deleted past the ledger."""
+
     list_display = ["title", "kind", "branch", "held_on"]
     list_filter = ["kind"]
-    raw_id_fields = ["branch", "recorded_by"]
+    readonly_fields = ["branch", "kind", "held_on", "hours", "recorded_by"]
     filter_horizontal = ["duty_items"]
     inlines = [AttendanceInline]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(Attendance)
@@ -70,7 +80,10 @@ class TallyLineAdmin(ReadOnlyAdmin):
 
 
 @admin.register(EvaluationRule)
-class EvaluationRuleAdmin(SimpleHistoryAdmin):
+class EvaluationRuleAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+    """Set on the district organiser's page, which refuses a change once a branch has
+    published the year's results (their result pages recompute from the rule)."""
+
     list_display = ["district", "year", "points_method", "appraisal_weight", "points_weight"]
 
 
@@ -85,7 +98,10 @@ class BallotInline(admin.TabularInline):
 
 
 @admin.register(Evaluation)
-class EvaluationAdmin(SimpleHistoryAdmin):
+class EvaluationAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+    """Votes, scores and publication go through the secretary's pages, which keep
+    history and freeze published results."""
+
     list_display = ["member", "year", "final_score", "grade", "published_at"]
     list_filter = ["year", "grade"]
     raw_id_fields = ["member", "branch", "rule"]

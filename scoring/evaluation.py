@@ -24,7 +24,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
-from inbox.services import notify
+from inbox.services import notify, notify_many
 from members.models import Member, Unit
 from posts import services as post_services
 from posts.models import Choice
@@ -438,7 +438,7 @@ def open_evaluations(*, branch: Unit, year: int, by) -> list[Evaluation]:
     year. Running it again adds only those still missing; returns the new ones."""
     if is_published(branch, year):
         raise ScoringError(_("The results for this year are published."))
-    holders = list(post_holders(branch, year).order_by("name"))
+    holders = list(post_holders(branch, year).select_related("user").order_by("name"))
     if not holders:
         raise ScoringError(
             _("Nobody held a confirmed post of this branch in %(year)s.") % {"year": year}
@@ -455,6 +455,18 @@ def open_evaluations(*, branch: Unit, year: int, by) -> list[Evaluation]:
         evaluation.full_clean()
         evaluation.save()
         created.append(evaluation)
+    with_log_in = [e.member.user for e in created if e.member.user_id]
+    if with_log_in:
+        notify_many(
+            recipients=with_log_in,
+            subject=_("Year-end evaluation %(year)s: write your self-report") % {"year": year},
+            body=_(
+                "%(branch)s has opened the year-end evaluation. Write your self-report "
+                "before the appraisal."
+            )
+            % {"branch": branch.name},
+            link=reverse("scoring:my-evaluation"),
+        )
     return created
 
 

@@ -72,6 +72,20 @@ def set_points_rule(
     )
 
 
+def lock_branches(branch_ids) -> None:
+    """Hold the branches' rows until the transaction ends. Every ledger write and every
+    publication of a branch takes this lock first: an entry written while its month is
+    being published would otherwise count in a month already frozen without it (on
+    PostgreSQL; SQLite lets one writer at a time anyway). Ordered by key, so that two
+    writers locking several branches cannot deadlock."""
+    list(
+        Unit.objects.select_for_update()
+        .filter(pk__in=sorted(set(branch_ids)))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
 def open_month(branch: Unit, day: dt.date) -> dt.date:
     """The tally month an entry for `day` counts in: its own month unless that month's
     tally is published, else the first month after it that is still open."""
@@ -116,6 +130,7 @@ def record_activity(
         raise ScoringError(
             _("Not members of this branch: %(names)s") % {"names": "、".join(outsiders)}
         )
+    lock_branches([branch.pk])
     activity = Activity(
         branch=branch,
         kind=kind,
@@ -163,6 +178,7 @@ def correct_entry(*, entry: PointsEntry, right_points: Decimal, reason: str, by)
         raise ScoringError(_("Say why the entry is corrected."))
     if entry.is_correction:
         raise ScoringError(_("Correct the original entry, not a correction."))
+    lock_branches([entry.branch_id])
     current = entry.points + (entry.corrections.aggregate(s=Sum("points"))["s"] or Decimal("0"))
     delta = right_points - current
     if delta == 0:
@@ -190,6 +206,7 @@ def publish_tally(*, branch: Unit, month: dt.date, by) -> MonthlyTally:
     month = first_of_month(month)
     if month > first_of_month(timezone.localdate()):
         raise ScoringError(_("A month can be published once it has begun."))
+    lock_branches([branch.pk])
     if MonthlyTally.objects.filter(branch=branch, month=month).exists():
         raise ScoringError(
             _("This month is already published; corrections count in the next month.")
@@ -360,6 +377,7 @@ def record_activities(
             )
 
     branch_ids = {r.branch_id for r in records}
+    lock_branches(branch_ids)
     top_paths = {
         pk: unit.ancestor_paths()[0] for pk, unit in Unit.objects.in_bulk(branch_ids).items()
     }

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from openpyxl import load_workbook
 
 from inbox.models import Notification
@@ -285,6 +285,20 @@ def _published(tree, secretary, grades: dict[Member, tuple[int, int]]):
     return ev.publish_branch(branch=tree.branch, year=YEAR, by=secretary)
 
 
+def test_opening_the_evaluation_asks_each_member_with_a_log_in_for_a_self_report(
+    tree, secretary, member_user
+):
+    ChoiceFactory(post=_post(tree), member=member_user.member_file, status="confirmed")
+    _holder(tree, "李娜")  # no log-in: nobody to tell
+
+    ev.open_evaluations(branch=tree.branch, year=YEAR, by=secretary)
+
+    notice = Notification.objects.get()
+    assert notice.recipient == member_user
+    assert notice.link == reverse("scoring:my-evaluation")
+    assert str(YEAR) in notice.subject
+
+
 def test_publishing_tells_each_member_with_a_log_in_and_freezes_the_results(
     tree, secretary, member_user, district_organiser
 ):
@@ -296,7 +310,7 @@ def test_publishing_tells_each_member_with_a_log_in_and_freezes_the_results(
     _published(tree, secretary, {mine: (18, 20), other: (5, 20)})
 
     evaluation = Evaluation.objects.get(member=mine)
-    notice = Notification.objects.get(recipient=member_user)
+    notice = Notification.objects.filter(recipient=member_user).latest("pk")
     assert evaluation.published_at is not None
     assert notice.link == reverse("scoring:evaluation-detail", args=[evaluation.pk])
     assert evaluation.get_grade_display() in notice.subject
@@ -531,6 +545,27 @@ def test_a_member_reads_their_result_once_published(client, tree, secretary, mem
     assert "82.5" not in before
     assert "82.5" in after and "18 ÷ 20 × 100" in after
     assert client.get(reverse("scoring:my-evaluation")).url == url
+
+
+def test_a_member_finds_next_years_open_evaluation_beside_the_published_result(
+    client, tree, secretary, member_user, scored
+):
+    ev.publish_branch(branch=tree.branch, year=YEAR, by=secretary)
+    ChoiceFactory(post=_post(tree, YEAR + 1), member=member_user.member_file, status="confirmed")
+    ev.open_evaluations(branch=tree.branch, year=YEAR + 1, by=secretary)
+    following = Evaluation.objects.get(member=member_user.member_file, year=YEAR + 1)
+    client.force_login(member_user)
+
+    page = client.get(reverse("scoring:my-evaluation")).content.decode()
+
+    assert reverse("scoring:evaluation-detail", args=[following.pk]) in page
+    assert reverse("scoring:evaluation-detail", args=[scored.pk]) in page
+
+
+def test_the_menu_leads_a_member_to_their_evaluation(client, member_user):
+    client.force_login(member_user)
+
+    assert reverse("scoring:my-evaluation") in client.get(reverse("home")).content.decode()
 
 
 def test_a_member_cannot_see_another_members_evaluation(client, member_user, scored):
@@ -782,6 +817,20 @@ def test_employer_units_get_the_published_results_of_their_in_service_members(
     rows = list(load_workbook(io.BytesIO(sheet.content)).active.values)
     assert [row[1] for row in rows[1:]] == ["孙敏"]
     assert rows[1][9] == 47.5  # a real number: 95.0 appraisal, no points
+
+
+def test_the_partner_list_leads_to_the_year_end_results_of_each_unit(
+    client, tree, district_organiser
+):
+    employer = PartnerUnitFactory(name="区供电公司")
+    _holder(tree, "孙敏", category=Member.Category.IN_SERVICE, employer=employer)
+    client.force_login(district_organiser)
+
+    page = client.get(reverse("members:partner-list"))
+
+    year = page.context["results_year"]
+    assert year in {timezone.localdate().year, timezone.localdate().year - 1}
+    assert reverse("scoring:evaluation-employer", args=[employer.pk, year]) in page.content.decode()
 
 
 def test_an_honour_for_a_grade_that_is_not_excellent_is_refused_with_a_message(

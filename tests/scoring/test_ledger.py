@@ -1,8 +1,10 @@
 import datetime as dt
+import threading
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection, transaction
 
 from scoring import services
 from scoring.models import ActivityKind, MonthlyTally, PointsEntry, PointsRule
@@ -195,3 +197,43 @@ def test_a_rule_once_set_is_never_overwritten(tree, district_organiser):
             by=district_organiser,
         )
     assert PointsRule.objects.get(kind=ActivityKind.COLLECTIVE).points == Decimal("2.5")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_activity_recorded_while_its_month_is_being_published_counts_in_the_next_month(
+    tree, people, secretary
+):
+    if connection.vendor != "postgresql":
+        pytest.skip("a race needs concurrent writers: this test runs in the PostgreSQL pass")
+    published, release = threading.Event(), threading.Event()
+    recorded = []
+
+    def publish():
+        try:
+            with transaction.atomic():
+                services.publish_tally(branch=tree.branch, month=MARCH, by=secretary)
+                published.set()
+                release.wait(10)  # the publication is not committed yet
+        finally:
+            connection.close()
+
+    def record():
+        try:
+            published.wait(10)
+            recorded.append(_collective(tree, people[:1], secretary, title="迟到的巡逻"))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=publish), threading.Thread(target=record)]
+    for thread in threads:
+        thread.start()
+    threads[1].join(1)
+    waiting = threads[1].is_alive()  # the recording waits for the branch
+    release.set()
+    for thread in threads:
+        thread.join()
+
+    assert waiting
+    late = PointsEntry.objects.get(attendance__activity=recorded[0])
+    assert late.month == dt.date(2026, 4, 1)
+    assert MonthlyTally.objects.get(branch=tree.branch).total_points == 0
