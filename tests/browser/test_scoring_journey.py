@@ -6,8 +6,9 @@ their grade.
 
 Two people act, each in their own browser context: the branch secretary and the
 member. "The month" is last month (the tally of a month can be published once it has
-begun), so in January it is December of last year and the evaluation is last year's.
-Elements are found by name, href and id, not by UI text. The journey runs with the
+begun), or this month in January, so that the month after it, where the correction
+counts, is in the same year on any day the suite runs. The member finds their card and
+their result through the menu. Elements are found by name, href and id, not by UI text. The journey runs with the
 mouse and with the keyboard alone (the `ui` fixture).
 """
 
@@ -50,7 +51,11 @@ def test_points_go_from_an_activity_to_the_card_the_tally_and_the_year_end_grade
     live_server, browser: Browser, tree, secretary, member_user, member, ui
 ):
     base = live_server.url
-    month = (timezone.localdate().replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    this_month = timezone.localdate().replace(day=1)
+    if this_month.month == 1:
+        month = this_month
+    else:
+        month = (this_month - dt.timedelta(days=1)).replace(day=1)
     next_month = (month + dt.timedelta(days=32)).replace(day=1)
     year = month.year
     me = member_user.member_file
@@ -65,17 +70,17 @@ def test_points_go_from_an_activity_to_the_card_the_tally_and_the_year_end_grade
     form = secretary_page.locator("#activity-form")
     ui.select(form.locator("select[name=kind]"), "collective")
     ui.fill(form.locator("input[name=title]"), "夜间治安巡逻")
-    ui.fill(form.locator("input[name=held_on]"), month.replace(day=10).isoformat())
+    ui.fill(form.locator("input[name=held_on]"), month.isoformat())
     for holder in (me, member):
         ui.check(form.locator(f"input[name=members][value='{holder.pk}']"))
     _submit(ui, secretary_page, "#activity-form button[type=submit]")
     expect(secretary_page.locator("#attendance")).to_contain_text(me.name)
     entry = PointsEntry.objects.get(member=me)
 
-    # The member sees the points on their card.
-    card = reverse("scoring:points-card", args=[me.pk]) + f"?year={year}"
-    member_page.goto(base + reverse("scoring:my-card"))
-    member_page.goto(base + card)
+    # The member opens their card from the menu and sees the points.
+    menu_card = f'nav a[href="{reverse("scoring:my-card")}"]'
+    _submit(ui, member_page, menu_card)
+    expect(member_page).to_have_url(base + reverse("scoring:points-card", args=[me.pk]))
     expect(member_page.locator("#year-total")).to_have_text("2")
 
     # The secretary publishes the month; its lines are frozen.
@@ -111,10 +116,10 @@ def test_points_go_from_an_activity_to_the_card_the_tally_and_the_year_end_grade
     )
     expect(secretary_page.locator("#tally-corrections")).to_contain_text(me.name)
     expect(secretary_page.locator("#tally-corrections")).to_contain_text("中途离开，按半程计分")
-    if next_month.year == year:
-        member_page.goto(base + card)
-        expect(member_page.locator("#year-total")).to_have_text("1")
-        expect(member_page.locator("#card-months .correction")).to_have_count(1)
+    assert next_month.year == year
+    _submit(ui, member_page, menu_card)
+    expect(member_page.locator("#year-total")).to_have_text("1")
+    expect(member_page.locator("#card-months .correction")).to_have_count(1)
 
     # The year-end evaluation: open, enter the paper votes, compute, publish.
     board = reverse("scoring:evaluation-branch", args=[tree.branch.pk, year])
@@ -133,8 +138,8 @@ def test_points_go_from_an_activity_to_the_card_the_tally_and_the_year_end_grade
     expect(secretary_page.locator("#evaluation-table [data-grade]")).to_have_count(2)
 
     # The member sees their grade: points 1 of the branch's best 2 (score 50), all ten
-    # votes favourable (100): 75, good.
-    member_page.goto(base + reverse("scoring:my-evaluation"))
+    # votes favourable (100): 75, good. The menu leads there.
+    _submit(ui, member_page, f'nav a[href="{reverse("scoring:my-evaluation")}"]')
     mine = Evaluation.objects.get(member=me, year=year)
     expect(member_page).to_have_url(base + reverse("scoring:evaluation-detail", args=[mine.pk]))
     expect(member_page.locator("h1 [data-grade]")).to_have_attribute("data-grade", "good")
