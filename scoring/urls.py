@@ -95,6 +95,19 @@ urlpatterns = [
         name="evaluation-xlsx",
     ),
     path("my/evaluation/", views_evaluation.my_evaluation, name="my-evaluation"),
+    path(
+        "branches/<int:pk>/evaluations/<int:year>/ballots.pdf",
+        views_evaluation.ballot_sheets,
+        name="evaluation-ballot-sheets",
+    ),
+    path(
+        "public/branches/<int:pk>/evaluations/<int:year>/",
+        views_evaluation.public_results,
+        name="public-results",
+    ),
     # -- dashboards --
     path("units/<int:pk>/dashboard/", views_dashboard.dashboard, name="dashboard"),
+    # -- public verification of printed documents (QR codes) --
+    path("verify/card/<str:token>/", views.verify_card, name="verify-card"),
+    path("verify/notice/<str:token>/", views_evaluation.verify_notice, name="verify-notice"),
 ]

@@ -18,13 +18,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from members import access
 from members.models import Unit
 from posts import access as posts_access
 from scoring import access as scoring_access
-from scoring import charts, queries, services
+from scoring import charts, documents, queries, services
 from scoring.forms import ActivityFilterForm, ActivityForm, CorrectionForm, PointsRuleForm
 from scoring.models import MonthlyTally
 from volunteer.history import change_log
@@ -198,10 +199,24 @@ def points_card_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     context = _card_context(request, pk)
     with translation.override(settings.LANGUAGE_CODE):
         context["printed_on"] = timezone.localdate()
+        context["verify"] = documents.points_card_verification(
+            context["card"], printed_on=context["printed_on"], absolute=request.build_absolute_uri
+        )
         pdf = render_pdf("scoring/print/points_card.html", context)
     member = context["member"]
     label = _("points card")
     return pdf_response(pdf, f"{member.name}-{context['year']}-{label}.pdf")
+
+
+@never_cache
+def verify_card(request: HttpRequest, token: str) -> HttpResponse:
+    """Public, no log-in: is this printed points card genuine? Shows name, branch, year
+    and the year's points and hours as printed and as they stand now; nothing else."""
+    check = documents.check_points_card(token)
+    status = 200 if check is not None else 404
+    response = render(request, "scoring/verify_card.html", {"check": check}, status=status)
+    response["X-Robots-Tag"] = "noindex, nofollow"  # reached from a QR code only
+    return response
 
 
 # --- monthly tallies (积分公示) ------------------------------------------------------------

@@ -11,19 +11,22 @@ sanctions.
 import datetime as dt
 from collections import defaultdict
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, Q
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from members import access
 from members.models import Member, PartnerUnit, Unit
 from posts.models import Choice
+from scoring import documents
 from scoring import evaluation as ev
 from scoring.access import get_district_for_user, get_evaluation_for_user
 from scoring.forms_evaluation import (
@@ -348,7 +351,8 @@ def self_report(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def my_evaluation(request: HttpRequest) -> HttpResponse:
-    """A member's latest published result, or a page saying there is none yet."""
+    """A member's evaluations still open (to write the self-report) and their latest
+    published result; straight to that result when nothing is open."""
     member = access.member_file_of(request.user)
     if member is None:
         raise Http404
@@ -357,10 +361,16 @@ def my_evaluation(request: HttpRequest) -> HttpResponse:
         .order_by("-year")
         .first()
     )
-    if latest is not None:
+    open_now = list(
+        Evaluation.objects.filter(member=member, published_at__isnull=True).order_by("-year")
+    )
+    if latest is not None and not open_now:
         return redirect("scoring:evaluation-detail", pk=latest.pk)
-    open_now = Evaluation.objects.filter(member=member, published_at__isnull=True).order_by("-year")
-    return render(request, "scoring/evaluation_my.html", {"member": member, "open": open_now})
+    return render(
+        request,
+        "scoring/evaluation_my.html",
+        {"member": member, "open": open_now, "latest": latest},
+    )
 
 
 # --- the district's rule -------------------------------------------------------------------
@@ -432,11 +442,16 @@ def _notices(evaluations: list[Evaluation]) -> list[dict]:
     ]
 
 
-def _notice_pdf(evaluations: list[Evaluation], filename: str) -> HttpResponse:
-    pdf = render_pdf(
-        "scoring/print/evaluation_notice.html",
-        {"notices": _notices(evaluations), "today": dt.date.today()},
-    )
+def _notice_pdf(request: HttpRequest, evaluations: list[Evaluation], filename: str) -> HttpResponse:
+    """Result notices, one page each, with the QR code of their verification page. The
+    worked-out steps are worded when read: in the print language, like the template."""
+    with translation.override(settings.LANGUAGE_CODE):
+        notices = documents.with_verification(
+            _notices(evaluations), absolute=request.build_absolute_uri
+        )
+        pdf = render_pdf(
+            "scoring/print/evaluation_notice.html", {"notices": notices, "today": dt.date.today()}
+        )
     return pdf_response(pdf, filename)
 
 
@@ -446,7 +461,22 @@ def notice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     evaluation = get_evaluation_for_user(request.user, pk)
     if evaluation.published_at is None:
         raise Http404
-    return _notice_pdf([evaluation], f"evaluation-{evaluation.year}-{evaluation.member.name}.pdf")
+    return _notice_pdf(
+        request, [evaluation], f"evaluation-{evaluation.year}-{evaluation.member.name}.pdf"
+    )
+
+
+@never_cache
+def verify_notice(request: HttpRequest, token: str) -> HttpResponse:
+    """Public, no log-in: is this result notice genuine? Shows name, branch, year, grade
+    and final score of a published result only; an unpublished one is 404."""
+    evaluation = documents.published_evaluation_for_verification(token)
+    status = 200 if evaluation is not None else 404
+    response = render(
+        request, "scoring/verify_notice.html", {"evaluation": evaluation}, status=status
+    )
+    response["X-Robots-Tag"] = "noindex, nofollow"  # reached from a QR code only
+    return response
 
 
 @login_required
@@ -461,7 +491,7 @@ def branch_notices_pdf(request: HttpRequest, pk: int, year: int) -> HttpResponse
     )
     if not evaluations:
         raise Http404
-    return _notice_pdf(evaluations, f"evaluations-{branch.name}-{year}.pdf")
+    return _notice_pdf(request, evaluations, f"evaluations-{branch.name}-{year}.pdf")
 
 
 # --- results for employer units and Excel --------------------------------------------------------
@@ -574,3 +604,79 @@ def results_xlsx(request: HttpRequest, pk: int, year: int) -> HttpResponse:
         column_widths=[16, 10, 16, 20, 10, 10, 10, 10, 10, 10, 8, 20, 12],
     )
     return xlsx_response(content, f"{unit.name}-{year}-{_('Year-end evaluation')}.xlsx")
+
+
+# --- published in the branch (公示) and the paper ballot -------------------------------------
+
+
+def public_results(request: HttpRequest, pk: int, year: int) -> HttpResponse:
+    """A branch's published year-end results for everyone (公示栏), no log-in: names,
+    final scores and grades, nothing else from a member file."""
+    branch = get_object_or_404(Unit.objects.select_related("parent"), pk=pk, kind=Unit.Kind.BRANCH)
+    _check_year(year)
+    rows = list(
+        Evaluation.objects.filter(branch=branch, year=year, published_at__isnull=False)
+        .select_related("member")
+        .only("year", "grade", "final_score", "published_at", "member__name")
+        .order_by(F("final_score").desc(nulls_last=True), "member__name")
+    )
+    return render(
+        request,
+        "scoring/public_results.html",
+        {
+            "branch": branch,
+            "year": year,
+            "rows": rows,
+            "published_at": rows[0].published_at if rows else None,
+        },
+    )
+
+
+MAX_BALLOT_COPIES = 300
+
+
+@login_required
+def ballot_sheets(request: HttpRequest, pk: int, year: int) -> HttpResponse:
+    """Paper ballots (评议票) for the branch's appraisal meeting: `?copies=N` sheets, each
+    listing every member being evaluated with their posts."""
+    branch = access.get_branch_for_user(request.user, pk)
+    _check_year(year)
+    board = redirect("scoring:evaluation-branch", pk=branch.pk, year=year)
+    copies = request.GET.get("copies", "1").strip()
+    if not copies.isdigit() or not 1 <= int(copies) <= MAX_BALLOT_COPIES:
+        messages.error(
+            request,
+            _("Print between 1 and %(most)s copies of the ballot.") % {"most": MAX_BALLOT_COPIES},
+        )
+        return board
+    evaluations = list(
+        Evaluation.objects.filter(branch=branch, year=year)
+        .select_related("member")
+        .order_by("member__name")
+    )
+    if not evaluations:
+        messages.error(
+            request, _("Open the evaluation first: the ballot lists the members being evaluated.")
+        )
+        return board
+    posts = defaultdict(list)
+    held = Choice.objects.filter(
+        member__in=[e.member_id for e in evaluations],
+        post__branch=branch,
+        post__year=year,
+        status__in=ev.HELD_STATUSES,
+    ).order_by("post__name")
+    for member_id, name in held.values_list("member_id", "post__name"):
+        posts[member_id].append(name)
+    for evaluation in evaluations:
+        evaluation.posts = posts[evaluation.member_id]
+    pdf = render_pdf(
+        "scoring/print/ballot_sheet.html",
+        {
+            "branch": branch,
+            "year": year,
+            "evaluations": evaluations,
+            "copies": range(1, int(copies) + 1),
+        },
+    )
+    return pdf_response(pdf, f"ballots-{year}-{branch.name}.pdf")

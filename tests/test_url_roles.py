@@ -5,12 +5,15 @@ fails `test_every_url_has_a_row`, so nobody can add a page and forget its scope.
 Objects belong to 秦望村, the secretary's branch (see conftest.py).
 """
 
+import datetime as dt
+
 import pytest
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from inbox.models import Notification
 from members.models import RosterImport
+from scoring import documents as scoring_documents
 from tests.factories import CapabilityTypeFactory, ResidentNeedFactory, next_id_number, roster_file
 from tests.helpdesk.objects import url_objects as helpdesk_url_objects
 from tests.jobs.objects import url_objects as jobs_url_objects
@@ -165,6 +168,9 @@ TABLE = {
     "scoring:evaluation-publish": (lambda o: o["branch_year"], ALL(405)),
     "scoring:evaluation-notices": (lambda o: o["branch_year"], BRANCH_READ),
     "scoring:evaluation-xlsx": (lambda o: o["branch_year"], BRANCH_READ),
+    # Paper ballots of a year already published: those who oversee get the PDF anyway.
+    "scoring:evaluation-ballot-sheets": (lambda o: o["branch_year"], BRANCH_READ),
+    "scoring:public-results": (lambda o: o["branch_year"], ALL(200)),
     "scoring:evaluation-detail": ("evaluation", BRANCH_READ | {"member": 200}),
     "scoring:evaluation-notice": ("evaluation", BRANCH_READ | {"member": 200}),
     "scoring:evaluation-self-report": (
@@ -183,6 +189,24 @@ TABLE = {
     # An employer unit serving the branch: those who oversee the branch report to it.
     "scoring:evaluation-employer": (lambda o: {"pk": o["employer"], "year": 2026}, BRANCH_READ),
     "scoring:my-evaluation": (None, MEMBER_ONLY | {"member": 302}),
+    # -- scoring: public verification of a printed points card and result notice --
+    "scoring:verify-card": (
+        lambda o: {
+            "token": scoring_documents.card_token(
+                member_pk=o["member"],
+                branch_pk=o["branch"],
+                year=2026,
+                printed_on=dt.date(2026, 4, 1),
+                points=5,
+                hours=0,
+            )
+        },
+        ALL(200),
+    ),
+    "scoring:verify-notice": (
+        lambda o: {"token": scoring_documents.notice_token(o["evaluation"])},
+        ALL(200),
+    ),
     # -- scoring: dashboards --
     # A branch's dashboard: those who oversee the branch (a town's: its organisers).
     "scoring:dashboard": ("branch", BRANCH_READ),

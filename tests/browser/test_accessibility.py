@@ -18,6 +18,7 @@ from django.test import Client
 from django.urls import reverse
 from playwright.sync_api import Browser, Page, expect
 
+from scoring.documents import notice_token
 from tests.browser.conftest import TIMEOUT_MS
 from tests.browser.keyboard import assert_focus_visible
 from tests.test_url_roles import objects  # noqa: F401 - a fixture, requested by name
@@ -101,6 +102,8 @@ PAGES: list[tuple[str, str, Kwargs]] = [
     ("anonymous", "posts:board", "branch"),
     ("anonymous", "posts:board-kiosk", "branch"),
     ("anonymous", "scoring:public-tally", "branch"),
+    ("anonymous", "scoring:public-results", lambda o: o["branch_year"]),
+    ("anonymous", "scoring:verify-notice", lambda o: {"token": notice_token(o["evaluation"])}),
     ("anonymous", "helpdesk:ask", None),
     ("anonymous", "helpdesk:ask-form", "branch"),
     ("anonymous", "helpdesk:request-status", lambda o: {"code": o["help_code"]}),

@@ -864,3 +864,80 @@ def test_each_evaluation_page_has_one_h1(
     assert client.get(rules).content.decode().count("<h1") == 1
     client.force_login(member_user)
     assert client.get(reverse("scoring:my-evaluation")).content.decode().count("<h1") == 1
+
+
+# --- published in the branch (公示) and the paper ballot -----------------------------------
+
+
+def test_the_public_results_page_shows_a_published_year_to_anyone(
+    client, tree, secretary, member_user, scored
+):
+    url = reverse("scoring:public-results", args=[tree.branch.pk, YEAR])
+    before = client.get(url).content.decode()
+    ev.publish_branch(branch=tree.branch, year=YEAR, by=secretary)
+
+    after = client.get(url).content.decode()
+
+    assert "王建国" not in before
+    assert "王建国" in after and "李娜" in after and "82.5" in after
+    assert member_user.member_file.phone not in after
+    assert member_user.member_file.id_number[-4:] not in after
+
+
+@pytest.mark.parametrize("size", [1, 4])
+def test_the_public_results_page_makes_the_same_queries_whatever_its_length(
+    client, tree, secretary, django_assert_num_queries, size
+):
+    holders = [_holder(tree, f"党员{n}") for n in range(size)]
+    ev.open_evaluations(branch=tree.branch, year=YEAR, by=secretary)
+    _published(tree, secretary, {holder: (9, 10) for holder in holders})
+    url = reverse("scoring:public-results", args=[tree.branch.pk, YEAR])
+
+    with django_assert_num_queries(2):  # the branch, the results
+        response = client.get(url)
+
+    assert len(response.context["rows"]) == size
+
+
+def test_the_ballot_sheet_lists_every_member_evaluated_once_per_copy(
+    client, tree, secretary, scored, tmp_path
+):
+    client.force_login(secretary)
+    url = reverse("scoring:evaluation-ballot-sheets", args=[tree.branch.pk, YEAR])
+
+    response = client.get(url, {"copies": "3"})
+
+    assert response["Content-Type"] == "application/pdf"
+    path = tmp_path / "ballots.pdf"
+    path.write_bytes(response.content)
+    text = subprocess.run(
+        ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert text.count("王建国") == 3 and text.count("李娜") == 3
+    assert text.count("\f") == 3  # one sheet per copy
+
+
+@pytest.mark.parametrize("copies", ["0", "many", "1000"])
+def test_a_bad_number_of_ballot_copies_is_refused_with_a_message(
+    client, tree, secretary, scored, copies
+):
+    client.force_login(secretary)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    url = reverse("scoring:evaluation-ballot-sheets", args=[tree.branch.pk, YEAR])
+
+    response = client.get(url, {"copies": copies}, follow=True)
+
+    assert response.redirect_chain[-1][0] == reverse(
+        "scoring:evaluation-branch", args=[tree.branch.pk, YEAR]
+    )
+    assert "copies" in response.content.decode()
+
+
+def test_there_is_no_ballot_before_the_evaluation_is_opened(client, tree, secretary):
+    client.force_login(secretary)
+    url = reverse("scoring:evaluation-ballot-sheets", args=[tree.branch.pk, YEAR])
+
+    response = client.get(url, follow=True)
+
+    assert response.redirect_chain
+    assert response.headers["Content-Type"].startswith("text/html")
