@@ -19,12 +19,14 @@ break them; keep the old key in SECRET_KEY_FALLBACKS when rotating.
 """
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.core import signing
 from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Member, Unit
@@ -32,6 +34,7 @@ from posts.documents import Verdict
 from scoring import queries
 from scoring.models import Evaluation
 from scoring.queries import PointsCard
+from volunteer.pdf import render_pdf
 from volunteer.qr import qr_svg_data_uri
 
 CARD_SALT = "scoring.points-card"
@@ -90,6 +93,53 @@ def points_card_verification(
     """The QR code printed on `card` (card.member with its branch loaded)."""
     return _verification(
         verify_card_path(card, printed_on=printed_on), absolute=absolute, width_mm=20
+    )
+
+
+POINTS_CARD_TEMPLATE = "scoring/print/points_card.html"
+
+
+@dataclass(frozen=True)
+class PrintedCard:
+    """A points card as the print template lays it out: the card and its QR code."""
+
+    card: PointsCard
+    verify: Verification
+
+
+def printed_cards(
+    cards: Iterable[PointsCard], *, printed_on: dt.date, absolute: Absolute
+) -> list[PrintedCard]:
+    """The cards of the print template, each with its QR code."""
+    return [
+        PrintedCard(card, points_card_verification(card, printed_on=printed_on, absolute=absolute))
+        for card in cards
+    ]
+
+
+def points_cards_context(
+    cards: Iterable[PrintedCard], *, printed_on: dt.date, year: int, branch: Unit | None = None
+) -> dict:
+    """The context of the print template: one card, or a branch's batch (`branch` set)."""
+    return {"cards": list(cards), "branch": branch, "year": year, "printed_on": printed_on}
+
+
+def branch_points_cards(branch: Unit, year: int, *, printed_on: dt.date, absolute: Absolute):
+    """The cards of a branch's batch (scoring.queries.branch_card_members), built in
+    the print language (the cards' wording is written as they are built)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        cards = queries.points_cards(queries.branch_card_members(branch), year)
+        return printed_cards(cards, printed_on=printed_on, absolute=absolute)
+
+
+def branch_points_cards_pdf(branch: Unit, year: int, *, absolute: Absolute) -> bytes:
+    """The branch's batch as one PDF, one card (one page or more) per member: what the
+    batch view serves."""
+    printed_on = timezone.localdate()
+    cards = branch_points_cards(branch, year, printed_on=printed_on, absolute=absolute)
+    return render_pdf(
+        POINTS_CARD_TEMPLATE,
+        points_cards_context(cards, printed_on=printed_on, year=year, branch=branch),
     )
 
 

@@ -4,6 +4,7 @@ members, activities or ledger entries (the list pages are tested for it)."""
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -287,17 +288,38 @@ def points_card(member: Member, year: int) -> PointsCard:
     correct: a correction never counts in a month before its entry's, so every row the
     card needs has a month from January of the year on. Hours count once per
     attendance: a correction changes points, not the time given."""
+    (card,) = points_cards([member], year)
+    return card
+
+
+def points_cards(members: Iterable[Member], year: int) -> list[PointsCard]:
+    """The cards of `members` for a year, in their order, built as `points_card` builds
+    one: all their entries are read in one query, whatever the number of members (a
+    member with no entries gets a card of empty months)."""
+    members = list(members)
+    if not members:
+        return []
     first, last = dt.date(year, 1, 1), dt.date(year, 12, 1)
     rows = (
-        PointsEntry.objects.filter(member=member, month__gte=first)
+        PointsEntry.objects.filter(member__in=[member.pk for member in members])
+        .filter(month__gte=first)
         .filter(Q(month__lte=last) | Q(corrects__month__gte=first, corrects__month__lte=last))
         .order_by("month", "occurred_on", "id")
-        .values_list(*_CARD_COLUMNS)
+        .values_list("member_id", *_CARD_COLUMNS)
     )
+    rows_by_member: dict[int, list[tuple]] = defaultdict(list)
+    for row in rows:
+        rows_by_member[row[0]].append(row[1:])
+    words = CardWords()
+    return [_card(member, year, rows_by_member.get(member.pk, ()), words) for member in members]
+
+
+def _card(member: Member, year: int, rows, words: CardWords) -> PointsCard:
+    """One member's card from their rows (`_CARD_COLUMNS`, ordered by month, date, id)."""
+    last = dt.date(year, 12, 1)
     months = {month: CardMonth(month) for month in year_months(year)}
     in_year: dict[int, CardEntry] = {}
     corrections = []
-    words = CardWords()
     for row in rows:
         entry = CardEntry(*row[:12], row[12] is None, row[13], row[14])
         if entry.corrects_id is not None:
@@ -331,6 +353,15 @@ def points_card(member: Member, year: int) -> PointsCard:
         months=list(months.values()),
         total=sum((m.total for m in months.values()), ZERO),
         hours=sum((m.hours for m in months.values()), ZERO),
+    )
+
+
+def branch_card_members(branch: Unit) -> QuerySet[Member]:
+    """The members whose cards print in a branch's batch: every member of the branch,
+    with or without entries in the year (a card of empty months says so on paper too),
+    ordered by name; their branch and its parent loaded for the card's heading."""
+    return (
+        Member.objects.filter(branch=branch).select_related("branch__parent").order_by("name", "id")
     )
 
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("members/<int:pk>/card.pdf", views.points_card_pdf, name="points-card-pdf"),
     path("my/card/", views.my_card, name="my-card"),
     path("branches/<int:pk>/tallies/", views.tally_list, name="tally-list"),
+    path("branches/<int:pk>/cards.pdf", views.branch_cards_pdf, name="branch-cards-pdf"),
     path("branches/<int:pk>/tallies/<int:year>/<int:month>/", views.tally, name="tally"),
     path(
         "branches/<int:pk>/tallies/<int:year>/<int:month>/publish/",

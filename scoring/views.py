@@ -19,13 +19,14 @@ from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
+from jobs import services as jobs
 from members import access
 from members.models import Unit
 from posts import access as posts_access
 from scoring import access as scoring_access
-from scoring import charts, documents, queries, services
+from scoring import batches, charts, documents, queries, services
 from scoring.forms import ActivityFilterForm, ActivityForm, CorrectionForm, PointsRuleForm
 from scoring.models import MonthlyTally
 from volunteer.history import change_log
@@ -196,16 +197,65 @@ def my_card(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def points_card_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """One member's card: the print template of the branch batch, with a list of one
+    card (the context still names the card, its member and its QR code, `verify`)."""
     context = _card_context(request, pk)
     with translation.override(settings.LANGUAGE_CODE):
-        context["printed_on"] = timezone.localdate()
-        context["verify"] = documents.points_card_verification(
-            context["card"], printed_on=context["printed_on"], absolute=request.build_absolute_uri
+        printed_on = timezone.localdate()
+        cards = documents.printed_cards(
+            [context["card"]], printed_on=printed_on, absolute=request.build_absolute_uri
         )
-        pdf = render_pdf("scoring/print/points_card.html", context)
+        context |= documents.points_cards_context(
+            cards, printed_on=printed_on, year=context["year"]
+        )
+        context["verify"] = cards[0].verify
+        pdf = render_pdf(documents.POINTS_CARD_TEMPLATE, context)
     member = context["member"]
     label = _("points card")
     return pdf_response(pdf, f"{member.name}-{context['year']}-{label}.pdf")
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def branch_cards_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The points cards of every member of a branch for a year (?year=, default this
+    year) as one PDF, one card per member (one page, or more for a long year), ordered
+    by name, skipping none: a member with no entries gets a card of empty months (which
+    members: scoring.queries.branch_card_members).
+
+    POST starts the batch as a background job (jobs.services) and shows the job's page;
+    GET downloads a small batch straight away and offers a large one as a job.
+
+    Who may print: everyone who may read the branch (members.access.get_branch_for_user
+    with manage=False): its secretary, and the town and district organisers above it.
+    Printing changes nothing.
+    """
+    branch = access.get_branch_for_user(request.user, pk)
+    year = _year(request)
+    filename = f"points-cards-{branch.pk}-{year}.pdf"
+    label = _("Points cards of %(branch)s, %(year)s") % {"branch": branch.name, "year": year}
+    if request.method == "POST":
+        job = jobs.start_job(
+            owner=request.user,
+            kind=batches.POINTS_CARDS,
+            label=label,
+            params={
+                "branch": branch.pk,
+                "year": year,
+                "base_url": request.build_absolute_uri("/"),
+                "filename": filename,
+            },
+        )
+        return redirect(job)
+    count = queries.branch_card_members(branch).count()
+    if not jobs.may_serve_directly(count):
+        return render(
+            request,
+            "jobs/confirm_start.html",
+            {"label": label, "count": count, "action": request.get_full_path()},
+        )
+    pdf = documents.branch_points_cards_pdf(branch, year, absolute=request.build_absolute_uri)
+    return pdf_response(pdf, filename)
 
 
 @never_cache

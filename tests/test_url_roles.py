@@ -151,6 +151,7 @@ TABLE = {
     "scoring:points-card-pdf": ("member", BRANCH_READ | {"member": 200}),
     "scoring:my-card": (None, ALL(404) | {"anonymous": 302, "member": 302}),
     "scoring:tally-list": ("branch", BRANCH_READ),
+    "scoring:branch-cards-pdf": ("branch", BRANCH_READ),
     "scoring:tally": (lambda o: o["branch_month"], BRANCH_READ),
     "scoring:tally-publish": (lambda o: o["branch_month"], ALL(405)),
     "scoring:public-tally": ("branch", ALL(200)),
