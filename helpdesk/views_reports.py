@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods
 from helpdesk import access, batches, documents, queries, services
 from helpdesk.filters import ExcellentFilter
 from helpdesk.forms import ExcellenceRuleForm
-from jobs import services as jobs
+from jobs.views import batch_print
 from members import access as member_access
 from members.models import Unit
 from volunteer.history import change_log
@@ -269,26 +269,15 @@ def _batch(
     """A batch print: POST starts it as a background job and shows the job's page; GET
     downloads a small batch straight away and offers a large one as a job, so that a
     town's thousand badges never render inside a web request."""
-    if request.method == "POST":
-        job = jobs.start_job(
-            owner=request.user,
-            kind=kind,
-            label=label,
-            params={
-                "unit": unit.pk,
-                "base_url": request.build_absolute_uri("/"),
-                "filename": filename,
-            },
-        )
-        return redirect(job)
-    count = items.count()
-    if not jobs.may_serve_directly(count):
-        return render(
-            request,
-            "jobs/confirm_start.html",
-            {"label": label, "count": count, "action": request.get_full_path()},
-        )
-    return pdf_response(make_pdf(items, request.build_absolute_uri), filename)
+    return batch_print(
+        request,
+        kind=kind,
+        label=label,
+        params={"unit": unit.pk},
+        filename=filename,
+        count=items.count,
+        make_pdf=lambda: make_pdf(items, request.build_absolute_uri),
+    )
 
 
 @require_http_methods(["GET", "POST"])

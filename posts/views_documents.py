@@ -8,12 +8,12 @@ import datetime as dt
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from jobs import services as jobs
+from jobs.views import batch_print
 from members import access as member_access
 from posts import access, batches, documents
 from posts.models import Choice
@@ -84,34 +84,17 @@ def branch_pledge_certificates(request: HttpRequest, pk: int) -> HttpResponse:
         "branch": branch.name,
         "year": year,
     }
-    if request.method == "POST":
-        job = jobs.start_job(
-            owner=request.user,
-            kind=batches.PLEDGE_CERTIFICATES,
-            label=label,
-            params={
-                "branch": branch.pk,
-                "year": year,
-                "base_url": request.build_absolute_uri("/"),
-                "filename": filename,
-            },
-        )
-        return redirect(job)
-    count = documents.printable_pledges(branch, year).count()
-    if not jobs.may_serve_directly(count):
-        return render(
-            request,
-            "jobs/confirm_start.html",
-            {
-                "label": label,
-                "count": count,
-                "action": request.get_full_path(),
-            },
-        )
-    pdf = documents.branch_pledge_certificates_pdf(
-        branch, year, absolute=request.build_absolute_uri
+    return batch_print(
+        request,
+        kind=batches.PLEDGE_CERTIFICATES,
+        label=label,
+        params={"branch": branch.pk, "year": year},
+        filename=filename,
+        count=documents.printable_pledges(branch, year).count,
+        make_pdf=lambda: documents.branch_pledge_certificates_pdf(
+            branch, year, absolute=request.build_absolute_uri
+        ),
     )
-    return pdf_response(pdf, filename)
 
 
 def _public(response: HttpResponse) -> HttpResponse:

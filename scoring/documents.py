@@ -19,7 +19,7 @@ break them; keep the old key in SECRET_KEY_FALLBACKS when rotating.
 """
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -30,7 +30,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Member, Unit
-from posts.documents import Verdict
+from posts.documents import Absolute, Verdict
 from scoring import queries
 from scoring.models import Evaluation
 from scoring.queries import PointsCard
@@ -39,9 +39,6 @@ from volunteer.qr import qr_svg_data_uri
 
 CARD_SALT = "scoring.points-card"
 NOTICE_SALT = "scoring.evaluation-notice"
-
-# Turns a site path into the absolute URL printed in the QR code (request.build_absolute_uri).
-Absolute = Callable[[str], str]
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from jobs import services as jobs
+from jobs.views import batch_print
 from members import access
 from members.models import Unit
 from posts import access as posts_access
@@ -234,28 +234,17 @@ def branch_cards_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     year = _year(request)
     filename = f"points-cards-{branch.pk}-{year}.pdf"
     label = _("Points cards of %(branch)s, %(year)s") % {"branch": branch.name, "year": year}
-    if request.method == "POST":
-        job = jobs.start_job(
-            owner=request.user,
-            kind=batches.POINTS_CARDS,
-            label=label,
-            params={
-                "branch": branch.pk,
-                "year": year,
-                "base_url": request.build_absolute_uri("/"),
-                "filename": filename,
-            },
-        )
-        return redirect(job)
-    count = queries.branch_card_members(branch).count()
-    if not jobs.may_serve_directly(count):
-        return render(
-            request,
-            "jobs/confirm_start.html",
-            {"label": label, "count": count, "action": request.get_full_path()},
-        )
-    pdf = documents.branch_points_cards_pdf(branch, year, absolute=request.build_absolute_uri)
-    return pdf_response(pdf, filename)
+    return batch_print(
+        request,
+        kind=batches.POINTS_CARDS,
+        label=label,
+        params={"branch": branch.pk, "year": year},
+        filename=filename,
+        count=queries.branch_card_members(branch).count,
+        make_pdf=lambda: documents.branch_points_cards_pdf(
+            branch, year, absolute=request.build_absolute_uri
+        ),
+    )
 
 
 @never_cache
