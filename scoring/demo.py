@@ -53,6 +53,7 @@ from scoring.models import (
     Activity,
     ActivityKind,
     Attendance,
+    Ballot,
     Evaluation,
     EvaluationRule,
     Grade,
@@ -609,14 +610,25 @@ def _evaluate_home(rng: random.Random, world: ScoringWorld, year: int, now: dt.d
     )
     points = {m: totals.get(m) or ZERO for m in home.holders}
     best = max([ZERO, *points.values()])
-    voters = len(home.holders) + rng.randint(12, 18)  # the members and residents' representatives
+    members, residents = len(home.holders), rng.randint(12, 18)  # residents' representatives
+    voters = members + residents
+
+    def by_group(favourable: int) -> tuple[ev.PaperCount, ev.PaperCount]:
+        # The favourable votes shared between the groups in proportion to their size.
+        of_members = min(members, favourable, round(favourable * members / voters))
+        of_members = max(of_members, favourable - residents)
+        return (
+            ev.PaperCount(Ballot.Voter.MEMBER, of_members, members),
+            ev.PaperCount(Ballot.Voter.RESIDENT, favourable - of_members, residents),
+        )
+
     ranked = sorted(home.holders, key=lambda m: (points[m], m))
     top = ranked[-1]
     logins = set(home.forced)
     poor = next((m for m in ranked if m not in logins), ranked[0])
 
     def computed(member: int, favourable: int) -> ev.Computation:
-        votes = ev.Votes(paper_favourable=favourable, paper_total=voters)
+        votes = ev.Votes(paper=by_group(favourable))
         return ev.compute(points_total=points[member], best_in_branch=best, votes=votes, rule=rule)
 
     published = min(_at(dt.date(year + 1, 1, 12), 10, 0), now - dt.timedelta(hours=2))
@@ -632,6 +644,7 @@ def _evaluate_home(rng: random.Random, world: ScoringWorld, year: int, now: dt.d
             while favourable < voters and computed(member, favourable).grade != Grade.EXCELLENT:
                 favourable += 1
         result = computed(member, favourable)
+        paper = by_group(favourable)
         grade = result.grade
         evaluations.append(
             Evaluation(
@@ -642,8 +655,10 @@ def _evaluate_home(rng: random.Random, world: ScoringWorld, year: int, now: dt.d
                 organisation_assessment=ASSESSMENTS[
                     0 if grade == Grade.EXCELLENT else 2 if grade == Grade.POOR else 1
                 ],
-                paper_favourable=favourable,
-                paper_total=voters,
+                paper_member_favourable=paper[0].favourable,
+                paper_member_total=members,
+                paper_resident_favourable=paper[1].favourable,
+                paper_resident_total=residents,
                 rule=rule,
                 points_total=result.points_total,
                 points_basis=result.points_basis,

@@ -90,14 +90,41 @@ def grade_for(final: Decimal, rule: EvaluationRule) -> Grade:
 
 
 @dataclass(frozen=True)
+class PaperCount:
+    """A paper vote's counts for one voter group (a `Ballot.Voter` value, or "" for
+    counts saved before the groups were recorded)."""
+
+    voter: str
+    favourable: int
+    total: int
+
+    @property
+    def unfavourable(self) -> int:
+        return self.total - self.favourable
+
+    @property
+    def label(self) -> str:
+        if self.voter:
+            return str(Ballot.Voter(self.voter).label)
+        return str(_("Voter group not recorded"))
+
+
+@dataclass(frozen=True)
 class Votes:
     """Appraisal votes of one evaluation: ballots entered one by one, and a paper vote's
-    counts."""
+    counts per voter group."""
 
     ballots_favourable: int = 0
     ballots: int = 0
-    paper_favourable: int = 0
-    paper_total: int = 0
+    paper: tuple[PaperCount, ...] = ()
+
+    @property
+    def paper_favourable(self) -> int:
+        return sum(count.favourable for count in self.paper)
+
+    @property
+    def paper_total(self) -> int:
+        return sum(count.total for count in self.paper)
 
     @property
     def favourable(self) -> int:
@@ -107,9 +134,23 @@ class Votes:
     def total(self) -> int:
         return self.ballots + self.paper_total
 
-    @property
-    def paper_unfavourable(self) -> int:
-        return self.paper_total - self.paper_favourable
+
+def paper_counts(evaluation: Evaluation) -> tuple[PaperCount, ...]:
+    """The evaluation's paper vote, one count per group that voted on paper."""
+    counts = (
+        PaperCount(
+            Ballot.Voter.MEMBER,
+            evaluation.paper_member_favourable,
+            evaluation.paper_member_total,
+        ),
+        PaperCount(
+            Ballot.Voter.RESIDENT,
+            evaluation.paper_resident_favourable,
+            evaluation.paper_resident_total,
+        ),
+        PaperCount("", evaluation.paper_ungrouped_favourable, evaluation.paper_ungrouped_total),
+    )
+    return tuple(count for count in counts if count.total)
 
 
 @dataclass(frozen=True)
@@ -279,8 +320,7 @@ def votes_by_evaluation(evaluations: Iterable[Evaluation]) -> dict[int, Votes]:
         e.pk: Votes(
             ballots_favourable=counted.get(e.pk, {}).get("favourable", 0),
             ballots=counted.get(e.pk, {}).get("total", 0),
-            paper_favourable=e.paper_favourable,
-            paper_total=e.paper_total,
+            paper=paper_counts(e),
         )
         for e in evaluations
     }
@@ -523,18 +563,45 @@ def add_ballot(*, evaluation: Evaluation, voter: str, favourable: bool, by) -> B
     )[0]
 
 
+PAPER_FIELDS = [
+    "paper_member_favourable",
+    "paper_member_total",
+    "paper_resident_favourable",
+    "paper_resident_total",
+    "paper_ungrouped_favourable",
+    "paper_ungrouped_total",
+]
+
+
 @transaction.atomic
-def enter_paper_counts(*, evaluation: Evaluation, favourable: int, total: int, by) -> Evaluation:
-    """Set the counts of a paper vote (replacing earlier counts)."""
-    if favourable < 0 or total < 0:
-        raise ScoringError(_("Vote counts cannot be negative."))
-    if favourable > total:
-        raise ScoringError(_("Favourable votes cannot exceed the votes cast."))
+def enter_paper_counts(
+    *,
+    evaluation: Evaluation,
+    member_favourable: int = 0,
+    member_total: int = 0,
+    resident_favourable: int = 0,
+    resident_total: int = 0,
+    by,
+) -> Evaluation:
+    """Set a paper vote's counts for party members and residents' representatives,
+    replacing all earlier counts (those saved without a voter group too)."""
+    for favourable, total in (
+        (member_favourable, member_total),
+        (resident_favourable, resident_total),
+    ):
+        if favourable < 0 or total < 0:
+            raise ScoringError(_("Vote counts cannot be negative."))
+        if favourable > total:
+            raise ScoringError(_("Favourable votes cannot exceed the votes cast."))
     evaluation = _locked(evaluation)
-    evaluation.paper_favourable = favourable
-    evaluation.paper_total = total
+    evaluation.paper_member_favourable = member_favourable
+    evaluation.paper_member_total = member_total
+    evaluation.paper_resident_favourable = resident_favourable
+    evaluation.paper_resident_total = resident_total
+    evaluation.paper_ungrouped_favourable = 0
+    evaluation.paper_ungrouped_total = 0
     _clear_results(evaluation)
-    return _save(evaluation, by=by, fields=["paper_favourable", "paper_total", *COMPUTED_FIELDS])
+    return _save(evaluation, by=by, fields=[*PAPER_FIELDS, *COMPUTED_FIELDS])
 
 
 @dataclass(frozen=True)

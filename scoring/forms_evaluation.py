@@ -45,16 +45,47 @@ class BallotsForm(forms.Form):
 
 
 class PaperCountsForm(forms.Form):
-    """The counts of a paper vote; they replace earlier counts."""
+    """A paper vote's counts per voter group; they replace earlier counts."""
 
-    favourable = forms.IntegerField(label=_("Favourable votes on paper"), min_value=0)
-    total = forms.IntegerField(label=_("Votes cast on paper"), min_value=0)
+    member_favourable = forms.IntegerField(
+        label=_("Party members: favourable votes"), min_value=0, required=False
+    )
+    member_total = forms.IntegerField(
+        label=_("Party members: votes cast"), min_value=0, required=False
+    )
+    resident_favourable = forms.IntegerField(
+        label=_("Residents' representatives: favourable votes"), min_value=0, required=False
+    )
+    resident_total = forms.IntegerField(
+        label=_("Residents' representatives: votes cast"), min_value=0, required=False
+    )
+
+    @classmethod
+    def for_evaluation(cls, evaluation, **kwargs) -> "PaperCountsForm":
+        """The form filled with the saved counts."""
+        return cls(
+            initial={
+                "member_favourable": evaluation.paper_member_favourable,
+                "member_total": evaluation.paper_member_total,
+                "resident_favourable": evaluation.paper_resident_favourable,
+                "resident_total": evaluation.paper_resident_total,
+            },
+            **kwargs,
+        )
 
     def clean(self):
         cleaned = super().clean()
-        favourable, total = cleaned.get("favourable"), cleaned.get("total")
-        if favourable is not None and total is not None and favourable > total:
-            self.add_error("favourable", _("Favourable votes cannot exceed the votes cast."))
+        for name in self.base_fields:
+            # An empty box is a group that did not vote on paper.
+            if name not in self.errors and cleaned.get(name) is None:
+                cleaned[name] = 0
+        for group in ("member", "resident"):
+            favourable = cleaned.get(f"{group}_favourable")
+            total = cleaned.get(f"{group}_total")
+            if favourable is not None and total is not None and favourable > total:
+                self.add_error(
+                    f"{group}_favourable", _("Favourable votes cannot exceed the votes cast.")
+                )
         return cleaned
 
 

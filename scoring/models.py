@@ -384,8 +384,26 @@ class Evaluation(models.Model):
     year = models.PositiveSmallIntegerField(_("year"))
     self_report = models.TextField(_("self-report"), blank=True)
     organisation_assessment = models.TextField(_("organisation's assessment"), blank=True)
-    paper_favourable = models.PositiveIntegerField(_("favourable votes on paper"), default=0)
-    paper_total = models.PositiveIntegerField(_("votes cast on paper"), default=0)
+    # A paper vote's counts per voter group. Counts saved before the groups were
+    # recorded stay as they were ("ungrouped") until the branch enters them again.
+    paper_member_favourable = models.PositiveIntegerField(
+        _("favourable votes on paper by party members"), default=0
+    )
+    paper_member_total = models.PositiveIntegerField(
+        _("votes cast on paper by party members"), default=0
+    )
+    paper_resident_favourable = models.PositiveIntegerField(
+        _("favourable votes on paper by residents' representatives"), default=0
+    )
+    paper_resident_total = models.PositiveIntegerField(
+        _("votes cast on paper by residents' representatives"), default=0
+    )
+    paper_ungrouped_favourable = models.PositiveIntegerField(
+        _("favourable votes on paper, voter group not recorded"), default=0
+    )
+    paper_ungrouped_total = models.PositiveIntegerField(
+        _("votes cast on paper, voter group not recorded"), default=0
+    )
     rule = models.ForeignKey(
         EvaluationRule, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -419,13 +437,33 @@ class Evaluation(models.Model):
                 fields=["member", "year"], name="one_evaluation_per_member_year"
             ),
             models.CheckConstraint(
-                condition=Q(paper_favourable__lte=models.F("paper_total")),
+                condition=Q(paper_ungrouped_favourable__lte=models.F("paper_ungrouped_total")),
                 name="paper_votes_add_up",
+            ),
+            models.CheckConstraint(
+                condition=Q(paper_member_favourable__lte=models.F("paper_member_total")),
+                name="paper_member_votes_add_up",
+            ),
+            models.CheckConstraint(
+                condition=Q(paper_resident_favourable__lte=models.F("paper_resident_total")),
+                name="paper_resident_votes_add_up",
             ),
         ]
 
     def __str__(self) -> str:
         return f"{self.member} {self.year}"
+
+    @property
+    def paper_favourable(self) -> int:
+        return (
+            self.paper_member_favourable
+            + self.paper_resident_favourable
+            + self.paper_ungrouped_favourable
+        )
+
+    @property
+    def paper_total(self) -> int:
+        return self.paper_member_total + self.paper_resident_total + self.paper_ungrouped_total
 
 
 class Ballot(models.Model):

@@ -207,9 +207,8 @@ def _detail(request: HttpRequest, evaluation: Evaluation, **forms) -> HttpRespon
     }
     if can_manage and not published:
         context["ballots_form"] = forms.get("ballots_form") or BallotsForm(prefix="ballots")
-        context["paper_form"] = forms.get("paper_form") or PaperCountsForm(
-            prefix="paper",
-            initial={"favourable": evaluation.paper_favourable, "total": evaluation.paper_total},
+        context["paper_form"] = forms.get("paper_form") or PaperCountsForm.for_evaluation(
+            evaluation, prefix="paper"
         )
         context["assessment_form"] = forms.get("assessment_form") or AssessmentForm(
             prefix="assessment", initial={"text": evaluation.organisation_assessment}

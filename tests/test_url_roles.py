@@ -354,7 +354,9 @@ def objects(tree, member_user, member, secretary):
     )
     year_end.open_evaluations(branch=tree.branch, year=2026, by=secretary)
     evaluation = member_user.member_file.evaluations.get()
-    year_end.enter_paper_counts(evaluation=evaluation, favourable=9, total=10, by=secretary)
+    year_end.enter_paper_counts(
+        evaluation=evaluation, member_favourable=9, member_total=10, by=secretary
+    )
     year_end.compute_branch(branch=tree.branch, year=2026, by=secretary)
     year_end.publish_branch(branch=tree.branch, year=2026, by=secretary)
     employer = PartnerUnitFactory()

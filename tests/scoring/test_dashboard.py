@@ -61,7 +61,9 @@ def year_of_work(tree, secretary):
 
     year_end.open_evaluations(branch=home, year=YEAR, by=secretary)
     for evaluation in home.evaluations.all():
-        year_end.enter_paper_counts(evaluation=evaluation, favourable=10, total=10, by=secretary)
+        year_end.enter_paper_counts(
+            evaluation=evaluation, member_favourable=10, member_total=10, by=secretary
+        )
     year_end.compute_branch(branch=home, year=YEAR, by=secretary)
     year_end.publish_branch(branch=home, year=YEAR, by=secretary)
     return tree
@@ -185,7 +187,9 @@ def _grow(tree, secretary, size):
             record(branch, Kind.TRAINING, members[:1], secretary, day=dt.date(YEAR, 4, day))
         year_end.open_evaluations(branch=branch, year=YEAR, by=secretary)
         for evaluation in branch.evaluations.all():
-            year_end.enter_paper_counts(evaluation=evaluation, favourable=1, total=2, by=secretary)
+            year_end.enter_paper_counts(
+                evaluation=evaluation, member_favourable=1, member_total=2, by=secretary
+            )
         year_end.compute_branch(branch=branch, year=YEAR, by=secretary)
         year_end.publish_branch(branch=branch, year=YEAR, by=secretary)
 

@@ -115,7 +115,8 @@ def test_favourable_votes_cannot_exceed_the_votes_cast():
 
 
 def test_the_computation_writes_down_every_step_with_its_numbers():
-    votes = ev.Votes(ballots_favourable=12, ballots=14, paper_favourable=6, paper_total=6)
+    paper = (ev.PaperCount("member", 4, 4), ev.PaperCount("resident", 2, 2))
+    votes = ev.Votes(ballots_favourable=12, ballots=14, paper=paper)
     result = ev.compute(points_total=D("30"), best_in_branch=D("40"), votes=votes, rule=rule())
 
     worked = {step.label: (step.worked, step.result) for step in result.steps}
@@ -153,7 +154,9 @@ def _points(member, points, on=MAY, *, by):
 
 def _votes(member, favourable, total, *, by):
     evaluation = Evaluation.objects.get(member=member, year=YEAR)
-    ev.enter_paper_counts(evaluation=evaluation, favourable=favourable, total=total, by=by)
+    ev.enter_paper_counts(
+        evaluation=evaluation, member_favourable=favourable, member_total=total, by=by
+    )
 
 
 @pytest.fixture
@@ -320,7 +323,9 @@ def test_publishing_tells_each_member_with_a_log_in_and_freezes_the_results(
         lambda: ev.enter_ballots(
             evaluation=evaluation, favourable=1, unfavourable=0, voter="member", by=secretary
         ),
-        lambda: ev.enter_paper_counts(evaluation=evaluation, favourable=1, total=1, by=secretary),
+        lambda: ev.enter_paper_counts(
+            evaluation=evaluation, member_favourable=1, member_total=1, by=secretary
+        ),
         lambda: ev.save_self_report(evaluation=evaluation, text="补充", by=member_user),
         lambda: ev.open_evaluations(branch=tree.branch, year=YEAR, by=secretary),
         lambda: ev.set_evaluation_rule(
@@ -515,7 +520,7 @@ def scored(tree, secretary, member_user):
     ev.enter_ballots(
         evaluation=evaluation, favourable=12, unfavourable=2, voter="member", by=secretary
     )
-    ev.enter_paper_counts(evaluation=evaluation, favourable=6, total=6, by=secretary)
+    ev.enter_paper_counts(evaluation=evaluation, member_favourable=6, member_total=6, by=secretary)
     _votes(best, 20, 20, by=secretary)
     ev.compute_branch(branch=tree.branch, year=YEAR, by=secretary)
     evaluation.refresh_from_db()
@@ -608,10 +613,14 @@ def test_a_secretary_of_another_branch_gets_404(client, neighbour_secretary, sco
         ),
         (
             "evaluation-paper",
-            {"paper-favourable": 21, "paper-total": 20},
+            {"paper-member_favourable": 21, "paper-member_total": 20},
             "Favourable votes cannot exceed the votes cast.",
         ),
-        ("evaluation-paper", {"paper-favourable": 1, "paper-total": -5}, "greater than or equal"),
+        (
+            "evaluation-paper",
+            {"paper-member_favourable": 1, "paper-member_total": -5},
+            "greater than or equal",
+        ),
     ],
 )
 def test_bad_vote_counts_show_an_error_and_change_nothing(
@@ -744,7 +753,7 @@ def test_the_secretary_runs_the_year_from_the_board(client, tree, secretary, mem
     evaluation = Evaluation.objects.get()
     client.post(
         reverse("scoring:evaluation-paper", args=[evaluation.pk]),
-        {"paper-favourable": 19, "paper-total": 20},
+        {"paper-member_favourable": 19, "paper-member_total": 20},
     )
     client.post(reverse("scoring:evaluation-compute", args=[tree.branch.pk, YEAR]))
     response = client.post(reverse("scoring:evaluation-publish", args=[tree.branch.pk, YEAR]))

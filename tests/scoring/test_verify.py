@@ -247,7 +247,7 @@ def result(tree, secretary, me) -> Evaluation:
     serve(tree, me, secretary, held_on=dt.date(YEAR, 5, 12))
     ev.open_evaluations(branch=tree.branch, year=YEAR, by=secretary)
     evaluation = Evaluation.objects.get(member=me)
-    ev.enter_paper_counts(evaluation=evaluation, favourable=9, total=10, by=secretary)
+    ev.enter_paper_counts(evaluation=evaluation, member_favourable=9, member_total=10, by=secretary)
     ev.compute_branch(branch=tree.branch, year=YEAR, by=secretary)
     evaluation.refresh_from_db()
     return evaluation

@@ -82,7 +82,10 @@ def _publish_year(branch, secretary, votes: dict) -> None:
     ev.open_evaluations(branch=branch, year=PUBLISHED, by=secretary)
     for member, favourable in votes.items():
         ev.enter_paper_counts(
-            evaluation=_evaluation(member, PUBLISHED), favourable=favourable, total=20, by=secretary
+            evaluation=_evaluation(member, PUBLISHED),
+            member_favourable=favourable,
+            member_total=20,
+            by=secretary,
         )
     ev.compute_branch(branch=branch, year=PUBLISHED, by=secretary)
     ev.publish_branch(branch=branch, year=PUBLISHED, by=secretary)
@@ -116,7 +119,10 @@ def world(tree, secretary, member_user, member) -> dict:
     ev.open_evaluations(branch=tree.branch, year=OPEN, by=secretary)
     for holder in (mine, other):
         ev.enter_paper_counts(
-            evaluation=_evaluation(holder, OPEN), favourable=18, total=20, by=secretary
+            evaluation=_evaluation(holder, OPEN),
+            member_favourable=18,
+            member_total=20,
+            by=secretary,
         )
     ev.compute_branch(branch=tree.branch, year=OPEN, by=secretary)
     branch = tree.branch.pk
@@ -177,7 +183,7 @@ WRITES = {
         Ballot,
     ),
     "scoring:evaluation-paper": (
-        {"paper-favourable": 19, "paper-total": 20},
+        {"paper-member_favourable": 19, "paper-member_total": 20},
         "secretary",
         Evaluation,
     ),
