@@ -6,9 +6,6 @@ and the town organiser. Elements are found by name and href, not by UI text. The
 runs with the mouse and with the keyboard alone (the `ui` fixture).
 """
 
-import subprocess
-import tempfile
-
 import pytest
 from django.urls import reverse
 from playwright.sync_api import Browser, Page, expect
@@ -16,6 +13,7 @@ from playwright.sync_api import Browser, Page, expect
 from posts.models import Pledge, Post
 from tests.browser.keyboard import Mouse
 from tests.browser.test_member_journey import log_in
+from tests.pdf import pdf_text
 
 pytestmark = pytest.mark.browser
 
@@ -105,12 +103,7 @@ def test_a_post_goes_from_set_up_to_the_notice_board_and_a_certificate(
     # The member downloads the pledge certificate; it holds their name and items.
     response = member_page.request.get(base + reverse("posts:pledge-certificate", args=[pledge.pk]))
     assert response.ok and response.headers["content-type"] == "application/pdf"
-    with tempfile.NamedTemporaryFile(suffix=".pdf") as pdf:
-        pdf.write(response.body())
-        pdf.flush()
-        text = subprocess.run(
-            ["pdftotext", pdf.name, "-"], capture_output=True, text=True, check=True
-        ).stdout
+    text = pdf_text(response.body())
     assert "王建国" in text
     assert patrol.name in text and reporting.name in text
     assert legal.name not in text

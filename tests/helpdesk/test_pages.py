@@ -3,9 +3,7 @@ the service log form, the pool, reports and prints."""
 
 import datetime as dt
 import io
-import subprocess
 from decimal import Decimal
-from pathlib import Path
 
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +14,7 @@ from helpdesk.models import HelpRequest, ServiceLog, ServiceTeam
 from inbox.models import Notification
 from scoring.models import PointsEntry
 from tests.helpdesk.conftest import ask
+from tests.pdf import pdf_page_count, pdf_text
 
 YEAR = timezone.localdate().year
 
@@ -227,31 +226,20 @@ def test_the_overview_shows_figures_and_charts(english_client, town_organiser, t
     assert "Requests by channel" in content
 
 
-def _pdf_text(content: bytes, tmp_path: Path) -> str:
-    path = tmp_path / "doc.pdf"
-    path.write_bytes(content)
-    return subprocess.run(
-        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
-    ).stdout
-
-
 def test_the_contact_card_lists_the_phones_and_the_badge_its_number(
     client, secretary, tree, team, volunteers, tmp_path
 ):
     client.force_login(secretary)
     card = client.get(reverse("helpdesk:team-card", args=[team.pk]))
     assert card["Content-Type"] == "application/pdf"
-    text = _pdf_text(card.content, tmp_path)
+    text = pdf_text(card.content, "-layout")
     assert volunteers[0].member.phone in text and "水电维修" in text
-    badge = _pdf_text(
-        client.get(reverse("helpdesk:badge", args=[volunteers[0].pk])).content, tmp_path
+    badge = pdf_text(
+        client.get(reverse("helpdesk:badge", args=[volunteers[0].pk])).content, "-layout"
     )
     assert volunteers[0].number in badge and "章立新" in badge.replace(" ", "")
     batch = client.get(reverse("helpdesk:unit-badges", args=[tree.branch.pk])).content
-    pages = subprocess.run(
-        ["pdfinfo", "-"], input=batch, capture_output=True, check=True
-    ).stdout.decode()
-    assert "Pages:           5" in pages
+    assert pdf_page_count(batch) == 5
 
 
 def test_the_monthly_report_comes_as_excel_and_pdf(

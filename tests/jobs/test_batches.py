@@ -2,8 +2,6 @@
 (helpdesk) and a branch's pledge certificates (posts). The button POSTs, the job page
 follows; a GET still downloads a small batch and only offers a large one."""
 
-import subprocess
-
 import pytest
 from django.urls import reverse
 
@@ -13,6 +11,7 @@ from jobs.models import Job
 from posts import services as post_services
 from tests.factories import CapabilityTypeFactory, DutyItemFactory, PostFactory, PostTypeFactory
 from tests.helpdesk.objects import make_volunteer
+from tests.pdf import pdf_page_count, pdf_text
 
 NAMES = ["章立新", "俞桂兰", "楼国强", "傅晓春", "裘丽萍"]
 
@@ -29,15 +28,8 @@ def volunteers(tree):
     return profiles
 
 
-def _pages(content: bytes) -> int:
-    info = subprocess.run(["pdfinfo", "-"], input=content, capture_output=True, check=True)
-    line = next(x for x in info.stdout.decode().splitlines() if x.startswith("Pages:"))
-    return int(line.split()[1])
-
-
 def _text(content: bytes) -> str:
-    out = subprocess.run(["pdftotext", "-", "-"], input=content, capture_output=True, check=True)
-    return out.stdout.decode().replace(" ", "")
+    return pdf_text(content).replace(" ", "")
 
 
 def test_the_badge_batch_button_runs_a_job_and_lands_on_a_finished_page(
@@ -62,7 +54,7 @@ def test_the_badge_batch_button_runs_a_job_and_lands_on_a_finished_page(
     assert {total for _, total in reports} == {10}
     pdf = client.get(reverse("jobs:file", args=[job.pk]))
     assert pdf["Content-Type"] == "application/pdf"
-    assert _pages(pdf.content) == 5
+    assert pdf_page_count(pdf.content) == 5
     text = _text(pdf.content)
     assert all(name in text for name in NAMES)
     assert all(profile.number in text for profile in volunteers)
@@ -74,7 +66,7 @@ def test_the_town_batch_of_contact_cards_runs_as_a_job(client, town_organiser, t
     job = Job.objects.get()
     assert job.status == Job.Status.DONE
     pdf = client.get(reverse("jobs:file", args=[job.pk])).content
-    assert _pages(pdf) == 1 and volunteers[0].member.phone in _text(pdf)
+    assert pdf_page_count(pdf) == 1 and volunteers[0].member.phone in _text(pdf)
 
 
 def test_a_get_of_a_small_batch_still_downloads_it(client, secretary, tree, volunteers):

@@ -3,7 +3,6 @@ on the village-hall kiosk and on the printed sheet; and the report of in-service
 pledges to their employer unit (在职党员承诺报告)."""
 
 import re
-import subprocess
 
 import pytest
 from django.urls import reverse
@@ -12,6 +11,7 @@ from django.utils import timezone
 from members.models import Member
 from posts import services
 from tests.factories import MemberFactory, PartnerUnitFactory, PostFactory
+from tests.pdf import pdf_text
 from tests.posts.conftest import lines_for
 
 PUBLIC_PAGES = ["posts:board", "posts:board-kiosk", "posts:board-sheet"]
@@ -40,14 +40,6 @@ def publish(pledge, *commitments, secretary, organiser):
 
 def board(client, branch, name="posts:board", **params):
     return client.get(reverse(name, args=[branch.pk]), params)
-
-
-def pdf_text(content: bytes, tmp_path) -> str:
-    path = tmp_path / "board.pdf"
-    path.write_bytes(content)
-    return subprocess.run(
-        ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
-    ).stdout
 
 
 @pytest.fixture
@@ -109,7 +101,7 @@ def test_the_board_never_shows_a_phone_an_id_number_or_a_birth_date(
     ]
     assert member.phone and member.id_number
     pages = [board(client, tree.branch, name).content.decode() for name in PUBLIC_PAGES[:2]]
-    pages.append(pdf_text(board(client, tree.branch, "posts:board-sheet").content, tmp_path))
+    pages.append(pdf_text(board(client, tree.branch, "posts:board-sheet").content))
     for page in pages:
         assert "王建国" in page
         assert [s for s in secrets if s in page] == []
@@ -177,7 +169,7 @@ def test_the_board_page_runs_no_inline_script_either(client, tree, published):
 def test_the_printed_sheet_holds_the_holder_and_the_commitment(client, tree, published, tmp_path):
     response = board(client, tree.branch, "posts:board-sheet")
     assert response["Content-Type"] == "application/pdf"
-    text = pdf_text(response.content, tmp_path)
+    text = pdf_text(response.content)
     today = timezone.localdate()
     assert "王建国" in text
     assert "每周二、周五晚巡逻" in text

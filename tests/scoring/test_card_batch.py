@@ -2,8 +2,6 @@
 branch, by name; a large batch runs as a background job and gives the same pages."""
 
 import datetime as dt
-import subprocess
-from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -12,9 +10,10 @@ from django.urls import reverse
 
 from jobs import services as jobs
 from jobs.models import Job
-from scoring import batches, queries, services
-from scoring.models import ActivityKind
+from scoring import batches, queries
 from tests.factories import MemberFactory
+from tests.pdf import pdf_text
+from tests.scoring.activities import patrol
 
 YEAR = 2026
 NAMES = ["刘䶮", "李秀英", "张卫东"]
@@ -22,10 +21,7 @@ NAMES = ["刘䶮", "李秀英", "张卫东"]
 
 def pdf_pages(content: bytes) -> list[str]:
     """The text of each page (pdftotext ends every page with a form feed)."""
-    text = subprocess.run(
-        ["pdftotext", "-", "-"], input=content, capture_output=True, check=True
-    ).stdout.decode()
-    return text.split("\f")[:-1]
+    return pdf_text(content).split("\f")[:-1]
 
 
 def pdf_of(response) -> bytes:
@@ -36,18 +32,6 @@ def pdf_of(response) -> bytes:
 
 def url(branch, year=YEAR) -> str:
     return reverse("scoring:branch-cards-pdf", args=[branch.pk]) + f"?year={year}"
-
-
-def served(tree, secretary, members, *, title="义务巡逻", held_on=dt.date(YEAR, 3, 12)):
-    return services.record_activity(
-        branch=tree.branch,
-        kind=ActivityKind.COLLECTIVE,
-        title=title,
-        held_on=held_on,
-        members=members,
-        by=secretary,
-        hours=Decimal("2"),
-    )
 
 
 @pytest.fixture
@@ -61,7 +45,7 @@ def members(tree, member_user):
 def test_the_batch_is_one_pdf_with_a_card_per_member_by_name(
     client, tree, secretary, members, tmp_path
 ):
-    served(tree, secretary, members[:2], title="村道清扫")
+    patrol(tree, members[:2], secretary, title="村道清扫", hours="2")
     MemberFactory(branch=tree.neighbour_branch, name="邻村甲")
     client.force_login(secretary)
 
@@ -112,8 +96,8 @@ def test_the_tally_list_links_to_the_batch(client, tree, secretary):
 def test_a_large_batch_is_offered_as_a_job_that_gives_the_same_pages(
     client, tree, secretary, members, settings
 ):
-    served(tree, secretary, members, title="村道清扫")
-    served(tree, secretary, members[1:], title="理论学习", held_on=dt.date(YEAR, 5, 8))
+    patrol(tree, members, secretary, title="村道清扫", hours="2")
+    patrol(tree, members[1:], secretary, title="理论学习", held_on=dt.date(YEAR, 5, 8), hours="2")
     client.force_login(secretary)
     direct = pdf_pages(pdf_of(client.get(url(tree.branch))))
     settings.JOBS_DIRECT_MAX = 2
@@ -154,13 +138,13 @@ def test_the_job_checks_the_owners_scope_again(tree, secretary):
 def test_the_batch_query_count_does_not_grow_with_the_members(
     client, tree, secretary, members, django_assert_num_queries
 ):
-    served(tree, secretary, members[:2])
+    patrol(tree, members[:2], secretary, hours="2")
     client.force_login(secretary)
     with CaptureQueriesContext(connection) as two:
         assert len(pdf_pages(pdf_of(client.get(url(tree.branch))))) == 4
     more = [MemberFactory(branch=tree.branch, name=f"新党员{n}") for n in range(6)]
-    served(tree, secretary, members + more, held_on=dt.date(YEAR, 4, 2))
-    served(tree, secretary, more, held_on=dt.date(YEAR, 6, 9))
+    patrol(tree, members + more, secretary, held_on=dt.date(YEAR, 4, 2), hours="2")
+    patrol(tree, more, secretary, held_on=dt.date(YEAR, 6, 9), hours="2")
 
     with django_assert_num_queries(len(two.captured_queries)):
         response = client.get(url(tree.branch))

@@ -1,7 +1,6 @@
 """Service hours on the points card, and the card's one-query read of its entries."""
 
 import datetime as dt
-import subprocess
 from decimal import Decimal
 
 import pytest
@@ -9,6 +8,7 @@ from django.urls import reverse
 
 from scoring import queries, services
 from scoring.models import Activity, ActivityKind, PointsEntry
+from tests.pdf import pdf_text
 
 MARCH = dt.date(2026, 3, 12)
 
@@ -71,11 +71,7 @@ def test_the_card_pdf_shows_the_year_hours(client, secretary, member_user, tree,
     service(tree, me, secretary, hours="7.5")
     client.force_login(member_user)
     response = client.get(reverse("scoring:points-card-pdf", args=[me.pk]), {"year": 2026})
-    path = tmp_path / "card.pdf"
-    path.write_bytes(response.content)
-    text = subprocess.run(
-        ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
-    ).stdout
+    text = pdf_text(response.content)
     assert "7.5" in text
 
 

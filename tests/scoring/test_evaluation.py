@@ -27,6 +27,7 @@ from scoring.models import (
     Sanction,
 )
 from tests.factories import ChoiceFactory, MemberFactory, PartnerUnitFactory, PostFactory
+from tests.pdf import pdf_text
 
 YEAR = 2026
 MAY = dt.date(YEAR, 5, 12)
@@ -677,11 +678,7 @@ def test_the_notice_pdf_names_the_member_and_the_grade(
     response = client.get(reverse("scoring:evaluation-notice", args=[scored.pk]))
 
     assert response["Content-Type"] == "application/pdf"
-    path = tmp_path / "notice.pdf"
-    path.write_bytes(response.content)
-    text = subprocess.run(
-        ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
-    ).stdout
+    text = pdf_text(response.content)
     scored.refresh_from_db()
     with translation.override("zh-hans"):
         grade = scored.get_grade_display()
@@ -917,11 +914,7 @@ def test_the_ballot_sheet_lists_every_member_evaluated_once_per_copy(
     response = client.get(url, {"copies": "3"})
 
     assert response["Content-Type"] == "application/pdf"
-    path = tmp_path / "ballots.pdf"
-    path.write_bytes(response.content)
-    text = subprocess.run(
-        ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
-    ).stdout
+    text = pdf_text(response.content)
     assert text.count("王建国") == 3 and text.count("李娜") == 3
     assert text.count("\f") == 3  # one sheet per copy
 

@@ -9,6 +9,7 @@ from django.db import connection, transaction
 from scoring import services
 from scoring.models import ActivityKind, MonthlyTally, PointsEntry, PointsRule
 from tests.factories import MemberFactory, UserFactory
+from tests.scoring.activities import patrol
 
 MARCH = dt.date(2026, 3, 12)
 
@@ -18,19 +19,8 @@ def people(tree):
     return [MemberFactory(branch=tree.branch, name=name) for name in ("张伟", "李娜", "王芳")]
 
 
-def _collective(tree, members, by, held_on=MARCH, title="夜间治安巡逻"):
-    return services.record_activity(
-        branch=tree.branch,
-        kind=ActivityKind.COLLECTIVE,
-        title=title,
-        held_on=held_on,
-        members=members,
-        by=by,
-    )
-
-
 def test_a_collective_activity_gives_each_attendee_two_points_by_default(tree, people, secretary):
-    _collective(tree, people, secretary)
+    patrol(tree, people, secretary)
     entries = PointsEntry.objects.all()
     assert [e.points for e in entries] == [Decimal("2")] * 3
     assert {e.rule.points for e in entries} == {Decimal("2")}
@@ -64,7 +54,7 @@ def test_an_individual_service_has_exactly_one_member(tree, people, secretary):
 def test_a_changed_rule_applies_from_its_date_and_old_entries_keep_theirs(
     tree, district_organiser, people, secretary
 ):
-    _collective(tree, people[:1], secretary, held_on=dt.date(2026, 2, 10))
+    patrol(tree, people[:1], secretary, held_on=dt.date(2026, 2, 10))
     services.set_points_rule(
         district=tree.district,
         kind=ActivityKind.COLLECTIVE,
@@ -72,7 +62,7 @@ def test_a_changed_rule_applies_from_its_date_and_old_entries_keep_theirs(
         effective_from=dt.date(2026, 3, 1),
         by=district_organiser,
     )
-    _collective(tree, people[:1], secretary, held_on=dt.date(2026, 3, 5))
+    patrol(tree, people[:1], secretary, held_on=dt.date(2026, 3, 5))
     february, march = PointsEntry.objects.order_by("occurred_on")
     assert (february.points, march.points) == (Decimal("2"), Decimal("2.5"))
     assert february.rule != march.rule
@@ -82,12 +72,12 @@ def test_a_changed_rule_applies_from_its_date_and_old_entries_keep_theirs(
 def test_members_of_another_branch_cannot_be_recorded(tree, secretary):
     stranger = MemberFactory(branch=tree.other_branch)
     with pytest.raises(services.ScoringError):
-        _collective(tree, [stranger], secretary)
+        patrol(tree, [stranger], secretary)
     assert not PointsEntry.objects.exists()
 
 
 def test_the_ledger_refuses_edits(tree, people, secretary):
-    _collective(tree, people[:1], secretary)
+    patrol(tree, people[:1], secretary)
     entry = PointsEntry.objects.get()
     entry.points = Decimal("20")
     with pytest.raises(ValidationError):
@@ -96,7 +86,7 @@ def test_the_ledger_refuses_edits(tree, people, secretary):
 
 
 def test_the_ledger_refuses_deletes_one_by_one_and_in_bulk(tree, people, secretary):
-    _collective(tree, people, secretary)
+    patrol(tree, people, secretary)
     with pytest.raises(ValidationError):
         PointsEntry.objects.first().delete()
     with pytest.raises(ValidationError):
@@ -107,7 +97,7 @@ def test_the_ledger_refuses_deletes_one_by_one_and_in_bulk(tree, people, secreta
 
 
 def test_a_correction_is_a_new_entry_naming_what_it_corrects(tree, people, secretary):
-    _collective(tree, people[:1], secretary)
+    patrol(tree, people[:1], secretary)
     entry = PointsEntry.objects.get()
     correction = services.correct_entry(
         entry=entry, right_points=Decimal("0"), reason="实际未到场", by=secretary
@@ -121,7 +111,7 @@ def test_a_correction_is_a_new_entry_naming_what_it_corrects(tree, people, secre
 
 
 def test_a_correction_needs_a_reason(tree, people, secretary):
-    _collective(tree, people[:1], secretary)
+    patrol(tree, people[:1], secretary)
     with pytest.raises(services.ScoringError):
         services.correct_entry(
             entry=PointsEntry.objects.get(), right_points=Decimal("0"), reason=" ", by=secretary
@@ -131,7 +121,7 @@ def test_a_correction_needs_a_reason(tree, people, secretary):
 def test_a_published_month_is_frozen_and_its_correction_counts_in_the_next_month(
     tree, people, secretary
 ):
-    _collective(tree, people, secretary)
+    patrol(tree, people, secretary)
     tally = services.publish_tally(branch=tree.branch, month=MARCH, by=secretary)
     entry = PointsEntry.objects.get(member=people[0])
     correction = services.correct_entry(
@@ -145,7 +135,7 @@ def test_a_published_month_is_frozen_and_its_correction_counts_in_the_next_month
 
 def test_an_activity_of_a_published_month_counts_in_the_next_open_month(tree, people, secretary):
     services.publish_tally(branch=tree.branch, month=MARCH, by=secretary)
-    _collective(tree, people[:1], secretary, held_on=MARCH)
+    patrol(tree, people[:1], secretary, held_on=MARCH)
     assert PointsEntry.objects.get().month == dt.date(2026, 4, 1)
 
 
@@ -157,8 +147,8 @@ def test_a_month_is_published_once(tree, people, secretary):
 
 
 def test_the_tally_keeps_year_to_date_totals(tree, people, secretary):
-    _collective(tree, people[:1], secretary, held_on=dt.date(2026, 2, 3))
-    _collective(tree, people[:1], secretary, held_on=MARCH)
+    patrol(tree, people[:1], secretary, held_on=dt.date(2026, 2, 3))
+    patrol(tree, people[:1], secretary, held_on=MARCH)
     tally = services.publish_tally(branch=tree.branch, month=MARCH, by=secretary)
     line = tally.lines.get()
     assert (line.points, line.year_to_date) == (Decimal("2"), Decimal("4"))
@@ -166,7 +156,7 @@ def test_the_tally_keeps_year_to_date_totals(tree, people, secretary):
 
 def test_an_activity_cannot_be_recorded_in_the_future(tree, people, secretary):
     with pytest.raises(services.ScoringError):
-        _collective(tree, people, secretary, held_on=dt.date.today() + dt.timedelta(days=3))
+        patrol(tree, people, secretary, held_on=dt.date.today() + dt.timedelta(days=3))
 
 
 def test_a_rule_cannot_be_negative(tree):
@@ -220,7 +210,7 @@ def test_an_activity_recorded_while_its_month_is_being_published_counts_in_the_n
     def record():
         try:
             published.wait(10)
-            recorded.append(_collective(tree, people[:1], secretary, title="迟到的巡逻"))
+            recorded.append(patrol(tree, people[:1], secretary, title="迟到的巡逻"))
         finally:
             connection.close()
 

@@ -1,6 +1,5 @@
 import datetime as dt
 import io
-import subprocess
 from decimal import Decimal
 
 import pytest
@@ -19,6 +18,8 @@ from tests.factories import (
     PostTypeFactory,
     UnitFactory,
 )
+from tests.pdf import pdf_text
+from tests.scoring.activities import patrol
 
 MARCH = dt.date(2026, 3, 12)
 
@@ -33,17 +34,6 @@ def people(tree):
             ("王芳", "13900000003"),
         )
     ]
-
-
-def patrol(tree, members, by, held_on=MARCH, title="夜间治安巡逻"):
-    return services.record_activity(
-        branch=tree.branch,
-        kind=ActivityKind.COLLECTIVE,
-        title=title,
-        held_on=held_on,
-        members=members,
-        by=by,
-    )
 
 
 def activity_form(ticked, **overrides):
@@ -323,11 +313,7 @@ def test_the_card_prints_as_a_pdf_with_the_members_name(
         reverse("scoring:points-card-pdf", args=[member_user.member_file.pk]), {"year": 2026}
     )
     assert response["Content-Type"] == "application/pdf"
-    path = tmp_path / "card.pdf"
-    path.write_bytes(response.content)
-    text = subprocess.run(
-        ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
-    ).stdout
+    text = pdf_text(response.content)
     assert "王建国" in text
     assert "秦望村" in text
     assert "夜间治安巡逻" in text

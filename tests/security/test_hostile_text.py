@@ -8,8 +8,6 @@ of the URL-role table is opened as the superuser and as the secretary.
 
 import datetime as dt
 import io
-import subprocess
-import tempfile
 from decimal import Decimal
 from html.parser import HTMLParser
 
@@ -20,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from tests.pdf import pdf_text
 from tests.test_url_roles import TABLE, _kwargs
 
 SCRIPT = "<script>alert(1)</script>"
@@ -145,19 +144,6 @@ def html_problems(html: str) -> list[str]:
     problems = parser.problems
     problems += [f"raw {marker!r}" for marker in RAW_MARKERS if marker in html]
     return problems
-
-
-def pdf_text(content: bytes) -> str:
-    with tempfile.NamedTemporaryFile(suffix=".pdf") as file:
-        file.write(content)
-        file.flush()
-        return subprocess.run(
-            ["pdftotext", "-enc", "UTF-8", file.name, "-"],
-            capture_output=True,
-            text=True,
-            check=True,
-            timeout=60,
-        ).stdout
 
 
 def pdf_problems(content: bytes) -> list[str]:
