@@ -613,13 +613,13 @@ def _evaluate_home(rng: random.Random, world: ScoringWorld, year: int, now: dt.d
     members, residents = len(home.holders), rng.randint(12, 18)  # residents' representatives
     voters = members + residents
 
-    def by_group(favourable: int) -> tuple[ev.PaperCount, ev.PaperCount]:
+    def by_group(favourable: int) -> tuple[ev.VoteCount, ev.VoteCount]:
         # The favourable votes shared between the groups in proportion to their size.
         of_members = min(members, favourable, round(favourable * members / voters))
         of_members = max(of_members, favourable - residents)
         return (
-            ev.PaperCount(Ballot.Voter.MEMBER, of_members, members),
-            ev.PaperCount(Ballot.Voter.RESIDENT, favourable - of_members, residents),
+            ev.VoteCount(Ballot.Voter.MEMBER, of_members, members),
+            ev.VoteCount(Ballot.Voter.RESIDENT, favourable - of_members, residents),
         )
 
     ranked = sorted(home.holders, key=lambda m: (points[m], m))

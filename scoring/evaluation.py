@@ -12,6 +12,7 @@ frozen: no recompute, no votes, no self-report, and the year's rule no longer ch
 """
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -90,9 +91,9 @@ def grade_for(final: Decimal, rule: EvaluationRule) -> Grade:
 
 
 @dataclass(frozen=True)
-class PaperCount:
-    """A paper vote's counts for one voter group (a `Ballot.Voter` value, or "" for
-    counts saved before the groups were recorded)."""
+class VoteCount:
+    """Votes of one voter group (a `Ballot.Voter` value, or "" for paper counts saved
+    before the groups were recorded)."""
 
     voter: str
     favourable: int
@@ -111,12 +112,19 @@ class PaperCount:
 
 @dataclass(frozen=True)
 class Votes:
-    """Appraisal votes of one evaluation: ballots entered one by one, and a paper vote's
-    counts per voter group."""
+    """Appraisal votes of one evaluation: ballots entered one by one and a paper vote's
+    counts, each per voter group."""
 
-    ballots_favourable: int = 0
-    ballots: int = 0
-    paper: tuple[PaperCount, ...] = ()
+    ballot_counts: tuple[VoteCount, ...] = ()
+    paper: tuple[VoteCount, ...] = ()
+
+    @property
+    def ballots_favourable(self) -> int:
+        return sum(count.favourable for count in self.ballot_counts)
+
+    @property
+    def ballots(self) -> int:
+        return sum(count.total for count in self.ballot_counts)
 
     @property
     def paper_favourable(self) -> int:
@@ -134,21 +142,26 @@ class Votes:
     def total(self) -> int:
         return self.ballots + self.paper_total
 
+    def of_group(self, voter: str) -> VoteCount:
+        """One group's ballots and paper votes together."""
+        counts = [c for c in (*self.ballot_counts, *self.paper) if c.voter == voter]
+        return VoteCount(voter, sum(c.favourable for c in counts), sum(c.total for c in counts))
 
-def paper_counts(evaluation: Evaluation) -> tuple[PaperCount, ...]:
+
+def paper_counts(evaluation: Evaluation) -> tuple[VoteCount, ...]:
     """The evaluation's paper vote, one count per group that voted on paper."""
     counts = (
-        PaperCount(
+        VoteCount(
             Ballot.Voter.MEMBER,
             evaluation.paper_member_favourable,
             evaluation.paper_member_total,
         ),
-        PaperCount(
+        VoteCount(
             Ballot.Voter.RESIDENT,
             evaluation.paper_resident_favourable,
             evaluation.paper_resident_total,
         ),
-        PaperCount("", evaluation.paper_ungrouped_favourable, evaluation.paper_ungrouped_total),
+        VoteCount("", evaluation.paper_ungrouped_favourable, evaluation.paper_ungrouped_total),
     )
     return tuple(count for count in counts if count.total)
 
@@ -307,19 +320,23 @@ def _grade_worked(final: Decimal, rule: EvaluationRule) -> str:
 
 
 def votes_by_evaluation(evaluations: Iterable[Evaluation]) -> dict[int, Votes]:
-    """The votes of each evaluation, ballots counted in one query."""
+    """The votes of each evaluation, ballots counted per voter group in one query."""
     evaluations = list(evaluations)
-    counted = {
-        row["evaluation"]: row
-        for row in Ballot.objects.filter(evaluation__in=[e.pk for e in evaluations])
+    counted: dict[int, dict[str, VoteCount]] = defaultdict(dict)
+    for row in (
+        Ballot.objects.filter(evaluation__in=[e.pk for e in evaluations])
         .order_by()
-        .values("evaluation")
+        .values("evaluation", "voter")
         .annotate(total=Count("id"), favourable=Count("id", filter=Q(favourable=True)))
-    }
+    ):
+        counted[row["evaluation"]][row["voter"]] = VoteCount(
+            row["voter"], row["favourable"], row["total"]
+        )
     return {
         e.pk: Votes(
-            ballots_favourable=counted.get(e.pk, {}).get("favourable", 0),
-            ballots=counted.get(e.pk, {}).get("total", 0),
+            ballot_counts=tuple(
+                counted[e.pk][voter] for voter in Ballot.Voter.values if voter in counted[e.pk]
+            ),
             paper=paper_counts(e),
         )
         for e in evaluations

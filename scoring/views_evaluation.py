@@ -159,21 +159,6 @@ def branch_publish(request: HttpRequest, pk: int, year: int) -> HttpResponse:
 # --- one evaluation ----------------------------------------------------------------------
 
 
-def _ballots_by_voter(evaluation: Evaluation) -> list[tuple[str, int, int]]:
-    counts = {
-        row["voter"]: row
-        for row in Ballot.objects.filter(evaluation=evaluation)
-        .order_by()
-        .values("voter")
-        .annotate(total=Count("id"), favourable=Count("id", filter=Q(favourable=True)))
-    }
-    return [
-        (label, counts[value]["favourable"], counts[value]["total"] - counts[value]["favourable"])
-        for value, label in Ballot.Voter.choices
-        if value in counts
-    ]
-
-
 def _detail(request: HttpRequest, evaluation: Evaluation, **forms) -> HttpResponse:
     """The result page; a secretary's invalid form comes back bound, with its errors."""
     user = request.user
@@ -195,7 +180,6 @@ def _detail(request: HttpRequest, evaluation: Evaluation, **forms) -> HttpRespon
         "computation": ev.stored_computation(evaluation, votes) if show_results else None,
         "stale": ev.is_stale(evaluation),
         "votes": votes,
-        "ballots_by_voter": _ballots_by_voter(evaluation) if show_results else [],
         "posts": Choice.objects.filter(
             member=member, post__year=evaluation.year, status__in=ev.HELD_STATUSES
         ).select_related("post"),
@@ -542,6 +526,13 @@ def employer_results(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     )
 
 
+def _group_figures(votes: ev.Votes) -> list[int]:
+    """Favourable and cast, party members then residents' representatives (ballots and
+    paper together; paper counts saved without a group count only in the totals)."""
+    members, residents = (votes.of_group(voter) for voter in Ballot.Voter.values)
+    return [members.favourable, members.total, residents.favourable, residents.total]
+
+
 @login_required
 def results_xlsx(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     """Published results of a branch, town or district as Excel; ?employer=<partner>
@@ -566,6 +557,10 @@ def results_xlsx(request: HttpRequest, pk: int, year: int) -> HttpResponse:
         _("Employer unit"),
         _("Points of the year"),
         _("Points score"),
+        _("Party members: favourable votes"),
+        _("Party members: votes cast"),
+        _("Residents' representatives: favourable votes"),
+        _("Residents' representatives: votes cast"),
         _("Favourable votes"),
         _("Votes cast"),
         _("Appraisal score"),
@@ -586,6 +581,7 @@ def results_xlsx(request: HttpRequest, pk: int, year: int) -> HttpResponse:
             e.member.employer.name if e.member.employer else "",
             number(e.points_total),
             number(e.points_score),
+            *_group_figures(votes[e.pk]),
             votes[e.pk].favourable,
             votes[e.pk].total,
             number(e.appraisal_score),
@@ -600,7 +596,7 @@ def results_xlsx(request: HttpRequest, pk: int, year: int) -> HttpResponse:
         headers,
         rows,
         title=_("Year-end evaluation"),
-        column_widths=[16, 10, 16, 20, 10, 10, 10, 10, 10, 10, 8, 20, 12],
+        column_widths=[16, 10, 16, 20, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 8, 20, 12],
     )
     return xlsx_response(content, f"{unit.name}-{year}-{_('Year-end evaluation')}.xlsx")
 

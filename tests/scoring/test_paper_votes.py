@@ -1,6 +1,7 @@
 """A paper vote's counts per voter group: party members and residents' representatives
 (党员和村民代表评议), and counts saved before the groups were recorded."""
 
+import io
 from decimal import Decimal as D
 
 import pytest
@@ -8,6 +9,7 @@ from django.conf import settings
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from scoring import evaluation as ev
 from scoring import services
@@ -178,3 +180,32 @@ def test_the_migration_keeps_earlier_counts_as_ungrouped(tree):
     migrated = Evaluation.objects.get(member=member)
     assert (migrated.paper_ungrouped_favourable, migrated.paper_ungrouped_total) == (17, 20)
     assert (migrated.paper_member_total, migrated.paper_resident_total) == (0, 0)
+
+
+def test_the_results_sheet_gives_each_groups_votes_ballots_and_paper_together(
+    client, tree, evaluation, secretary, town_organiser
+):
+    ev.enter_ballots(
+        evaluation=evaluation, favourable=2, unfavourable=1, voter="resident", by=secretary
+    )
+    _enter(
+        evaluation,
+        secretary,
+        member_favourable=9,
+        member_total=10,
+        resident_favourable=12,
+        resident_total=15,
+    )
+    ev.compute_branch(branch=tree.branch, year=YEAR, by=secretary)
+    ev.publish_branch(branch=tree.branch, year=YEAR, by=secretary)
+    client.force_login(town_organiser)
+
+    sheet = client.get(reverse("scoring:evaluation-xlsx", args=[tree.town.pk, YEAR]))
+
+    header, row = list(load_workbook(io.BytesIO(sheet.content)).active.values)
+    figures = dict(zip(header, row, strict=True))
+    assert figures["Party members: favourable votes"] == 9
+    assert figures["Party members: votes cast"] == 10
+    assert figures["Residents' representatives: favourable votes"] == 14
+    assert figures["Residents' representatives: votes cast"] == 18
+    assert (figures["Favourable votes"], figures["Votes cast"]) == (23, 28)
