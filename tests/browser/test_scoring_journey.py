@@ -121,16 +121,19 @@ def test_points_go_from_an_activity_to_the_card_the_tally_and_the_year_end_grade
     expect(member_page.locator("#year-total")).to_have_text("1")
     expect(member_page.locator("#card-months .correction")).to_have_count(1)
 
-    # The year-end evaluation: open, enter the paper votes, compute, publish.
+    # The year-end evaluation: open, enter the paper votes of both voter groups (six
+    # party members, four residents' representatives), compute, publish.
     board = reverse("scoring:evaluation-branch", args=[tree.branch.pk, year])
     secretary_page.goto(base + board)
     _post(ui, secretary_page, reverse("scoring:evaluation-open", args=[tree.branch.pk, year]))
-    for holder, favourable in ((me, "10"), (member, "8")):
+    for holder, of_members, of_residents in ((me, "6", "4"), (member, "5", "3")):
         evaluation = Evaluation.objects.get(member=holder, year=year)
         secretary_page.goto(base + reverse("scoring:evaluation-detail", args=[evaluation.pk]))
         paper = secretary_page.locator("#paper-form")
-        ui.fill(paper.locator("input[name=paper-member_favourable]"), favourable)
-        ui.fill(paper.locator("input[name=paper-member_total]"), "10")
+        ui.fill(paper.locator("input[name=paper-member_favourable]"), of_members)
+        ui.fill(paper.locator("input[name=paper-member_total]"), "6")
+        ui.fill(paper.locator("input[name=paper-resident_favourable]"), of_residents)
+        ui.fill(paper.locator("input[name=paper-resident_total]"), "4")
         _submit(ui, secretary_page, "#paper-form button[type=submit]")
     secretary_page.goto(base + board)
     _post(ui, secretary_page, reverse("scoring:evaluation-compute", args=[tree.branch.pk, year]))
@@ -144,4 +147,5 @@ def test_points_go_from_an_activity_to_the_card_the_tally_and_the_year_end_grade
     expect(member_page).to_have_url(base + reverse("scoring:evaluation-detail", args=[mine.pk]))
     expect(member_page.locator("h1 [data-grade]")).to_have_attribute("data-grade", "good")
     expect(member_page.locator("#computation")).to_be_visible()
+    expect(member_page.locator("#votes tbody tr")).to_have_count(2)  # one row per voter group
     assert (mine.points_total, mine.final_score) == (Decimal("1"), Decimal("75.0"))
