@@ -17,6 +17,13 @@ from scoring.models import Evaluation
 from tests.factories import ChoiceFactory, MemberFactory, PostFactory
 
 YEAR = 2026
+# 9 of 10 party members and 12 of 15 residents' representatives favourable, on paper
+BOTH_GROUPS = {
+    "member_favourable": 9,
+    "member_total": 10,
+    "resident_favourable": 12,
+    "resident_total": 15,
+}
 
 
 @pytest.fixture
@@ -38,14 +45,7 @@ def _enter(evaluation, secretary, **counts):
 def test_each_group_keeps_its_own_counts_and_the_appraisal_takes_them_together(
     evaluation, secretary
 ):
-    votes = _enter(
-        evaluation,
-        secretary,
-        member_favourable=9,
-        member_total=10,
-        resident_favourable=12,
-        resident_total=15,
-    )
+    votes = _enter(evaluation, secretary, **BOTH_GROUPS)
 
     assert [(c.voter, c.favourable, c.total) for c in votes.paper] == [
         ("member", 9, 10),
@@ -87,14 +87,7 @@ def test_counts_saved_without_a_group_still_count_until_replaced_by_group(evalua
 
 
 def test_the_result_page_shows_each_groups_paper_vote(client, evaluation, secretary):
-    _enter(
-        evaluation,
-        secretary,
-        member_favourable=9,
-        member_total=10,
-        resident_favourable=12,
-        resident_total=15,
-    )
+    _enter(evaluation, secretary, **BOTH_GROUPS)
     client.force_login(secretary)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
 
@@ -188,14 +181,7 @@ def test_the_results_sheet_gives_each_groups_votes_ballots_and_paper_together(
     ev.enter_ballots(
         evaluation=evaluation, favourable=2, unfavourable=1, voter="resident", by=secretary
     )
-    _enter(
-        evaluation,
-        secretary,
-        member_favourable=9,
-        member_total=10,
-        resident_favourable=12,
-        resident_total=15,
-    )
+    _enter(evaluation, secretary, **BOTH_GROUPS)
     ev.compute_branch(branch=tree.branch, year=YEAR, by=secretary)
     ev.publish_branch(branch=tree.branch, year=YEAR, by=secretary)
     client.force_login(town_organiser)
