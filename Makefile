@@ -36,14 +36,20 @@ $(AXE): package.json package-lock.json
 	npm ci --ignore-scripts
 	touch $@
 
+# Two workers (pytest-xdist) on the machine's two cores; the 25 slowest tests printed
+# every run. Browser tests check pages, not the engine: they run on PostgreSQL only.
+# Tests sharing a module's seeded demo stay on one worker (xdist_group, --dist loadgroup).
+PYTEST := $(BIN)/python -m pytest -p no:cacheprovider -n $(WORKERS) --dist loadgroup --durations=25
+WORKERS ?= 2
+
 test-sqlite:
-	@echo "== tests on SQLite =="
-	env -u DATABASE_URL $(BIN)/python -m pytest -p no:cacheprovider
+	@echo "== tests on SQLite (browser tests run on PostgreSQL) =="
+	env -u DATABASE_URL $(PYTEST) -m "not browser"
 
 test-postgres:
 	@echo "== tests on PostgreSQL =="
 	scripts/ensure-postgres.sh
-	DATABASE_URL=$(POSTGRES_URL) $(BIN)/python -m pytest -p no:cacheprovider
+	DATABASE_URL=$(POSTGRES_URL) $(PYTEST)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

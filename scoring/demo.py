@@ -7,7 +7,7 @@ It runs after `members.demo.seed_demo` and `posts.demo.seed_posts_demo` (the
 members holding a confirmed post this year, and the duty items of their posts. Like
 them, every choice comes from `random.Random(SEED)`: `plan_month()` is pure (no
 database) and gives the same plan for the same world and month; `seed_scoring_demo()`
-writes it month by month with `bulk_create`. Seed rows get no history records.
+writes it month by month through the ledger's services. Seed rows get no history records.
 
 What a month holds, per branch (h = its post holders, about 20):
 
@@ -21,14 +21,14 @@ linked to the duty items of the branch's posts. That is about three entries per 
 and month: at district scale (about 6,000 holders) some 18,000 entries a month, about
 400,000 for last year and this year up to last month. The current month is left empty.
 
-Points follow the district's rules (the default rows, 2/3/1/1, written down with
-`scoring.services.rule_in_force`). A few entries are corrected: half of the corrections
-are recorded before the month is published and count in it, the others after it and
-count in the next month, as `scoring.services.correct_entry` would count them. Past
-months' tallies are published; their frozen lines are computed here from the planned
-entries the same way `scoring.services.publish_tally` computes them from the ledger
-(tests check that the figures are identical). 秦望村's last month, and last month of a
-few other branches, is left for their secretaries to publish.
+Everything is written through the ledger's own services, month by month as a branch
+would: activities and entries through `scoring.services.record_activities` (the rules
+in force, 2/3/1/1 by default; the branch's first open month), a few corrections through
+`correct_entry` (half recorded before the month is published and counting in it, the
+others after it and counting in the next month), and every past month frozen through
+`publish_tally`. Only the times are the plan's: when an activity, a correction or a
+publication was recorded. 秦望村's last month, and last month of a few other branches,
+is left for their secretaries to publish.
 """
 
 import datetime as dt
@@ -49,10 +49,10 @@ from members import demo as member_demo
 from members.models import Member, RoleAssignment, Unit
 from posts.models import Choice, DutyItem
 from scoring import evaluation as ev
+from scoring import services
 from scoring.models import (
     Activity,
     ActivityKind,
-    Attendance,
     Ballot,
     Evaluation,
     EvaluationRule,
@@ -60,11 +60,9 @@ from scoring.models import (
     Honour,
     MonthlyTally,
     PointsEntry,
-    PointsRule,
     Sanction,
-    TallyLine,
 )
-from scoring.services import rule_in_force
+from scoring.services import ActivityRecord
 
 SEED = 20100603
 BATCH_SIZE = 2000
@@ -441,153 +439,103 @@ def _given_timestamps(*fields) -> Iterator[None]:
             f.auto_now_add = auto
 
 
-class _Tallies:
-    """Per branch, month and member: the month's points and corrections, as
-    publish_tally sums them from the ledger."""
-
-    def __init__(self) -> None:
-        self.points: dict[tuple[int, dt.date], dict[int, list[Decimal]]] = defaultdict(
-            lambda: defaultdict(lambda: [ZERO, ZERO])
-        )
-
-    def add(self, branch: int, month: dt.date, member: int, points: Decimal, correction: bool):
-        line = self.points[branch, month][member]
-        line[0] += points
-        if correction:
-            line[1] += points
-
-
-def _write_month(
-    world: ScoringWorld, plan: MonthPlan, rules: dict[str, PointsRule], tallies: _Tallies
-) -> int:
-    """Activities, attendance, links and ledger entries of one month; returns how many
-    entries were written."""
-    activities = [
-        Activity(
+def _records(world: ScoringWorld, plan: MonthPlan, recorder: int) -> list[ActivityRecord]:
+    """The month's activities of the branches whose activities `recorder` records."""
+    return [
+        ActivityRecord(
             branch_id=world.branches[a.branch].pk,
             kind=a.kind,
             title=a.title,
             held_on=a.held_on,
+            member_ids=a.members,
+            duty_item_ids=a.items,
             place=a.place,
             trainer=a.trainer,
             people_served=a.people_served,
-            recorded_by_id=world.branches[a.branch].recorder,
             recorded_at=a.recorded,
         )
         for a in plan.activities
+        if world.branches[a.branch].recorder == recorder
     ]
-    Activity.objects.bulk_create(activities, batch_size=BATCH_SIZE)
-    through = Activity.duty_items.through
-    through.objects.bulk_create(
-        [
-            through(activity_id=row.pk, dutyitem_id=item)
-            for row, a in zip(activities, plan.activities, strict=True)
-            for item in a.items
-        ],
-        batch_size=BATCH_SIZE,
-    )
-    attendances = [
-        Attendance(activity_id=row.pk, member_id=member)
-        for row, a in zip(activities, plan.activities, strict=True)
-        for member in a.members
-    ]
-    Attendance.objects.bulk_create(attendances, batch_size=BATCH_SIZE)
-    entries, by_key = [], {}
-    pairs = iter(attendances)
-    for index, a in enumerate(plan.activities):
-        rule = rules[a.kind]
-        branch = world.branches[a.branch]
-        for member in a.members:
-            attendance = next(pairs)
-            entry = PointsEntry(
-                member_id=member,
-                branch_id=branch.pk,
-                month=plan.month,
-                occurred_on=a.held_on,
-                points=rule.points,
-                attendance_id=attendance.pk,
-                rule=rule,
-                recorded_by_id=branch.recorder,
-                recorded_at=a.recorded,
-            )
-            entries.append(entry)
-            by_key[index, member] = entry
-            tallies.add(branch.pk, plan.month, member, rule.points, False)
-    PointsEntry.objects.bulk_create(entries, batch_size=BATCH_SIZE)
-    corrections = []
-    for c in plan.corrections:
-        original = by_key[c.activity, c.member]
+
+
+def _write_month(world: ScoringWorld, plan: MonthPlan, users: dict[int, object]) -> list:
+    """The month's activities through the ledger's writer (`record_activities`), one
+    call per recorder; returns the activities in plan order."""
+    written: dict[int, Activity] = {}
+    for recorder in dict.fromkeys(world.branches[a.branch].recorder for a in plan.activities):
+        records = _records(world, plan, recorder)
+        activities = services.record_activities(
+            records=records, by=users[recorder], batch_size=BATCH_SIZE
+        )
+        mine = [
+            i
+            for i, a in enumerate(plan.activities)
+            if world.branches[a.branch].recorder == recorder
+        ]
+        written.update(zip(mine, activities, strict=True))
+    return [written[i] for i in range(len(plan.activities))]
+
+
+def _correct(
+    world: ScoringWorld,
+    plan: MonthPlan,
+    activities: list,
+    corrections: list[CorrectionPlan],
+    users: dict[int, object],
+) -> None:
+    """Corrections through `correct_entry`, which counts each in its branch's first
+    open month, recorded at the plan's time."""
+    for c in corrections:
         branch = world.branches[plan.activities[c.activity].branch]
-        delta = c.right_points - original.points
-        corrections.append(
-            PointsEntry(
-                member_id=c.member,
-                branch_id=branch.pk,
-                month=c.month,
-                occurred_on=original.occurred_on,
-                points=delta,
-                attendance_id=original.attendance_id,
-                rule=original.rule,
-                corrects=original,
+        original = PointsEntry.objects.get(
+            attendance__activity=activities[c.activity], member_id=c.member, corrects=None
+        )
+        with _given_timestamps(PointsEntry._meta.get_field("recorded_at")):
+            services.correct_entry(
+                entry=original,
+                right_points=c.right_points,
                 reason=c.reason,
-                recorded_by_id=branch.recorder,
+                by=users[branch.recorder],
                 recorded_at=c.recorded,
             )
-        )
-        tallies.add(branch.pk, c.month, c.member, delta, True)
-    PointsEntry.objects.bulk_create(corrections, batch_size=BATCH_SIZE)
-    return len(entries) + len(corrections)
 
 
-def _publish(
-    rng: random.Random,
-    world: ScoringWorld,
-    months: list[dt.date],
-    tallies: _Tallies,
-    now: dt.datetime,
-) -> int:
-    """Freeze every branch's past months as publish_tally would have, in month order:
-    a line for each member with points in the month or earlier in the year."""
+def _publication_times(
+    rng: random.Random, world: ScoringWorld, months: list[dt.date], now: dt.datetime
+) -> dict[tuple[int, dt.date], dt.datetime]:
+    """When each branch published each month: every past month, but 秦望村's last month
+    and that of about one branch in eight, left for their secretaries to publish."""
     last = months[-1]
-    rows, lines = [], []
+    times = {}
     for branch in world.branches:
         keep_last_open = branch.is_home or rng.random() < 0.12
-        year_to_date: dict[int, Decimal] = {}
         for month in months:
-            if month.month == 1:
-                year_to_date = {}
-            this_month = tallies.points.get((branch.pk, month), {})
-            for member, (points, _corrections) in this_month.items():
-                year_to_date[member] = year_to_date.get(member, ZERO) + points
             if month == last and keep_last_open:
                 continue
-            tally = MonthlyTally(
-                branch_id=branch.pk,
-                month=month,
-                published_at=publication_time(rng, month, now),
-                published_by_id=branch.publisher,
-                total_points=sum((p for p, _c in this_month.values()), ZERO),
-            )
-            rows.append(tally)
-            for member, total in year_to_date.items():
-                points, corrections = this_month.get(member, (ZERO, ZERO))
-                lines.append(
-                    (
-                        tally,
-                        TallyLine(
-                            member_id=member,
-                            member_name=world.names[member],
-                            points=points,
-                            corrections=corrections,
-                            year_to_date=total,
-                        ),
-                    )
-                )
-    MonthlyTally.objects.bulk_create(rows, batch_size=BATCH_SIZE)
-    for tally, line in lines:
-        line.tally = tally
-    TallyLine.objects.bulk_create([line for _t, line in lines], batch_size=BATCH_SIZE)
-    return len(rows)
+            times[branch.pk, month] = publication_time(rng, month, now)
+    return times
+
+
+def _publish_month(
+    world: ScoringWorld,
+    month: dt.date,
+    times: dict[tuple[int, dt.date], dt.datetime],
+    users: dict[int, object],
+) -> int:
+    """Freeze the branches' month through `publish_tally`, dated as planned."""
+    tallies = []
+    units = Unit.objects.in_bulk([b.pk for b in world.branches if (b.pk, month) in times])
+    for branch in world.branches:
+        if branch.pk not in units:
+            continue
+        tally = services.publish_tally(
+            branch=units[branch.pk], month=month, by=users[branch.publisher]
+        )
+        tally.published_at = times[branch.pk, month]
+        tallies.append(tally)
+    MonthlyTally.objects.bulk_update(tallies, ["published_at"], batch_size=BATCH_SIZE)
+    return len(tallies)
 
 
 def _evaluate_home(rng: random.Random, world: ScoringWorld, year: int, now: dt.datetime) -> int:
@@ -722,21 +670,28 @@ def seed_scoring_demo(
         world = read_world(district, today.year)
         months = months_to_seed(today)
         rng = random.Random(seed)
-        tallies = _Tallies()
-        activities = entries = 0
+        plans = [plan_month(rng, world, month, last=months[-1], now=now) for month in months]
+        times = _publication_times(rng, world, months, now)
+        ids = {b.recorder for b in world.branches} | {b.publisher for b in world.branches}
+        users = get_user_model().objects.in_bulk(ids)
         fields = [
             Activity._meta.get_field("recorded_at"),
             PointsEntry._meta.get_field("recorded_at"),
         ]
-        with _given_timestamps(*fields):
-            for month in months:
-                plan = plan_month(rng, world, month, last=months[-1], now=now)
-                rules = {
-                    kind: rule_in_force(district=district, kind=kind, on=month)
-                    for kind in Kind.values
-                }
-                entries += _write_month(world, plan, rules, tallies)
-                activities += len(plan.activities)
-        published = _publish(rng, world, months, tallies, now)
+        activities = published = 0
+        entries_before = PointsEntry.objects.count()
+        late: list[tuple[MonthPlan, list, list[CorrectionPlan]]] = []
+        for month, plan in zip(months, plans, strict=True):
+            with _given_timestamps(*fields):
+                written = _write_month(world, plan, users)
+            activities += len(written)
+            on_time = [c for c in plan.corrections if c.month == month]
+            _correct(world, plan, written, on_time, users)
+            # Last month's late corrections, recorded after it was published.
+            for earlier, earlier_written, corrections in late:
+                _correct(world, earlier, earlier_written, corrections, users)
+            late = [(plan, written, [c for c in plan.corrections if c.month != month])]
+            published += _publish_month(world, month, times, users)
+        entries = PointsEntry.objects.count() - entries_before
         evaluations = _evaluate_home(rng, world, today.year - 1, now)
     return ScoringSeedResult(True, activities, entries, published, evaluations)

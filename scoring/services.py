@@ -98,7 +98,6 @@ def open_month(branch: Unit, day: dt.date) -> dt.date:
     return month
 
 
-@transaction.atomic
 def record_activity(
     *,
     branch: Unit,
@@ -116,64 +115,32 @@ def record_activity(
 ) -> Activity:
     """Record an activity with everyone who took part, each earning the points of the
     rule in force on its date. An individual service has exactly one member. `hours`
-    are the service hours each of them gave, when they are counted (grid services)."""
-    if hours is not None and not Decimal("0") < hours <= Decimal("24"):
-        raise ScoringError(_("Service hours are more than 0 and at most 24."))
-    if held_on > timezone.localdate():
-        raise ScoringError(_("An activity cannot be recorded before it happens."))
-    if not members:
-        raise ScoringError(_("Tick at least one member who took part."))
-    if kind == ActivityKind.INDIVIDUAL and len(members) != 1:
-        raise ScoringError(_("An individual service is done by one member."))
-    outsiders = [m.name for m in members if m.branch_id != branch.pk]
-    if outsiders:
-        raise ScoringError(
-            _("Not members of this branch: %(names)s") % {"names": "、".join(outsiders)}
-        )
-    lock_branches([branch.pk])
-    activity = Activity(
-        branch=branch,
+    are the service hours each of them gave, when they are counted (grid services).
+    The ledger's one writer, `record_activities`, with one record; the activity's
+    history names `by`."""
+    record = ActivityRecord(
+        branch_id=branch.pk,
         kind=kind,
-        title=title.strip(),
+        title=title,
         held_on=held_on,
+        member_ids=tuple(m.pk for m in members),
+        duty_item_ids=tuple(getattr(item, "pk", item) for item in duty_items),
         place=place,
         trainer=trainer,
         people_served=people_served,
         description=description,
         hours=hours,
-        recorded_by=by,
     )
-    activity._history_user = by
-    activity.full_clean()
-    activity.save()
-    activity.duty_items.set(duty_items)
-    attendances = Attendance.objects.bulk_create(
-        [Attendance(activity=activity, member=m) for m in members]
-    )
-    rule = rule_in_force(district=district_of(branch), kind=kind, on=held_on)
-    month = open_month(branch, held_on)
-    PointsEntry.objects.bulk_create(
-        [
-            PointsEntry(
-                member=a.member,
-                branch=branch,
-                month=month,
-                occurred_on=held_on,
-                points=rule.points,
-                attendance=a,
-                rule=rule,
-                recorded_by=by,
-            )
-            for a in attendances
-        ]
-    )
-    return activity
+    return record_activities(records=[record], by=by, history=True)[0]
 
 
 @transaction.atomic
-def correct_entry(*, entry: PointsEntry, right_points: Decimal, reason: str, by) -> PointsEntry:
+def correct_entry(
+    *, entry: PointsEntry, right_points: Decimal, reason: str, by, recorded_at=None
+) -> PointsEntry:
     """Correct an entry by appending the difference. `right_points` is what the entry
-    (with the corrections it already has) should have been worth."""
+    (with the corrections it already has) should have been worth. `recorded_at`, as in
+    `ActivityRecord`, is kept only where the field's auto_now_add is switched off."""
     if not reason.strip():
         raise ScoringError(_("Say why the entry is corrected."))
     if entry.is_correction:
@@ -194,8 +161,9 @@ def correct_entry(*, entry: PointsEntry, right_points: Decimal, reason: str, by)
         corrects=entry,
         reason=reason.strip(),
         recorded_by=by,
+        recorded_at=recorded_at,
     )
-    correction.full_clean()
+    correction.full_clean(exclude=["recorded_at"])
     correction.save(force_insert=True)
     return correction
 
@@ -240,18 +208,22 @@ def publish_tally(*, branch: Unit, month: dt.date, by) -> MonthlyTally:
 
 @dataclass(frozen=True)
 class ActivityRecord:
-    """One activity for `record_activities`: what `record_activity` takes, by ids."""
+    """One activity for `record_activities`: what `record_activity` takes, by ids.
+    `recorded_at` is kept only where the caller has switched off the field's
+    auto_now_add (the demo data, which records a past year); otherwise it is now."""
 
     branch_id: int
     kind: str
     title: str
     held_on: dt.date
     member_ids: tuple[int, ...]
+    duty_item_ids: tuple[int, ...] = ()
     place: str = ""
     trainer: str = ""
     people_served: str = ""
     description: str = ""
     hours: Decimal | None = None
+    recorded_at: dt.datetime | None = None
 
 
 _KINDS = frozenset(ActivityKind.values)
@@ -262,7 +234,7 @@ _TEXT_LIMITS = {
 
 
 def _problem(record: ActivityRecord, activity: Activity, members: dict[int, tuple], today):
-    """What `record_activity` would refuse in this record, or None."""
+    """What the ledger refuses in this record, or None."""
     if record.hours is not None and not Decimal("0") < record.hours <= Decimal("24"):
         return _("Service hours are more than 0 and at most 24.")
     if record.held_on > today:
@@ -333,15 +305,16 @@ class _OpenMonths:
 
 @transaction.atomic
 def record_activities(
-    *, records: Sequence[ActivityRecord], by, batch_size: int = 2000
+    *, records: Sequence[ActivityRecord], by, history: bool = False, batch_size: int = 2000
 ) -> list[Activity]:
-    """Record many activities at once (imports, demo data at scale) under the ledger's
-    rules, as `record_activity` would one by one: the same checks, all made before
-    anything is written (one bad record changes nothing); every entry names the
-    district's rule in force on its date and counts in its branch's first open month;
-    only inserts. A few reads and one bulk insert per table, whatever the number of
-    activities; bulk inserts write no history rows. Returns the activities in the order
-    of `records`."""
+    """Record activities with everyone who took part: the ledger's only writer of
+    activities and their entries. Every check is made before anything is written (one
+    bad record changes nothing); every entry names the district's rule in force on its
+    date and counts in its branch's first open month; only inserts. A few reads and one
+    bulk insert per table, whatever the number of activities. With `history` each
+    activity is saved on its own so that its history names `by` (what a secretary
+    records); without, bulk inserts write no history rows (imports, demo data at
+    scale). Returns the activities in the order of `records`."""
     if not records:
         return []
     activities = [
@@ -356,6 +329,7 @@ def record_activities(
             description=r.description,
             hours=r.hours,
             recorded_by=by,
+            recorded_at=r.recorded_at,
         )
         for r in records
     ]
@@ -370,6 +344,8 @@ def record_activities(
     today = timezone.localdate()
     for number, (record, activity) in enumerate(zip(records, activities, strict=True), 1):
         problem = _problem(record, activity, members, today)
+        if problem and len(records) == 1:
+            raise ScoringError(problem)
         if problem:
             raise ScoringError(
                 _("Activity %(number)s (%(title)s): %(problem)s")
@@ -386,7 +362,22 @@ def record_activities(
     rules = _RulesInForce({d.pk for d in districts.values()}, {r.kind for r in records})
     months = _OpenMonths(branch_ids, min(r.held_on for r in records))
 
-    Activity.objects.bulk_create(activities, batch_size=batch_size)
+    if history:
+        for activity, r in zip(activities, records, strict=True):
+            activity._history_user = by
+            activity.save()
+            activity.duty_items.set(r.duty_item_ids)
+    else:
+        Activity.objects.bulk_create(activities, batch_size=batch_size)
+        through = Activity.duty_items.through
+        through.objects.bulk_create(
+            [
+                through(activity_id=activity.pk, dutyitem_id=item)
+                for activity, r in zip(activities, records, strict=True)
+                for item in dict.fromkeys(r.duty_item_ids)
+            ],
+            batch_size=batch_size,
+        )
     attendances = Attendance.objects.bulk_create(
         [
             Attendance(activity_id=activity.pk, member_id=member)
@@ -411,6 +402,7 @@ def record_activities(
                     attendance_id=attendance.pk,
                     rule=rule,
                     recorded_by=by,
+                    recorded_at=r.recorded_at,
                 )
             )
     PointsEntry.objects.bulk_create(entries, batch_size=batch_size)

@@ -86,3 +86,12 @@ def ui(request) -> Iterator[Mouse]:
     yield chosen
     if isinstance(chosen, Keyboard):
         assert chosen.focus_checks > 0, "the keyboard journey never checked a focus indicator"
+
+
+def pytest_collection_modifyitems(items) -> None:
+    """Every test of this folder drives the browser: marked so, whether or not its module
+    says it, so `-m "not browser"` leaves them all out (CI runs them on PostgreSQL only)."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(item.fspath).parents:
+            item.add_marker(pytest.mark.browser)

@@ -17,7 +17,7 @@ from members import demo as member_demo
 from members.models import Unit
 from posts import demo as posts_demo
 from posts.models import Choice, DutyItem
-from scoring import demo, services
+from scoring import demo
 from scoring import evaluation as ev
 from scoring.models import (
     DEFAULT_POINTS,
@@ -31,7 +31,6 @@ from scoring.models import (
     PointsEntry,
     PointsRule,
     Sanction,
-    TallyLine,
 )
 
 
@@ -148,30 +147,6 @@ def test_past_months_are_published_except_qinwangs_last_month(seeded):
         published = set(MonthlyTally.objects.filter(branch=branch).values_list("month", flat=True))
         assert set(months[:-1]) <= published <= set(months)
     assert not MonthlyTally.objects.filter(published_at__gt=timezone.now()).exists()
-
-
-def test_the_frozen_tallies_are_what_publish_tally_freezes(seeded):
-    by = get_user_model().objects.get(username="secretary")
-    tallies = list(MonthlyTally.objects.select_related("branch").order_by("branch", "month"))
-    assert tallies
-    for tally in tallies:
-        frozen = sorted(
-            TallyLine.objects.filter(tally=tally).values_list(
-                "member_id", "member_name", "points", "corrections", "year_to_date"
-            )
-        )
-        total = tally.total_points
-        tally.delete()
-        again = services.publish_tally(branch=tally.branch, month=tally.month, by=by)
-        assert again.total_points == total
-        assert (
-            sorted(
-                again.lines.values_list(
-                    "member_id", "member_name", "points", "corrections", "year_to_date"
-                )
-            )
-            == frozen
-        )
 
 
 def test_last_years_evaluation_of_qinwang_is_computed_and_published(seeded):
