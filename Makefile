@@ -38,8 +38,9 @@ $(AXE): package.json package-lock.json
 
 # Two workers (pytest-xdist) on the machine's two cores; the 25 slowest tests printed
 # every run. Browser tests check pages, not the engine: they run on PostgreSQL only.
-# Tests sharing a module's seeded demo stay on one worker (xdist_group, --dist loadgroup).
-PYTEST := $(BIN)/python -m pytest -p no:cacheprovider -n $(WORKERS) --dist loadgroup --durations=25
+# A module's tests stay on one worker (--dist loadfile), so data a module seeds once
+# (tests/conftest.py: seed_once) is seeded once.
+PYTEST := $(BIN)/python -m pytest -p no:cacheprovider -n $(WORKERS) --dist loadfile --durations=25
 WORKERS ?= 2
 
 test-sqlite:

@@ -36,28 +36,28 @@ urlpatterns = [
     path("teams/<int:pk>/logs/add/", views.log_add, name="log-add"),
     # -- reports and prints --
     path(
-        "units/<int:pk>/logs/<int:year>/<int:month>/",
+        "units/<int:pk>/logs/<year:year>/<month:month>/",
         views_reports.month_report,
         name="month-report",
     ),
     path(
-        "units/<int:pk>/logs/<int:year>/<int:month>.xlsx",
+        "units/<int:pk>/logs/<year:year>/<month:month>.xlsx",
         views_reports.month_report_xlsx,
         name="month-report-xlsx",
     ),
     path(
-        "units/<int:pk>/logs/<int:year>/<int:month>.pdf",
+        "units/<int:pk>/logs/<year:year>/<month:month>.pdf",
         views_reports.month_report_pdf,
         name="month-report-pdf",
     ),
-    path("units/<int:pk>/excellent/<int:year>/", views_reports.excellent, name="excellent"),
+    path("units/<int:pk>/excellent/<year:year>/", views_reports.excellent, name="excellent"),
     path(
-        "units/<int:pk>/excellent/<int:year>.xlsx",
+        "units/<int:pk>/excellent/<year:year>.xlsx",
         views_reports.excellent_xlsx,
         name="excellent-xlsx",
     ),
     path(
-        "districts/<int:pk>/excellence-rule/<int:year>/",
+        "districts/<int:pk>/excellence-rule/<year:year>/",
         views_reports.excellence_rule,
         name="excellence-rule",
     ),

@@ -42,6 +42,7 @@ from members import access as member_access
 from members.models import Unit
 from scoring import charts
 from volunteer.history import change_log
+from volunteer.urls_util import year_param
 
 PER_PAGE = 50
 RECENT = 20
@@ -50,14 +51,6 @@ THRESHOLDS = {
     "arrive": int(ARRIVE_WITHIN.total_seconds() // 3600),
     "resolve": int(RESOLVE_WITHIN.total_seconds() // 3600),
 }
-
-
-def _year(request: HttpRequest) -> int:
-    try:
-        year = int(request.GET.get("year", ""))
-    except ValueError:
-        year = 0
-    return year if 2000 <= year <= 2100 else timezone.localdate().year
 
 
 def _query_without_page(request: HttpRequest) -> str:
@@ -294,7 +287,7 @@ def unit_overview(request: HttpRequest, pk: int) -> HttpResponse:
     """A unit's volunteer service: its figures and charts for the year, and the way to
     its parts (towns, branches, grids and their teams)."""
     unit = access.get_unit_for_user(request.user, pk)
-    year = _year(request)
+    year = year_param(request)
     children = []
     if unit.kind == Unit.Kind.BRANCH:
         children = list(
@@ -439,7 +432,7 @@ def volunteer_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def volunteer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     profile = access.get_profile_for_user(request.user, pk)
-    year = _year(request)
+    year = year_param(request)
     member = profile.member
     return render(
         request,
@@ -536,7 +529,7 @@ def team_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A team's page: members and their capability mix, leader, requests and logs."""
     team = access.get_team_for_user(request.user, pk)
-    year = _year(request)
+    year = year_param(request)
     members = queries.team_members(team, year)
     grid = team.grid
     can_manage = member_access.can_manage_branch(request.user, grid.parent)

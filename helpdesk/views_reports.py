@@ -29,18 +29,6 @@ EXCELLENT_WIDTHS = [16, 10, 12, 14, 10, 18, 10, 10, 10, 10, 12]
 EXCELLENT_PER_PAGE = 50
 
 
-def _month(year: int, month: int) -> dt.date:
-    if not (2000 <= year <= 2100 and 1 <= month <= 12):
-        raise Http404
-    return dt.date(year, month, 1)
-
-
-def _check_year(year: int) -> int:
-    if not 2000 <= year <= 2100:
-        raise Http404
-    return year
-
-
 # --- a town's monthly report (服务日志月报) ----------------------------------------------------
 
 
@@ -55,7 +43,7 @@ def _town(request: HttpRequest, pk: int) -> Unit:
 @login_required
 def month_report(request: HttpRequest, pk: int, year: int, month: int) -> HttpResponse:
     town = _town(request, pk)
-    first = _month(year, month)
+    first = dt.date(year, month, 1)  # the URL converters checked both
     logs = list(queries.month_logs(town, first))
     previous = (first - dt.timedelta(days=1)).replace(day=1)
     following = (first + dt.timedelta(days=32)).replace(day=1)
@@ -94,7 +82,7 @@ def report_headers() -> list[str]:
 @login_required
 def month_report_xlsx(request: HttpRequest, pk: int, year: int, month: int) -> HttpResponse:
     town = _town(request, pk)
-    first = _month(year, month)
+    first = dt.date(year, month, 1)  # the URL converters checked both
     label = formats.date_format(first, "Y-m")
     content = rows_to_xlsx(
         report_headers(),
@@ -108,7 +96,7 @@ def month_report_xlsx(request: HttpRequest, pk: int, year: int, month: int) -> H
 @login_required
 def month_report_pdf(request: HttpRequest, pk: int, year: int, month: int) -> HttpResponse:
     town = _town(request, pk)
-    first = _month(year, month)
+    first = dt.date(year, month, 1)  # the URL converters checked both
     label = formats.date_format(first, "Y-m")
     return pdf_response(
         documents.month_report_pdf(town, first), f"{town.name}-{label}-{_('service logs')}.pdf"
@@ -124,7 +112,6 @@ def _excellent_context(request: HttpRequest, pk: int, year: int) -> dict:
     unit = member_access.get_unit_for_user(request.user, pk)
     if unit.kind == Unit.Kind.GRID:
         raise Http404
-    year = _check_year(year)
     district = queries.district_of(unit)
     rule = services.excellence_rule(district, year)
     filters = ExcellentFilter(
@@ -189,7 +176,6 @@ def excellent_xlsx(request: HttpRequest, pk: int, year: int) -> HttpResponse:
 def excellence_rule(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     """The district's rule for a year: read by the organisers in the district, set by
     the district organiser; its history shows every change."""
-    year = _check_year(year)
     district = access.get_district_for_user(request.user, pk, manage=request.method == "POST")
     rule = services.excellence_rule(district, year)
     form = ExcellenceRuleForm(

@@ -65,15 +65,6 @@ class EmployerRow:
     lines: list[Line]
 
 
-def parse_year(value: str | None) -> int:
-    """The year asked for in ?year=, or the current one for anything else."""
-    try:
-        year = int(value or "")
-    except ValueError:
-        return timezone.localdate().year
-    return year if 2000 <= year <= 2999 else timezone.localdate().year
-
-
 def public_branch(pk: int) -> Unit:
     """A branch for its public board; any other unit, or none, is a 404."""
     branch = Unit.objects.branches().select_related("parent").filter(pk=pk).first()

@@ -22,14 +22,7 @@ from posts.forms import (
 )
 from posts.models import Choice, Pledge, Post, PostType
 from volunteer.history import change_log
-
-
-def _year(request: HttpRequest) -> int:
-    try:
-        return int(request.GET.get("year", ""))
-    except ValueError:
-        return dt.date.today().year
-
+from volunteer.urls_util import year_param
 
 # --- town: common post types and duty menus --------------------------------------------
 
@@ -124,7 +117,7 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def post_list(request: HttpRequest, pk: int) -> HttpResponse:
     branch = member_access.get_branch_for_user(request.user, pk)
-    year = _year(request)
+    year = year_param(request)
     posts = (
         Post.objects.filter(branch=branch, year=year)
         .select_related("post_type", "instructor")
@@ -417,7 +410,7 @@ def pledge_review(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def pledge_list(request: HttpRequest, pk: int) -> HttpResponse:
     branch = member_access.get_branch_for_user(request.user, pk)
-    year = _year(request)
+    year = year_param(request)
     pledges = (
         Pledge.objects.filter(choice__post__branch=branch, choice__post__year=year)
         .select_related("choice__post", "choice__member")

@@ -4,8 +4,6 @@ Thin views: scope through posts.access / members.access, documents and their val
 from posts.documents, PDF rendering from the shared print layer.
 """
 
-import datetime as dt
-
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -18,13 +16,7 @@ from members import access as member_access
 from posts import access, batches, documents
 from posts.models import Choice
 from volunteer.pdf import pdf_response
-
-
-def _year(request: HttpRequest) -> int:
-    try:
-        return int(request.GET.get("year", ""))
-    except ValueError:
-        return dt.date.today().year
+from volunteer.urls_util import year_param
 
 
 @login_required
@@ -78,7 +70,7 @@ def branch_pledge_certificates(request: HttpRequest, pk: int) -> HttpResponse:
     who print batches for their own records and reports. Printing changes nothing.
     """
     branch = member_access.get_branch_for_user(request.user, pk)
-    year = _year(request)
+    year = year_param(request)
     filename = f"pledges-{branch.pk}-{year}.pdf"
     label = _("Pledge certificates of %(branch)s, %(year)s") % {
         "branch": branch.name,

@@ -16,6 +16,7 @@ from members import access as member_access
 from members.models import PartnerUnit
 from posts import board
 from volunteer.pdf import pdf_response, render_pdf
+from volunteer.urls_util import year_param
 
 # The kiosk reloads itself this often, so newly published pledges appear on the screen.
 KIOSK_RELOAD_SECONDS = 600
@@ -24,7 +25,7 @@ KIOSK_SLIDE_SECONDS = 15
 
 def _board_context(request: HttpRequest, pk: int) -> dict:
     branch = board.public_branch(pk)
-    year = board.parse_year(request.GET.get("year"))
+    year = year_param(request)
     return {
         "branch": branch,
         "year": year,
@@ -63,7 +64,7 @@ def employer_pledges(request: HttpRequest, pk: int) -> HttpResponse:
     only members in units the organiser oversees are listed."""
     member_access.require_organiser(request.user)
     partner = get_object_or_404(PartnerUnit, pk=pk)
-    year = board.parse_year(request.GET.get("year"))
+    year = year_param(request)
     rows = board.employer_pledges(partner, member_access.units_overseen(request.user), year)
     return render(
         request,

@@ -2,8 +2,6 @@
 files and the coverage page. Scope: `members.access.get_unit_for_user` (district and
 town organisers, and a branch secretary for their own branch); anything else is 404."""
 
-import datetime as dt
-
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -12,15 +10,8 @@ from django.utils.translation import gettext as _
 from members import access
 from members.models import Unit
 from posts import reports
+from volunteer.urls_util import year_param
 from volunteer.xlsx import rows_to_xlsx, xlsx_response
-
-
-def _year(request: HttpRequest) -> int:
-    try:
-        year = int(request.GET.get("year", ""))
-    except ValueError:
-        year = 0
-    return year if 2000 <= year <= 2100 else dt.date.today().year
 
 
 def _ledger_unit(request: HttpRequest, pk: int) -> Unit:
@@ -35,7 +26,7 @@ def _ledger_unit(request: HttpRequest, pk: int) -> Unit:
 def post_ledger(request: HttpRequest, pk: int) -> HttpResponse:
     """岗位台账: one row per post of the unit's branches for the year."""
     unit = _ledger_unit(request, pk)
-    year = _year(request)
+    year = year_param(request)
     content = rows_to_xlsx(
         reports.post_ledger_headers(),
         reports.post_ledger_rows(reports.ledger_posts(unit, year)),
@@ -49,7 +40,7 @@ def post_ledger(request: HttpRequest, pk: int) -> HttpResponse:
 def pledge_ledger(request: HttpRequest, pk: int) -> HttpResponse:
     """承诺台账: one row per pledged item of each pledge's current version."""
     unit = _ledger_unit(request, pk)
-    year = _year(request)
+    year = year_param(request)
     content = rows_to_xlsx(
         reports.pledge_ledger_headers(),
         reports.pledge_ledger_rows(reports.ledger_choices(unit, year)),
@@ -70,7 +61,7 @@ def coverage(request: HttpRequest, pk: int) -> HttpResponse:
     unit = access.get_unit_for_user(request.user, pk)
     if unit.kind not in (Unit.Kind.DISTRICT, Unit.Kind.TOWN):
         raise Http404
-    year = _year(request)
+    year = year_param(request)
     above = Unit.objects.filter(path__in=unit.ancestor_paths()[:-1])
     return render(
         request,

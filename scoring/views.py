@@ -31,23 +31,10 @@ from scoring.forms import ActivityFilterForm, ActivityForm, CorrectionForm, Poin
 from scoring.models import MonthlyTally
 from volunteer.history import change_log
 from volunteer.pdf import pdf_response, render_pdf
+from volunteer.urls_util import year_param
 from volunteer.xlsx import rows_to_xlsx, xlsx_response
 
 ACTIVITIES_PER_PAGE = 50
-
-
-def _year(request: HttpRequest) -> int:
-    try:
-        year = int(request.GET.get("year", ""))
-    except ValueError:
-        year = 0
-    return year if 2000 <= year <= 2100 else timezone.localdate().year
-
-
-def _month(year: int, month: int) -> dt.date:
-    if not (2000 <= year <= 2100 and 1 <= month <= 12):
-        raise Http404
-    return dt.date(year, month, 1)
 
 
 def _month_label(month: dt.date) -> str:
@@ -172,7 +159,7 @@ def entry_correct(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _card_context(request: HttpRequest, pk: int) -> dict:
     member = access.get_member_for_user(request.user, pk)
-    year = _year(request)
+    year = year_param(request)
     return {
         "card": queries.points_card(member, year),
         "member": member,
@@ -231,7 +218,7 @@ def branch_cards_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     Printing changes nothing.
     """
     branch = access.get_branch_for_user(request.user, pk)
-    year = _year(request)
+    year = year_param(request)
     filename = f"points-cards-{branch.pk}-{year}.pdf"
     label = _("Points cards of %(branch)s, %(year)s") % {"branch": branch.name, "year": year}
     return batch_print(
@@ -264,7 +251,7 @@ def verify_card(request: HttpRequest, token: str) -> HttpResponse:
 @login_required
 def tally_list(request: HttpRequest, pk: int) -> HttpResponse:
     branch = access.get_branch_for_user(request.user, pk)
-    year = _year(request)
+    year = year_param(request)
     months = queries.branch_tally_year(branch, year)
     chart = charts.column_chart(
         [
@@ -290,7 +277,7 @@ def tally_list(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def tally(request: HttpRequest, pk: int, year: int, month: int) -> HttpResponse:
     branch = access.get_branch_for_user(request.user, pk)
-    first = _month(year, month)
+    first = dt.date(year, month, 1)  # the URL converters checked both
     return render(
         request,
         "scoring/tally.html",
@@ -311,7 +298,7 @@ def tally(request: HttpRequest, pk: int, year: int, month: int) -> HttpResponse:
 @login_required
 def tally_publish(request: HttpRequest, pk: int, year: int, month: int) -> HttpResponse:
     branch = access.get_branch_for_user(request.user, pk, manage=True)
-    first = _month(year, month)
+    first = dt.date(year, month, 1)  # the URL converters checked both
     try:
         services.publish_tally(branch=branch, month=first, by=request.user)
     except services.ScoringError as error:
@@ -350,7 +337,7 @@ def public_tally(request: HttpRequest, pk: int) -> HttpResponse:
 def unit_tally(request: HttpRequest, pk: int, year: int, month: int) -> HttpResponse:
     """A town's branches or a district's towns: the published totals of a month."""
     unit = access.get_unit_for_user(request.user, pk)
-    first = _month(year, month)
+    first = dt.date(year, month, 1)  # the URL converters checked both
     if unit.kind == Unit.Kind.BRANCH:
         return redirect("scoring:tally", pk=unit.pk, year=year, month=month)
     if unit.kind == Unit.Kind.GRID:
@@ -384,7 +371,7 @@ def tally_xlsx(request: HttpRequest, pk: int, year: int, month: int) -> HttpResp
     """A branch: one row per member (frozen if published, else live and marked so); a
     town or district: one row per branch with its published total."""
     unit = access.get_unit_for_user(request.user, pk)
-    first = _month(year, month)
+    first = dt.date(year, month, 1)  # the URL converters checked both
     if unit.kind == Unit.Kind.GRID:
         raise Http404
     if unit.kind == Unit.Kind.BRANCH:
@@ -490,7 +477,7 @@ def rules(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def pledge_fulfilment(request: HttpRequest, pk: int) -> HttpResponse:
     pledge = posts_access.get_pledge_for_user(request.user, pk)
-    year = _year(request) if "year" in request.GET else pledge.choice.post.year
+    year = year_param(request) if "year" in request.GET else pledge.choice.post.year
     version, items = queries.pledge_fulfilment(pledge, year)
     return render(
         request,

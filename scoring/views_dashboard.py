@@ -11,23 +11,14 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import formats, timezone
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from members import access
 from members.models import Unit
 from scoring import charts
 from scoring.dashboard import Dashboard, unit_dashboard
-
-FIRST_YEAR, LAST_YEAR = 2000, 2100
-
-
-def _year(request: HttpRequest) -> int:
-    try:
-        year = int(request.GET.get("year", ""))
-    except ValueError:
-        year = 0
-    return year if FIRST_YEAR <= year <= LAST_YEAR else timezone.localdate().year
+from volunteer.urls_util import year_param
 
 
 def _percent(coverage) -> Decimal:
@@ -74,7 +65,7 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     unit = access.get_unit_for_user(request.user, pk)
     if unit.kind == Unit.Kind.GRID:
         raise Http404
-    year = _year(request)
+    year = year_param(request)
     board = unit_dashboard(unit, year)
     above = Unit.objects.filter(path__in=unit.ancestor_paths()[:-1])
     return render(

@@ -43,15 +43,7 @@ from scoring.services import ScoringError, district_of
 from volunteer.pdf import pdf_response, render_pdf
 from volunteer.xlsx import rows_to_xlsx, xlsx_response
 
-FIRST_YEAR, LAST_YEAR = 2000, 2100
-
 # --- arguments ------------------------------------------------------------------------
-
-
-def _check_year(year: int) -> int:
-    if not FIRST_YEAR <= year <= LAST_YEAR:
-        raise Http404
-    return year
 
 
 # --- the branch board --------------------------------------------------------------------
@@ -61,7 +53,6 @@ def _check_year(year: int) -> int:
 def branch_board(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     """The secretary's board for a year: who is evaluated, what is entered, the scores."""
     branch = access.get_branch_for_user(request.user, pk)
-    _check_year(year)
     evaluations = list(
         Evaluation.objects.filter(branch=branch, year=year)
         .select_related("member", "rule")
@@ -107,7 +98,6 @@ def branch_board(request: HttpRequest, pk: int, year: int) -> HttpResponse:
 
 def _branch_action(request: HttpRequest, pk: int, year: int, action) -> HttpResponse:
     branch = access.get_branch_for_user(request.user, pk, manage=True)
-    _check_year(year)
     try:
         message = action(branch)
     except ScoringError as error:
@@ -362,7 +352,6 @@ def my_evaluation(request: HttpRequest) -> HttpResponse:
 @login_required
 def evaluation_rules(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     district = get_district_for_user(request.user, pk, manage=request.method == "POST")
-    _check_year(year)
     frozen = Evaluation.objects.filter(
         branch__path__startswith=district.path, year=year, published_at__isnull=False
     ).exists()
@@ -466,7 +455,6 @@ def verify_notice(request: HttpRequest, token: str) -> HttpResponse:
 def branch_notices_pdf(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     """Every published notice of the branch and year, one page each, in one PDF."""
     branch = access.get_branch_for_user(request.user, pk)
-    _check_year(year)
     evaluations = list(
         Evaluation.objects.filter(branch=branch, year=year, published_at__isnull=False)
         .select_related("member", "branch", "rule")
@@ -503,7 +491,6 @@ def employer_results(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     """Published results of in-service members (在职党员) working for a partner unit, in
     the units the user oversees, to report back to that unit."""
     access.require_overseer(request.user)
-    _check_year(year)
     scope = access.units_overseen(request.user)
     partner = PartnerUnit.objects.serving(scope).filter(pk=pk).first()
     if partner is None:
@@ -540,7 +527,6 @@ def results_xlsx(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     unit = access.get_unit_for_user(request.user, pk)
     if unit.kind == Unit.Kind.GRID:
         raise Http404
-    _check_year(year)
     evaluations = _published_in(Unit.objects.within(unit), year)
     employer = request.GET.get("employer", "")
     if employer.isdigit():
@@ -608,7 +594,6 @@ def public_results(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     """A branch's published year-end results for everyone (公示栏), no log-in: names,
     final scores and grades, nothing else from a member file."""
     branch = get_object_or_404(Unit.objects.select_related("parent"), pk=pk, kind=Unit.Kind.BRANCH)
-    _check_year(year)
     rows = list(
         Evaluation.objects.filter(branch=branch, year=year, published_at__isnull=False)
         .select_related("member")
@@ -635,7 +620,6 @@ def ballot_sheets(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     """Paper ballots (评议票) for the branch's appraisal meeting: `?copies=N` sheets, each
     listing every member being evaluated with their posts."""
     branch = access.get_branch_for_user(request.user, pk)
-    _check_year(year)
     board = redirect("scoring:evaluation-branch", pk=branch.pk, year=year)
     copies = request.GET.get("copies", "1").strip()
     if not copies.isdigit() or not 1 <= int(copies) <= MAX_BALLOT_COPIES:

@@ -7,10 +7,14 @@ district 越城区
 """
 
 import os
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.management import call_command
+from django.test import override_settings
 
 from members.models import Member, RoleAssignment, Unit
 from tests.factories import (
@@ -27,9 +31,34 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 Role = RoleAssignment.Role
 
 
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_HASHERS
+
+
+@pytest.fixture(scope="module")
+def seed_once(django_db_setup, django_db_blocker) -> Iterator[Callable[[Callable], Any]]:
+    """For a module whose tests all read the same demo data: `seed_once(load)` in a
+    module-scoped fixture runs `load()` once, outside the tests' transactions, so its
+    rows stay for every test of the module (each test still runs in a transaction that
+    is rolled back, so what a test changes is undone); the database is emptied after the
+    module. Seeding the demo per test cost minutes per run. A module's tests share one
+    xdist worker (`--dist loadfile` in the Makefile), so the module seeds once."""
+    loaded = False
+
+    def seed(load: Callable) -> Any:
+        nonlocal loaded
+        loaded = True
+        with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+            return load()
+
+    yield seed
+    if loaded:
+        with django_db_blocker.unblock():
+            call_command("flush", interactive=False, verbosity=0)
 
 
 @dataclass

@@ -434,3 +434,35 @@ def test_the_admin_is_for_superusers_only(client, people):
             client.force_login(user)
         statuses = {client.get(url).status_code for url in urls}
         assert statuses == ({200} if role == "superuser" else {302}), role
+
+
+HUGE_YEAR = "100000000000000000000"
+
+
+def test_a_year_out_of_range_in_a_query_is_never_a_server_error(client, people, objects):
+    """Every page, as the superuser (who may open all of them), asked for ?year= out of
+    any range: it answers as it would for the current year, never with a 5xx."""
+    client.force_login(people["superuser"])
+    answers = {}
+    for name, (key, _expected) in TABLE.items():
+        url = reverse(name, kwargs=_kwargs(key, objects))
+        answers[name] = client.get(url, {"year": HUGE_YEAR}).status_code
+    assert {name: status for name, status in answers.items() if status >= 500} == {}
+
+
+@pytest.mark.parametrize("year", ["1999", "2101", "99999", HUGE_YEAR])
+def test_a_year_or_month_out_of_range_in_a_path_is_not_found(client, people, objects, year):
+    client.force_login(people["superuser"])
+    dated = {
+        name: reverse(name, kwargs=_kwargs(key, objects))
+        for name, (key, _expected) in TABLE.items()
+        if callable(key) and "year" in key(objects)
+    }
+    assert len(dated) >= 10
+    for name, url in dated.items():
+        assert client.get(url.replace("/2026", f"/{year}", 1)).status_code == 404, name
+    months = [url for url in dated.values() if "/2026/3" in url]
+    assert months
+    for url in months:
+        for month in ("0", "13", "99"):
+            assert client.get(url.replace("/2026/3", f"/2026/{month}", 1)).status_code == 404

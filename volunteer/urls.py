@@ -4,7 +4,10 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
-from volunteer import views
+from volunteer import (
+    urls_util,  # noqa: F401 - registers the year and month converters
+    views,
+)
 
 urlpatterns = [
     path("", views.home, name="home"),

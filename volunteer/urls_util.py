@@ -2,7 +2,9 @@
 
 from collections.abc import Callable
 
-from django.urls import reverse
+from django.http import HttpRequest
+from django.urls import register_converter, reverse
+from django.utils import timezone
 
 # No primary key reaches this value, and its digits appear nowhere else in a URL.
 _SENTINEL = 987654321987
@@ -13,3 +15,57 @@ def pk_url_maker(viewname: str) -> Callable[[int], str]:
     long lists link every row, and reversing per row cost more than the row itself."""
     prefix, _, suffix = reverse(viewname, args=[_SENTINEL]).partition(str(_SENTINEL))
     return lambda pk: f"{prefix}{int(pk)}{suffix}"
+
+
+# --- years and months in URLs ------------------------------------------------------------
+# The one place that decides which years a page may ask for: a path with any other year
+# or month matches no URL (404), a ?year= with one falls back to a sensible year; no
+# number reaches the database or a date constructor unchecked.
+
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
+class YearConverter:
+    """`<year:year>`: 2000–2100."""
+
+    regex = "[0-9]{4}"
+
+    def to_python(self, value: str) -> int:
+        year = int(value)
+        if not FIRST_YEAR <= year <= LAST_YEAR:
+            raise ValueError(value)  # Django takes it as no match: 404
+        return year
+
+    def to_url(self, value: int) -> str:
+        return f"{int(value):04d}"
+
+
+class MonthConverter:
+    """`<month:month>`: 1–12."""
+
+    regex = "[0-9]{1,2}"
+
+    def to_python(self, value: str) -> int:
+        month = int(value)
+        if not 1 <= month <= 12:
+            raise ValueError(value)
+        return month
+
+    def to_url(self, value: int) -> str:
+        return str(int(value))
+
+
+register_converter(YearConverter, "year")
+register_converter(MonthConverter, "month")
+
+
+def year_param(request: HttpRequest, default: int | None = None) -> int:
+    """The year asked for in ?year=; anything missing, not a number or out of range
+    gives `default`, or the current year."""
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        year = 0
+    if FIRST_YEAR <= year <= LAST_YEAR:
+        return year
+    return default if default is not None else timezone.localdate().year

@@ -11,10 +11,19 @@ from members import demo as member_demo
 from scoring.models import PointsEntry
 
 
-@pytest.fixture
-def seeded(db):
+def load() -> demo.HelpdeskSeedResult:
     member_demo.seed_demo("small")
     return demo.seed_helpdesk_demo("small")
+
+
+@pytest.fixture(scope="module")
+def _seeded(seed_once):
+    return seed_once(load)
+
+
+@pytest.fixture
+def seeded(_seeded, db):
+    return _seeded
 
 
 def test_the_small_demo_keeps_the_rules_covers_every_state_and_adds_up(seeded):

@@ -3,8 +3,9 @@ the scoring ledger, as the small demo's logs do through log_service. The bulk pa
 run on the small world here (the large ones take minutes)."""
 
 import pytest
+from django.conf import settings
 from django.db.models import Count, F, Sum
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from helpdesk import demo, services
 from helpdesk.models import ServiceLog, VolunteerYear
@@ -13,11 +14,20 @@ from scoring import queries
 from scoring.models import ActivityKind, PointsEntry
 
 
+@pytest.fixture(scope="module")
+def _bulk_seeded(seed_once):
+    def load():
+        member_demo.seed_demo("small")
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(demo, "_write_logs_through_services", demo._write_logs_in_bulk)
+            return demo.seed_helpdesk_demo("small")
+
+    return seed_once(load)
+
+
 @pytest.fixture
-def bulk_seeded(db, monkeypatch):
-    member_demo.seed_demo("small")
-    monkeypatch.setattr(demo, "_write_logs_through_services", demo._write_logs_in_bulk)
-    return demo.seed_helpdesk_demo("small")
+def bulk_seeded(_bulk_seeded, db):
+    return _bulk_seeded
 
 
 def test_every_bulk_loaded_log_earns_an_entry_per_volunteer_present(bulk_seeded):
@@ -37,7 +47,8 @@ def test_each_entry_keeps_the_rule_of_its_kind_and_the_logs_hours(bulk_seeded):
     log = ServiceLog.objects.annotate(n=Count("volunteers")).filter(n__gt=1).first()
     assert log.activity.kind == ActivityKind.COLLECTIVE == services.points_kind(log.n)
     assert log.activity.hours == log.hours
-    assert log.activity.title == services.activity_title(log.category, log.hours)
+    with translation.override(settings.LANGUAGE_CODE):  # the demo's language
+        assert log.activity.title == services.activity_title(log.category, log.hours)
     mismatched = PointsEntry.objects.exclude(rule__kind=F("attendance__activity__kind"))
     assert not mismatched.exists()
     assert not PointsEntry.objects.exclude(points=F("rule__points")).exists()

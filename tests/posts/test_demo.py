@@ -1,11 +1,9 @@
 """The posts part of the demo data (posts/demo.py), loaded by `seed_demo`."""
 
-import io
 import re
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.db.models import Count, F
 from django.urls import reverse
 from django.utils import timezone
@@ -16,10 +14,19 @@ from posts import demo, services
 from posts.models import Choice, Pledge, PledgeVersion, Post, PostType
 
 
-@pytest.fixture
-def seeded(db):
+def load() -> demo.PostsSeedResult:
     member_demo.seed_demo("small")
     return demo.seed_posts_demo("small")
+
+
+@pytest.fixture(scope="module")
+def _seeded(seed_once):
+    return seed_once(load)
+
+
+@pytest.fixture
+def seeded(_seeded, db):
+    return _seeded
 
 
 def test_every_town_has_the_six_common_types_with_their_menus(seeded):
@@ -148,11 +155,3 @@ def test_a_second_run_adds_nothing(seeded):
 def test_seed_rows_have_no_history(seeded):
     assert Post.history.count() == 0
     assert Pledge.history.count() == 0
-
-
-@pytest.mark.django_db
-def test_the_command_loads_members_then_posts():
-    call_command("seed_demo", stdout=io.StringIO())
-
-    assert Post.objects.exists()
-    assert Pledge.objects.filter(status=Pledge.Status.PUBLISHED).exists()

@@ -2,13 +2,11 @@
 members and posts seeds."""
 
 import datetime as dt
-import io
 import random
 from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.db.models import Count, F, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
@@ -34,11 +32,20 @@ from scoring.models import (
 )
 
 
-@pytest.fixture
-def seeded(db):
+def load() -> demo.ScoringSeedResult:
     member_demo.seed_demo("small")
     posts_demo.seed_posts_demo("small")
     return demo.seed_scoring_demo("small")
+
+
+@pytest.fixture(scope="module")
+def _seeded(seed_once):
+    return seed_once(load)
+
+
+@pytest.fixture
+def seeded(_seeded, db):
+    return _seeded
 
 
 def this_month() -> dt.date:
@@ -237,11 +244,3 @@ def test_it_refuses_production_settings(db, settings):
     settings.IS_PRODUCTION = True
     with pytest.raises(member_demo.DemoRefused):
         demo.seed_scoring_demo("small")
-
-
-@pytest.mark.django_db
-def test_the_command_loads_members_posts_then_scoring():
-    call_command("seed_demo", stdout=io.StringIO())
-    assert Activity.objects.exists()
-    assert MonthlyTally.objects.exists()
-    assert Evaluation.objects.filter(published_at__isnull=False).exists()

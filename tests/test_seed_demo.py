@@ -1,0 +1,139 @@
+"""`manage.py seed_demo`, the whole demo as a newcomer loads it: the command runs once
+for the module (`seed_once`); each test reads what it wrote, in its own transaction.
+The members layer alone is tested in tests/members/test_seed_demo.py, refusals on an
+empty database in tests/members/test_seed_demo_refusals.py."""
+
+import datetime as dt
+from io import StringIO
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.management import call_command
+
+from members import demo, idnumbers
+from members.models import (
+    LocalSituation,
+    Member,
+    ResidentNeed,
+    RoleAssignment,
+    Unit,
+)
+from posts.models import Pledge, Post
+from scoring.models import Activity, Evaluation, MonthlyTally
+
+
+def seed(*args: str) -> str:
+    out = StringIO()
+    call_command("seed_demo", *args, stdout=out)
+    return out.getvalue()
+
+
+def roles_of(username: str) -> set[tuple[str, str]]:
+    return set(
+        RoleAssignment.objects.filter(user__username=username).values_list("role", "unit__name")
+    )
+
+
+@pytest.fixture(scope="module")
+def _output(seed_once) -> str:
+    return seed_once(seed)
+
+
+@pytest.fixture
+def seeded(_output, db) -> str:
+    """What the command printed."""
+    return _output
+
+
+def test_it_builds_the_small_tree(seeded):
+    district = Unit.objects.get(path="/330602/")
+    assert district.name == "越城区"
+    assert Unit.objects.filter(kind=Unit.Kind.TOWN).count() == 2
+    assert Unit.objects.filter(kind=Unit.Kind.BRANCH).count() == 6
+    assert Unit.objects.filter(kind=Unit.Kind.GRID).count() == 18
+    home = Unit.objects.get(kind=Unit.Kind.BRANCH, name="秦望村")
+    assert home.parent.name == "鉴湖镇"
+    for unit in Unit.objects.exclude(pk=district.pk).select_related("parent"):
+        assert unit.path == f"{unit.parent.path}{unit.code}/"
+    grid = home.children.get(name="第1网格")
+    assert 25 <= grid.households <= 36
+
+
+def test_it_creates_one_log_in_per_role(seeded):
+    output = seeded
+
+    assert roles_of("district") == {(RoleAssignment.Role.DISTRICT_ORGANISER, "越城区")}
+    assert roles_of("town") == {(RoleAssignment.Role.TOWN_ORGANISER, "鉴湖镇")}
+    assert roles_of("secretary") == {(RoleAssignment.Role.BRANCH_SECRETARY, "秦望村")}
+    assert roles_of("instructor") == {(RoleAssignment.Role.INSTRUCTOR, "秦望村")}
+    assert roles_of("leader") == {(RoleAssignment.Role.TEAM_LEADER, "第1网格")}
+    leader_grid = RoleAssignment.objects.get(user__username="leader").unit
+    assert leader_grid.parent.name == "秦望村"
+    assert roles_of("member") == set()
+    secretary2 = RoleAssignment.objects.get(user__username="secretary2").unit
+    assert secretary2.parent.name != "鉴湖镇"
+
+    admin = User.objects.get(username="admin")
+    assert admin.is_superuser and admin.is_staff
+    assert admin.check_password(demo.DEMO_PASSWORD)
+    for username, _description in demo.DEMO_LOGINS:
+        assert username in output
+    assert demo.DEMO_PASSWORD in output
+
+
+def test_the_secretary_is_also_a_member_of_their_branch(seeded):
+    secretary = User.objects.get(username="secretary")
+    assert secretary.member_file.branch.name == "秦望村"
+    assert secretary.first_name == secretary.member_file.name
+
+
+def test_the_member_log_in_has_a_registered_file_with_a_rare_character(seeded):
+    member = User.objects.get(username="member").member_file
+    assert member.branch.name == "秦望村"
+    assert member.category == Member.Category.REGISTERED
+    assert not member.is_exempt
+    assert member.name == "刘䶮"
+    assert Member.objects.filter(name="𠮷祥").exists()
+
+
+def test_every_id_number_is_valid_unique_and_matches_the_file(seeded):
+    members = list(Member.objects.all())
+    assert 140 <= len(members) <= 160
+    assert len({m.id_number for m in members}) == len(members)
+    for m in members:
+        idnumbers.validate_id_number(m.id_number)
+        assert m.id_number.startswith("330602")
+        assert idnumbers.birth_date(m.id_number) == m.birth_date
+        assert idnumbers.gender_code(m.id_number) == m.gender
+        assert dt.date(1940, 1, 1) <= m.birth_date <= dt.date(2003, 12, 31)
+
+
+def test_every_branch_has_its_situation_and_needs(seeded):
+    for branch in Unit.objects.branches():
+        assert LocalSituation.objects.get(branch=branch).households > 0
+        assert 2 <= ResidentNeed.objects.filter(branch=branch).count() <= 5
+
+
+def test_a_second_run_adds_nothing_and_resets_passwords(seeded):
+    counts = (Unit.objects.count(), Member.objects.count(), ResidentNeed.objects.count())
+    member = User.objects.get(username="member")
+    member.set_password("something-else-entirely")
+    member.save()
+
+    output = seed()
+
+    assert "already present" in output
+    assert (Unit.objects.count(), Member.objects.count(), ResidentNeed.objects.count()) == counts
+    assert RoleAssignment.objects.count() == 6
+    assert User.objects.get(username="member").check_password(demo.DEMO_PASSWORD)
+
+
+def test_the_command_loads_members_then_posts(seeded):
+    assert Post.objects.exists()
+    assert Pledge.objects.filter(status=Pledge.Status.PUBLISHED).exists()
+
+
+def test_the_command_loads_members_posts_then_scoring(seeded):
+    assert Activity.objects.exists()
+    assert MonthlyTally.objects.exists()
+    assert Evaluation.objects.filter(published_at__isnull=False).exists()
