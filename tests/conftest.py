@@ -6,12 +6,15 @@ district 越城区
 └── town 东浦街道 ── branch 东浦社区              (another town)
 """
 
+import datetime as dt
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.test import override_settings
@@ -32,6 +35,18 @@ Role = RoleAssignment.Role
 
 
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# The suite's "now": every test, demo seed and page served in the test process sees this
+# clock (ticking from here), so the dates the tests write (March 2026, "last month",
+# "this year") mean the same on 1 January and in 2027 as on the day they were written.
+# Subprocesses (gunicorn, manage.py) and the browser keep the real clock.
+NOW = dt.datetime(2026, 11, 18, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fixed_clock() -> Iterator[None]:
+    with time_machine.travel(NOW, tick=True):
+        yield
 
 
 @pytest.fixture(autouse=True)
