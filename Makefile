@@ -40,8 +40,8 @@ $(AXE): package.json package-lock.json
 # every run. Browser tests check pages, not the engine: they run on PostgreSQL only.
 # A module's tests stay on one worker (--dist loadfile), so data a module seeds once
 # (tests/conftest.py: seed_once) is seeded once.
-PYTEST := $(BIN)/python -m pytest -p no:cacheprovider -n $(WORKERS) --dist loadfile --durations=25
 WORKERS ?= 2
+PYTEST = $(BIN)/python -m pytest -p no:cacheprovider -n $(WORKERS) --dist loadfile --durations=25
 
 test-sqlite:
 	@echo "== tests on SQLite (browser tests run on PostgreSQL) =="

@@ -19,7 +19,6 @@ read but not act gets 403.
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 
 from helpdesk.models import HelpRequest, ServiceTeam, VolunteerProfile
 from members import access
@@ -215,20 +214,3 @@ def get_profile_for_user(user: User, pk: int, *, manage: bool = False) -> Volunt
 def get_member_to_enrol(user: User, pk: int) -> Member:
     """A member file the branch secretary enrols as a volunteer."""
     return access.get_member_for_user(user, pk, manage=True)
-
-
-def get_district_for_user(user: User, pk: int, *, manage: bool = False) -> Unit:
-    """District rules: read by the organisers in the district, set by its district
-    organiser (403 for the others); everyone else gets 404."""
-    access.require_organiser(user)
-    district = get_object_or_404(Unit, pk=pk, kind=Unit.Kind.DISTRICT)
-    inside = user.is_superuser or any(
-        held.path.startswith(district.path)
-        for held in access.roles_of(user)
-        if held.role in access.ORGANISER_ROLES
-    )
-    if not inside:
-        raise Http404
-    if manage and not (access.is_district_organiser(user) and access.can_organise(user, district)):
-        raise PermissionDenied
-    return district

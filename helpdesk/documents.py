@@ -14,7 +14,7 @@ language whatever language the person printing has chosen.
 """
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -27,8 +27,7 @@ from helpdesk.models import ServiceTeam, TeamMembership, VolunteerProfile
 from members.models import Unit
 from volunteer.pdf import render_pdf
 from volunteer.qr import qr_svg_data_uri
-
-Absolute = Callable[[str], str]
+from volunteer.verification import Absolute
 
 # Lines on the blank service-log sheet.
 SHEET_ROWS = 8

@@ -40,6 +40,7 @@ from inbox.services import notify_many
 from members.models import Member, RoleAssignment, Unit
 from scoring import services as scoring
 from scoring.models import ActivityKind
+from volunteer.history import save_with_history
 
 State = HelpRequest.State
 Event = RequestEvent.Kind
@@ -55,13 +56,6 @@ class TeamRuleBroken(HelpdeskError):
     def __init__(self, problems: list[str]):
         super().__init__(" ".join(problems))
         self.problems = problems
-
-
-def _save(instance, *, by, update_fields=None):
-    instance._history_user = by
-    instance.full_clean()
-    instance.save(update_fields=update_fields)
-    return instance
 
 
 # --- volunteers (党员义工) ---------------------------------------------------------------------
@@ -110,9 +104,7 @@ def enrol_volunteer(
         )
         try:
             with transaction.atomic():  # someone else may take the same number at once
-                profile._history_user = by
-                profile.full_clean(validate_unique=False)
-                profile.save()
+                save_with_history(profile, by=by, validate_unique=False)
         except IntegrityError:
             continue
         return profile
@@ -134,7 +126,9 @@ def update_volunteer(
     profile.specialties = specialties.strip()
     profile.availability = availability.strip()
     profile.is_active = is_active
-    return _save(profile, by=by, update_fields=["specialties", "availability", "is_active"])
+    return save_with_history(
+        profile, by=by, update_fields=["specialties", "availability", "is_active"]
+    )
 
 
 # --- teams (网格服务队) ------------------------------------------------------------------------
@@ -223,11 +217,11 @@ def set_team(
         raise TeamRuleBroken(problems)
     team = ServiceTeam.objects.filter(grid=grid).first()
     if team is None:
-        team = _save(ServiceTeam(grid=grid, name=name.strip(), leader=leader), by=by)
+        team = save_with_history(ServiceTeam(grid=grid, name=name.strip(), leader=leader), by=by)
     else:
         team.name = name.strip()
         team.leader = leader
-        _save(team, by=by, update_fields=["name", "leader", "updated_at"])
+        save_with_history(team, by=by, update_fields=["name", "leader", "updated_at"])
     TeamMembership.objects.filter(team=team).exclude(profile_id__in=ids).delete()
     present = set(TeamMembership.objects.filter(team=team).values_list("profile_id", flat=True))
     today = timezone.localdate()
@@ -514,7 +508,7 @@ def log_service(
         request=request,
         recorded_by=by,
     )
-    _save(log, by=by)
+    save_with_history(log, by=by)
     log.volunteers.set(volunteers)
     grid = team.grid
     try:
@@ -622,4 +616,4 @@ def set_excellence_rule(
     if favourable_comparison is not None:
         rule.favourable_comparison = favourable_comparison
     rule.updated_by = by
-    return _save(rule, by=by)
+    return save_with_history(rule, by=by)

@@ -40,7 +40,7 @@ from helpdesk.models import (
 )
 from members import access as member_access
 from members.models import Unit
-from scoring import charts
+from volunteer import charts
 from volunteer.history import change_log
 from volunteer.urls_util import year_param
 

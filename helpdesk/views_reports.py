@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods
 from helpdesk import access, batches, documents, queries, services
 from helpdesk.filters import ExcellentFilter
 from helpdesk.forms import ExcellenceRuleForm
-from jobs.views import batch_print
+from jobs.printing import batch_print
 from members import access as member_access
 from members.models import Unit
 from volunteer.history import change_log
@@ -176,7 +176,9 @@ def excellent_xlsx(request: HttpRequest, pk: int, year: int) -> HttpResponse:
 def excellence_rule(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     """The district's rule for a year: read by the organisers in the district, set by
     the district organiser; its history shows every change."""
-    district = access.get_district_for_user(request.user, pk, manage=request.method == "POST")
+    district = member_access.get_district_for_user(
+        request.user, pk, manage=request.method == "POST"
+    ).district
     rule = services.excellence_rule(district, year)
     form = ExcellenceRuleForm(
         request.POST or None,

@@ -1,8 +1,6 @@
 """Job pages: the person who started a job (or a superuser) follows it, downloads its
 file and, if its worker failed, tries it again. Everyone else gets 404."""
 
-from collections.abc import Callable
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -16,39 +14,6 @@ from django.views.decorators.http import require_POST
 
 from jobs import services
 from jobs.models import Job
-from volunteer.pdf import pdf_response
-
-
-def batch_print(
-    request: HttpRequest,
-    *,
-    kind: str,
-    label: str,
-    params: dict,
-    filename: str,
-    count: Callable[[], int],
-    make_pdf: Callable[[], bytes],
-) -> HttpResponse:
-    """A batch print behind one URL, for the apps' batch views: POST starts it as a
-    background job (`kind`, called with `params`, the site's `base_url` and `filename`)
-    and shows the job's page; GET downloads a small batch straight away (`make_pdf`) and
-    offers a large one as a job, so that a large batch never renders inside a request."""
-    if request.method == "POST":
-        job = services.start_job(
-            owner=request.user,
-            kind=kind,
-            label=label,
-            params={**params, "base_url": request.build_absolute_uri("/"), "filename": filename},
-        )
-        return redirect(job)
-    number = count()
-    if not services.may_serve_directly(number):
-        return render(
-            request,
-            "jobs/confirm_start.html",
-            {"label": label, "count": number, "action": request.get_full_path()},
-        )
-    return pdf_response(make_pdf(), filename)
 
 
 @login_required

@@ -126,6 +126,33 @@ def require_overseer(user: User) -> None:
         raise Http404
 
 
+@dataclass(frozen=True)
+class DistrictAccess:
+    """A district the user may read, and whether they may also set its rules."""
+
+    district: Unit
+    may_set_rules: bool
+
+
+def get_district_for_user(user: User, pk: int, *, manage: bool = False) -> DistrictAccess:
+    """A district's rules (points, evaluation, excellent volunteers) are read by the
+    organisers in it (towns included) and set by its district organisers; with
+    manage=True the others get 403; everyone else gets 404."""
+    require_organiser(user)
+    district = Unit.objects.filter(pk=pk, kind=Unit.Kind.DISTRICT).first()
+    if district is None:
+        raise Http404
+    inside = user.is_superuser or any(
+        path.startswith(district.path) for path in overseen_paths(user, ORGANISER_ROLES)
+    )
+    if not inside:
+        raise Http404
+    may_set_rules = is_district_organiser(user) and can_organise(user, district)
+    if manage and not may_set_rules:
+        raise PermissionDenied
+    return DistrictAccess(district, may_set_rules)
+
+
 def require_district_organiser(user: User) -> None:
     """District rules: other organisers may look (403 on writes), the rest get 404."""
     require_organiser(user)

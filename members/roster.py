@@ -511,7 +511,6 @@ def apply_roster(roster_import: RosterImport, *, by) -> RosterReport:
         else:
             member = Member(branch=locked.branch, **row.values)
             to_create.append((member, row))
-        member._history_user = by
     for member, _row in to_create + to_update:
         member.full_clean(exclude=["id_number"], validate_unique=False)
 

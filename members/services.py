@@ -1,7 +1,6 @@
 """Writes to the organisation tree and member files. Each takes the acting user so the
 history of every change says who made it."""
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
@@ -13,13 +12,7 @@ from members.models import (
     RoleAssignment,
     Unit,
 )
-
-
-def _save(instance, *, by: AbstractBaseUser | None, update_fields: list[str] | None = None):
-    instance._history_user = by
-    instance.full_clean()
-    instance.save(update_fields=update_fields)
-    return instance
+from volunteer.history import save_with_history
 
 
 @transaction.atomic
@@ -29,7 +22,9 @@ def create_unit(*, parent: Unit | None, kind: str, name: str, code: str, by=None
     if (parent.kind if parent else None) != expected_parent_kind:
         raise ValueError(f"A {kind} unit cannot sit under {parent!r}.")
     path = f"{parent.path if parent else '/'}{code}/"
-    return _save(Unit(parent=parent, kind=kind, name=name, code=code, path=path, **extra), by=by)
+    return save_with_history(
+        Unit(parent=parent, kind=kind, name=name, code=code, path=path, **extra), by=by
+    )
 
 
 def next_child_code(parent: Unit) -> str:
@@ -59,7 +54,7 @@ def add_child_unit(form, *, parent: Unit, by) -> Unit:
 @transaction.atomic
 def update_unit(form, *, by) -> Unit:
     unit = form.save(commit=False)
-    return _save(unit, by=by, update_fields=["name", "households", "address"])
+    return save_with_history(unit, by=by, update_fields=["name", "households", "address"])
 
 
 @transaction.atomic
@@ -74,9 +69,7 @@ def assign_role(*, user, unit: Unit, role: str, by=None) -> RoleAssignment:
 @transaction.atomic
 def save_member_form(form, *, by) -> Member:
     """Save a validated MemberForm (new or existing file) with its capability types."""
-    member = form.save(commit=False)
-    member._history_user = by
-    member.save()
+    member = save_with_history(form.save(commit=False), by=by, clean=False)
     form.save_m2m()
     return member
 
@@ -88,7 +81,7 @@ def exempt_member(*, member: Member, reason: str, by) -> Member:
     member.is_exempt = True
     member.exemption_reason = reason
     member.exempted_at = timezone.now()
-    return _save(
+    return save_with_history(
         member, by=by, update_fields=["is_exempt", "exemption_reason", "exempted_at", "updated_at"]
     )
 
@@ -98,7 +91,7 @@ def lift_exemption(*, member: Member, by) -> Member:
     member.is_exempt = False
     member.exemption_reason = ""
     member.exempted_at = None
-    return _save(
+    return save_with_history(
         member, by=by, update_fields=["is_exempt", "exemption_reason", "exempted_at", "updated_at"]
     )
 
@@ -107,17 +100,17 @@ def lift_exemption(*, member: Member, by) -> Member:
 def save_local_situation(form, *, branch: Unit, by) -> LocalSituation:
     situation = form.save(commit=False)
     situation.branch = branch
-    return _save(situation, by=by)
+    return save_with_history(situation, by=by)
 
 
 @transaction.atomic
 def save_need(form, *, branch: Unit, by) -> ResidentNeed:
     need = form.save(commit=False)
     need.branch = branch
-    return _save(need, by=by)
+    return save_with_history(need, by=by)
 
 
 @transaction.atomic
 def save_capability_type(form, *, by) -> CapabilityType:
     capability = form.save(commit=False)
-    return _save(capability, by=by)
+    return save_with_history(capability, by=by)

@@ -15,7 +15,7 @@ picks the Simplified Chinese faces), so they are always rendered in the site's d
 language, whatever language the person printing has chosen for the web pages.
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -31,24 +31,10 @@ from members.models import Unit
 from posts.models import Choice, Pledge, PledgeItem, PledgeVersion
 from volunteer.pdf import render_pdf
 from volunteer.qr import qr_svg_data_uri
+from volunteer.verification import Absolute, Verdict
 
 POST_CERTIFICATE_TEMPLATE = "posts/print/post_certificate.html"
 PLEDGE_CERTIFICATE_TEMPLATE = "posts/print/pledge_certificate.html"
-
-# Turns a site path ("/posts/verify/...") into the absolute URL printed in the QR code;
-# views pass request.build_absolute_uri.
-Absolute = Callable[[str], str]
-
-
-@dataclass(frozen=True)
-class Verdict:
-    """What a verification page (and a printed stamp) says about a document."""
-
-    state: str
-    valid: bool
-    message: str
-    superseded_by: int | None = None
-
 
 # --- post certificates (党员岗位证) -------------------------------------------------------
 

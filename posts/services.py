@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from inbox.services import notify, notify_many
 from members.models import Member, RoleAssignment, Unit
 from posts.models import Choice, DutyItem, Pledge, PledgeItem, PledgeVersion, Post, PostType
+from volunteer.history import save_with_history
 
 
 class PostsError(Exception):
@@ -28,13 +29,6 @@ class PostFull(PostsError):
 
 class StaleEdit(PostsError):
     """Someone else saved the pledge after this form was opened."""
-
-
-def _save(instance, *, by, update_fields=None):
-    instance._history_user = by
-    instance.full_clean()
-    instance.save(update_fields=update_fields)
-    return instance
 
 
 def _secretaries_of(branch: Unit):
@@ -58,7 +52,7 @@ def _secretaries_of(branch: Unit):
 def save_post_type(form, *, town: Unit, by) -> PostType:
     post_type = form.save(commit=False)
     post_type.town = town
-    return _save(post_type, by=by)
+    return save_with_history(post_type, by=by)
 
 
 @transaction.atomic
@@ -72,7 +66,7 @@ def add_duty_item(
 ) -> DutyItem:
     owner = {"post_type": post_type} if post_type else {"post": post}
     last = DutyItem.objects.filter(**owner).order_by("-sort_order").first()
-    return _save(
+    return save_with_history(
         DutyItem(
             name=name,
             description=description,
@@ -85,7 +79,7 @@ def add_duty_item(
 
 @transaction.atomic
 def save_duty_item(form, *, by) -> DutyItem:
-    return _save(form.save(commit=False), by=by)
+    return save_with_history(form.save(commit=False), by=by)
 
 
 @transaction.atomic
@@ -94,7 +88,7 @@ def save_post(form, *, branch: Unit, by) -> Post:
     post.branch = branch
     if post.post_type_id and not post.name:
         post.name = post.post_type.name
-    _save(post, by=by)
+    save_with_history(post, by=by)
     form.save_m2m()
     return post
 
@@ -123,7 +117,7 @@ def apply_for_post(*, member: Member, post: Post, by) -> Choice:
     _check_can_choose(member, post)
     if seats_left(post) <= 0:
         raise PostFull(_("All seats of this post are taken."))
-    choice = _save(
+    choice = save_with_history(
         Choice(
             post=post,
             member=member,
@@ -149,7 +143,7 @@ def recommend_member(
 ) -> Choice:
     """Record a branch meeting's recommendation (民主推荐) of a member for a post."""
     _check_can_choose(member, post)
-    return _save(
+    return save_with_history(
         Choice(
             post=post,
             member=member,
@@ -183,9 +177,11 @@ def confirm_choice(*, choice: Choice, by) -> Choice:
     choice.decided_at = timezone.now()
     choice.decided_by = by
     choice.certificate_number = f"{post.year}{post.branch_id:05d}{choice.pk:07d}"
-    _save(choice, by=by, update_fields=["status", "decided_at", "decided_by", "certificate_number"])
+    save_with_history(
+        choice, by=by, update_fields=["status", "decided_at", "decided_by", "certificate_number"]
+    )
     pledge = Pledge(choice=choice)
-    _save(pledge, by=by)
+    save_with_history(pledge, by=by)
     _notify_member(
         choice.member,
         subject=_("You hold the post %(post)s") % {"post": post.name},
@@ -210,7 +206,7 @@ def decline_choice(*, choice: Choice, reason: str, by) -> Choice:
     choice.reason = reason.strip()
     choice.decided_at = timezone.now()
     choice.decided_by = by
-    _save(choice, by=by, update_fields=["status", "reason", "decided_at", "decided_by"])
+    save_with_history(choice, by=by, update_fields=["status", "reason", "decided_at", "decided_by"])
     _notify_member(
         choice.member,
         subject=_("Your choice of %(post)s was declined") % {"post": choice.post.name},
@@ -228,7 +224,7 @@ def withdraw_choice(*, choice: Choice, by) -> Choice:
         raise PostsError(_("Only an application that is not decided yet can be withdrawn."))
     choice.status = Choice.Status.WITHDRAWN
     choice.decided_at = timezone.now()
-    return _save(choice, by=by, update_fields=["status", "decided_at"])
+    return save_with_history(choice, by=by, update_fields=["status", "decided_at"])
 
 
 @transaction.atomic
@@ -244,11 +240,11 @@ def end_choice(*, choice: Choice, reason: str, by) -> Choice:
     choice.reason = reason.strip()
     choice.decided_at = timezone.now()
     choice.decided_by = by
-    _save(choice, by=by, update_fields=["status", "reason", "decided_at", "decided_by"])
+    save_with_history(choice, by=by, update_fields=["status", "reason", "decided_at", "decided_by"])
     pledge = Pledge.objects.filter(choice=choice).first()
     if pledge is not None:
         pledge.status = Pledge.Status.WITHDRAWN
-        _save(pledge, by=by, update_fields=["status"])
+        save_with_history(pledge, by=by, update_fields=["status"])
     _notify_member(
         choice.member,
         subject=_("You left the post %(post)s") % {"post": choice.post.name},
@@ -320,7 +316,7 @@ def write_pledge(
     )
     pledge.version_count = version.number
     pledge.status = Pledge.Status.SUBMITTED
-    _save(pledge, by=by, update_fields=["version_count", "status"])
+    save_with_history(pledge, by=by, update_fields=["version_count", "status"])
     post = pledge.choice.post
     notify_many(
         recipients=_secretaries_of(post.branch).exclude(pk=by.pk),
@@ -355,7 +351,7 @@ def approve_pledge(*, pledge: Pledge, comment: str = "", by) -> Pledge:
     )
     pledge.status = Pledge.Status.APPROVED
     pledge.approved_at, pledge.approved_by = now, by
-    _save(pledge, by=by, update_fields=["status", "approved_at", "approved_by"])
+    save_with_history(pledge, by=by, update_fields=["status", "approved_at", "approved_by"])
     _notify_member(
         pledge.choice.member,
         subject=_("Your pledge for %(post)s was approved") % {"post": pledge.choice.post.name},
@@ -378,7 +374,7 @@ def return_pledge(*, pledge: Pledge, comment: str, by) -> Pledge:
         reviewed_at=timezone.now(),
     )
     pledge.status = Pledge.Status.RETURNED
-    _save(pledge, by=by, update_fields=["status"])
+    save_with_history(pledge, by=by, update_fields=["status"])
     _notify_member(
         pledge.choice.member,
         subject=_("Your pledge for %(post)s was returned") % {"post": pledge.choice.post.name},
@@ -399,7 +395,7 @@ def publish_pledges(*, pledges, by) -> int:
         pledge.status = Pledge.Status.PUBLISHED
         pledge.published_version = pledge.versions.order_by("-number").first()
         pledge.published_at, pledge.published_by = now, by
-        _save(
+        save_with_history(
             pledge,
             by=by,
             update_fields=["status", "published_version", "published_at", "published_by"],

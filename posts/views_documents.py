@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from jobs.views import batch_print
+from jobs.printing import batch_print
 from members import access as member_access
 from posts import access, batches, documents
 from posts.models import Choice

@@ -30,12 +30,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Member, Unit
-from posts.documents import Absolute, Verdict
 from scoring import queries
 from scoring.models import Evaluation
 from scoring.queries import PointsCard
 from volunteer.pdf import render_pdf
 from volunteer.qr import qr_svg_data_uri
+from volunteer.verification import Absolute, Verdict
 
 CARD_SALT = "scoring.points-card"
 NOTICE_SALT = "scoring.evaluation-notice"

@@ -39,6 +39,7 @@ from scoring.models import (
     Sanction,
 )
 from scoring.services import ScoringError, district_of
+from volunteer.history import save_with_history
 
 ONE_PLACE = Decimal("0.1")
 HUNDRED = Decimal("100")
@@ -438,9 +439,7 @@ def set_evaluation_rule(
     rule.excellent_from = excellent_from
     rule.good_from = good_from
     rule.average_from = average_from
-    rule._history_user = by
-    rule.full_clean()
-    rule.save()
+    save_with_history(rule, by=by)
     return rule
 
 
@@ -482,13 +481,6 @@ def _clear_results(evaluation: Evaluation) -> None:
     evaluation.computed_at = None
 
 
-def _save(evaluation: Evaluation, *, by, fields: list[str]) -> Evaluation:
-    evaluation._history_user = by
-    evaluation.full_clean()
-    evaluation.save(update_fields=fields)
-    return evaluation
-
-
 @transaction.atomic
 def open_evaluations(*, branch: Unit, year: int, by) -> list[Evaluation]:
     """An evaluation for every member who held a confirmed post of the branch in the
@@ -508,9 +500,7 @@ def open_evaluations(*, branch: Unit, year: int, by) -> list[Evaluation]:
         if member.pk in existing:
             continue
         evaluation = Evaluation(member=member, branch=branch, year=year)
-        evaluation._history_user = by
-        evaluation.full_clean()
-        evaluation.save()
+        save_with_history(evaluation, by=by)
         created.append(evaluation)
     with_log_in = [e.member.user for e in created if e.member.user_id]
     if with_log_in:
@@ -534,7 +524,7 @@ def save_self_report(*, evaluation: Evaluation, text: str, by) -> Evaluation:
     if not text.strip():
         raise ScoringError(_("Write the self-report."))
     evaluation.self_report = text.strip()
-    return _save(evaluation, by=by, fields=["self_report"])
+    return save_with_history(evaluation, by=by, update_fields=["self_report"])
 
 
 @transaction.atomic
@@ -542,7 +532,7 @@ def save_assessment(*, evaluation: Evaluation, text: str, by) -> Evaluation:
     """The organisation's assessment (组织考评) of the member's year in the post."""
     evaluation = _locked(evaluation)
     evaluation.organisation_assessment = text.strip()
-    return _save(evaluation, by=by, fields=["organisation_assessment"])
+    return save_with_history(evaluation, by=by, update_fields=["organisation_assessment"])
 
 
 @transaction.atomic
@@ -565,7 +555,7 @@ def enter_ballots(
         ]
     )
     _clear_results(evaluation)
-    _save(evaluation, by=by, fields=COMPUTED_FIELDS)
+    save_with_history(evaluation, by=by, update_fields=COMPUTED_FIELDS)
     return ballots
 
 
@@ -618,7 +608,7 @@ def enter_paper_counts(
     evaluation.paper_ungrouped_favourable = 0
     evaluation.paper_ungrouped_total = 0
     _clear_results(evaluation)
-    return _save(evaluation, by=by, fields=[*PAPER_FIELDS, *COMPUTED_FIELDS])
+    return save_with_history(evaluation, by=by, update_fields=[*PAPER_FIELDS, *COMPUTED_FIELDS])
 
 
 @dataclass(frozen=True)
@@ -737,9 +727,7 @@ def award_honour(*, member: Member, year: int, kind: str, note: str = "", by) ->
     if Honour.objects.filter(member=member, year=year, kind=kind).exists():
         raise ScoringError(_("This honour was already awarded for the year."))
     honour = Honour(member=member, year=year, kind=kind, note=note.strip(), awarded_by=by)
-    honour._history_user = by
-    honour.full_clean()
-    honour.save()
+    save_with_history(honour, by=by)
     return honour
 
 
@@ -782,7 +770,5 @@ def record_sanction(
         choice=choice,
         decided_by=by,
     )
-    sanction._history_user = by
-    sanction.full_clean()
-    sanction.save()
+    save_with_history(sanction, by=by)
     return sanction

@@ -26,6 +26,7 @@ from scoring.models import (
     first_of_month,
 )
 from scoring.queries import live_tally_rows
+from volunteer.history import save_with_history
 
 # Rules that apply before anyone changed them: the case report's 2 and 3 points.
 DEFAULT_RULES_FROM = dt.date(2000, 1, 1)
@@ -364,8 +365,7 @@ def record_activities(
 
     if history:
         for activity, r in zip(activities, records, strict=True):
-            activity._history_user = by
-            activity.save()
+            save_with_history(activity, by=by, clean=False)  # checked above
             activity.duty_items.set(r.duty_item_ids)
     else:
         Activity.objects.bulk_create(activities, batch_size=batch_size)

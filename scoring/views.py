@@ -21,14 +21,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from jobs.views import batch_print
+from jobs.printing import batch_print
 from members import access
 from members.models import Unit
 from posts import access as posts_access
 from scoring import access as scoring_access
-from scoring import batches, charts, documents, queries, services
+from scoring import batches, documents, queries, services
 from scoring.forms import ActivityFilterForm, ActivityForm, CorrectionForm, PointsRuleForm
 from scoring.models import MonthlyTally
+from volunteer import charts
 from volunteer.history import change_log
 from volunteer.pdf import pdf_response, render_pdf
 from volunteer.urls_util import year_param
@@ -432,29 +433,25 @@ def _numbers(*values: Decimal) -> list[float]:
 
 @login_required
 def rules(request: HttpRequest, pk: int) -> HttpResponse:
-    district = scoring_access.get_district_for_user(request.user, pk)
-    can_manage = scoring_access.may_set_rules(request.user, district)
+    granted = access.get_district_for_user(request.user, pk, manage=request.method == "POST")
+    district, can_manage = granted.district, granted.may_set_rules
     form = PointsRuleForm(request.POST or None, initial={"effective_from": timezone.localdate()})
-    if request.method == "POST":
-        scoring_access.get_district_for_user(request.user, pk, manage=True)
-        if form.is_valid():
-            try:
-                rule = services.set_points_rule(
-                    district=district, by=request.user, **form.cleaned_data
-                )
-            except services.ScoringError as error:
-                form.add_error(None, str(error))
-            else:
-                messages.success(
-                    request,
-                    _("%(kind)s: %(points)s points from %(date)s.")
-                    % {
-                        "kind": rule.get_kind_display(),
-                        "points": rule.points,
-                        "date": formats.date_format(rule.effective_from),
-                    },
-                )
-                return redirect("scoring:rules", pk=district.pk)
+    if request.method == "POST" and form.is_valid():
+        try:
+            rule = services.set_points_rule(district=district, by=request.user, **form.cleaned_data)
+        except services.ScoringError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request,
+                _("%(kind)s: %(points)s points from %(date)s.")
+                % {
+                    "kind": rule.get_kind_display(),
+                    "points": rule.points,
+                    "date": formats.date_format(rule.effective_from),
+                },
+            )
+            return redirect("scoring:rules", pk=district.pk)
     now, history = queries.district_rules(district, timezone.localdate())
     return render(
         request,

@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 
 from members import access
 from members.models import Unit
-from scoring import charts
 from scoring.dashboard import Dashboard, unit_dashboard
+from volunteer import charts
 from volunteer.urls_util import year_param
 
 

@@ -24,11 +24,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from members import access
+from members.access import get_district_for_user
 from members.models import Member, PartnerUnit, Unit
 from posts.models import Choice
 from scoring import documents
 from scoring import evaluation as ev
-from scoring.access import get_district_for_user, get_evaluation_for_user
+from scoring.access import get_evaluation_for_user
 from scoring.forms_evaluation import (
     AssessmentForm,
     BallotsForm,
@@ -351,7 +352,7 @@ def my_evaluation(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def evaluation_rules(request: HttpRequest, pk: int, year: int) -> HttpResponse:
-    district = get_district_for_user(request.user, pk, manage=request.method == "POST")
+    district = get_district_for_user(request.user, pk, manage=request.method == "POST").district
     frozen = Evaluation.objects.filter(
         branch__path__startswith=district.path, year=year, published_at__isnull=False
     ).exists()

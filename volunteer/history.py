@@ -66,3 +66,14 @@ def _display(field, value) -> str:
     if value is False:
         return "✗"
     return str(value)
+
+
+def save_with_history(instance, *, by, update_fields=None, clean=True, validate_unique=True):
+    """Save `instance` as `by` did it: its history record names the acting user (what
+    every change a secretary makes must show). Validated first unless `clean` is off
+    (a form has already validated it)."""
+    instance._history_user = by
+    if clean:
+        instance.full_clean(validate_unique=validate_unique)
+    instance.save(update_fields=update_fields)
+    return instance
