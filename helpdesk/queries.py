@@ -21,8 +21,8 @@ from helpdesk.models import (
     VolunteerYear,
     late_condition,
 )
-from members.models import Unit
-from scoring.models import ActivityKind, Attendance
+from members.models import Member, Unit
+from scoring import queries as scoring_queries
 
 ZERO = Decimal("0")
 
@@ -390,11 +390,9 @@ def figures(unit: Unit, year: int) -> Figures:
             for i, (start, end) in enumerate(zip(starts, ends, strict=True), start=1)
         }
     )
-    trainings = Attendance.objects.filter(
-        activity__kind=ActivityKind.TRAINING,
-        activity__held_on__year=year,
-        member__volunteer_profile__in=profiles,
-    ).aggregate(trainings=Count("activity", distinct=True), people=Count("member", distinct=True))
+    trainings, trained = scoring_queries.training_figures(
+        year, Member.objects.filter(volunteer_profile__in=profiles)
+    )
     teams = ServiceTeam.objects.in_unit(unit)
     resolution = times["resolution"]
     return Figures(
@@ -424,6 +422,6 @@ def figures(unit: Unit, year: int) -> Figures:
         favourable=times["favourable"],
         volunteers=profiles.count(),
         teams=teams.count(),
-        trainings=trainings["trainings"],
-        volunteers_trained=trainings["people"],
+        trainings=trainings,
+        volunteers_trained=trained,
     )

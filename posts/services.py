@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -132,7 +133,7 @@ def apply_for_post(*, member: Member, post: Post, by) -> Choice:
         subject=_("%(name)s applied for the post %(post)s")
         % {"name": member.name, "post": post.name},
         body=_("Confirm or decline the application on the branch's choices page."),
-        link=f"/posts/branches/{post.branch_id}/choices/",
+        link=reverse("posts:choice-list", args=[post.branch_id]),
     )
     return choice
 
@@ -190,7 +191,7 @@ def confirm_choice(*, choice: Choice, by) -> Choice:
             "Next, write your pledge."
         )
         % {"number": choice.certificate_number},
-        link=f"/posts/pledges/{pledge.pk}/edit/",
+        link=reverse("posts:pledge-edit", args=[pledge.pk]),
     )
     return choice
 
@@ -211,7 +212,7 @@ def decline_choice(*, choice: Choice, reason: str, by) -> Choice:
         choice.member,
         subject=_("Your choice of %(post)s was declined") % {"post": choice.post.name},
         body=_("Reason: %(reason)s") % {"reason": choice.reason},
-        link="/posts/my/",
+        link=reverse("posts:my-posts"),
     )
     return choice
 
@@ -249,7 +250,7 @@ def end_choice(*, choice: Choice, reason: str, by) -> Choice:
         choice.member,
         subject=_("You left the post %(post)s") % {"post": choice.post.name},
         body=_("Reason: %(reason)s") % {"reason": choice.reason},
-        link="/posts/my/",
+        link=reverse("posts:my-posts"),
     )
     return choice
 
@@ -323,7 +324,7 @@ def write_pledge(
         subject=_("The pledge of %(name)s waits for review") % {"name": pledge.choice.member.name},
         body=_("Post: %(post)s, version %(number)s.")
         % {"post": post.name, "number": version.number},
-        link=f"/posts/pledges/{pledge.pk}/",
+        link=reverse("posts:pledge-detail", args=[pledge.pk]),
     )
     return version
 
@@ -356,7 +357,7 @@ def approve_pledge(*, pledge: Pledge, comment: str = "", by) -> Pledge:
         pledge.choice.member,
         subject=_("Your pledge for %(post)s was approved") % {"post": pledge.choice.post.name},
         body=comment.strip() or _("It will be published on the notice board."),
-        link=f"/posts/pledges/{pledge.pk}/",
+        link=reverse("posts:pledge-detail", args=[pledge.pk]),
     )
     return pledge
 
@@ -379,7 +380,7 @@ def return_pledge(*, pledge: Pledge, comment: str, by) -> Pledge:
         pledge.choice.member,
         subject=_("Your pledge for %(post)s was returned") % {"post": pledge.choice.post.name},
         body=comment.strip(),
-        link=f"/posts/pledges/{pledge.pk}/edit/",
+        link=reverse("posts:pledge-edit", args=[pledge.pk]),
     )
     return pledge
 

@@ -18,6 +18,7 @@ from scoring.models import (
     DEFAULT_POINTS,
     Activity,
     ActivityKind,
+    Attendance,
     MonthlyTally,
     PointsEntry,
     PointsRule,
@@ -644,3 +645,12 @@ def pledge_fulfilment(pledge: Pledge, year: int) -> tuple[object, list[Fulfilled
     for link in links:
         by_item[link.dutyitem_id].append(link.activity)
     return version, [FulfilledItem(item, by_item[item.duty_item_id]) for item in items]
+
+
+def training_figures(year: int, members) -> tuple[int, int]:
+    """How many trainings (培训) some members attended in a year, and how many of them
+    attended one: for other apps' reports (the grid service's yearly figures)."""
+    row = Attendance.objects.filter(
+        activity__kind=ActivityKind.TRAINING, activity__held_on__year=year, member__in=members
+    ).aggregate(trainings=Count("activity", distinct=True), people=Count("member", distinct=True))
+    return row["trainings"], row["people"]

@@ -4,7 +4,7 @@ from django.shortcuts import render
 
 from members import access
 from members.models import Member, RoleAssignment
-from posts.models import Choice, Pledge
+from posts import queries as posts_queries
 
 
 @login_required
@@ -37,16 +37,14 @@ def _tasks(user, assignments) -> list[dict]:
                 {
                     "kind": "choices",
                     "unit": unit,
-                    "count": Choice.objects.filter(post__branch=unit).pending().count(),
+                    "count": posts_queries.choices_waiting(unit),
                 }
             )
             tasks.append(
                 {
                     "kind": "reviews",
                     "unit": unit,
-                    "count": Pledge.objects.filter(
-                        choice__post__branch=unit, status=Pledge.Status.SUBMITTED
-                    ).count(),
+                    "count": posts_queries.pledges_to_review(unit),
                 }
             )
         elif assignment.role in (
@@ -57,7 +55,7 @@ def _tasks(user, assignments) -> list[dict]:
                 {
                     "kind": "publish",
                     "unit": unit,
-                    "count": Pledge.objects.in_unit(unit).awaiting_publication().count(),
+                    "count": posts_queries.pledges_to_publish(unit),
                 }
             )
     return [task for task in tasks if task["count"]]
