@@ -3,6 +3,8 @@
 The same rules hold: outside a user's units is 404; readers who may not write get 403.
 """
 
+from dataclasses import dataclass
+
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
@@ -90,11 +92,25 @@ def get_choice_for_user(user: User, pk: int, *, manage: bool = False, own: bool 
     return choice
 
 
+@dataclass(frozen=True)
+class PledgeAccess:
+    """A pledge the user may read, with what else they may do with it: the one place
+    that decides, so views and templates never work it out again."""
+
+    pledge: Pledge
+    is_own: bool
+    may_write: bool  # the member, or the secretary entering a paper pledge
+    may_review: bool  # the secretary, while a version waits for review
+    may_print_post_certificate: bool  # as posts:post-certificate allows: a confirmed
+    # choice, for its member and those who oversee the branch
+
+
 def get_pledge_for_user(
     user: User, pk: int, *, write: bool = False, review: bool = False
-) -> Pledge:
-    """Read: the member, the branch's overseers and the post's instructor. Write: the
-    member, or the secretary entering a paper pledge. Review: the secretary."""
+) -> PledgeAccess:
+    """Read: the member, the branch's overseers and the post's instructor (else 404).
+    Write: the member, or the secretary entering a paper pledge. Review: the secretary
+    (else 403)."""
     pledge = (
         Pledge.objects.select_related(
             "choice__post__branch", "choice__post__post_type", "choice__member"
@@ -106,11 +122,8 @@ def get_pledge_for_user(
         raise Http404
     post = pledge.choice.post
     is_own = user.is_authenticated and pledge.choice.member.user_id == user.pk
-    readable = (
-        is_own
-        or access.can_oversee(user, post.branch)
-        or (user.is_authenticated and post.instructor_id == user.pk)
-    )
+    oversees = access.can_oversee(user, post.branch)
+    readable = is_own or oversees or (user.is_authenticated and post.instructor_id == user.pk)
     if not readable:
         raise Http404
     is_secretary = access.can_manage_branch(user, post.branch)
@@ -118,4 +131,12 @@ def get_pledge_for_user(
         raise PermissionDenied
     if review and not is_secretary:
         raise PermissionDenied
-    return pledge
+    return PledgeAccess(
+        pledge=pledge,
+        is_own=is_own,
+        may_write=is_own or is_secretary,
+        may_review=is_secretary and pledge.status == Pledge.Status.SUBMITTED,
+        may_print_post_certificate=(
+            pledge.choice.status == Choice.Status.CONFIRMED and (is_own or oversees)
+        ),
+    )

@@ -329,7 +329,8 @@ def my_posts(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def pledge_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    pledge = access.get_pledge_for_user(request.user, pk)
+    granted = access.get_pledge_for_user(request.user, pk)
+    pledge = granted.pledge
     versions = list(
         pledge.versions.select_related("written_by", "reviewed_by").prefetch_related(
             "items__duty_item"
@@ -339,7 +340,6 @@ def pledge_detail(request: HttpRequest, pk: int) -> HttpResponse:
         (version, services.version_changes(previous, version))
         for previous, version in zip([None, *versions], versions, strict=False)
     ]
-    is_secretary = member_access.can_manage_branch(request.user, pledge.choice.post.branch)
     return render(
         request,
         "posts/pledge_detail.html",
@@ -347,8 +347,7 @@ def pledge_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "pledge": pledge,
             "current": versions[-1] if versions else None,
             "history": list(reversed(history)),
-            "can_review": is_secretary and pledge.status == Pledge.Status.SUBMITTED,
-            "can_write": is_secretary or pledge.choice.member.user_id == request.user.pk,
+            "granted": granted,
             "review_form": ReviewForm(),
             "log": change_log(pledge),
             "choice_log": change_log(pledge.choice),
@@ -358,7 +357,7 @@ def pledge_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def pledge_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    pledge = access.get_pledge_for_user(request.user, pk, write=True)
+    pledge = access.get_pledge_for_user(request.user, pk, write=True).pledge
     current = pledge.current_version()
     items = {i.duty_item_id: i.commitment for i in current.items.all()} if current else {}
     clerk = pledge.choice.member.user_id != request.user.pk
@@ -391,7 +390,7 @@ def pledge_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def pledge_review(request: HttpRequest, pk: int) -> HttpResponse:
-    pledge = access.get_pledge_for_user(request.user, pk, review=True)
+    pledge = access.get_pledge_for_user(request.user, pk, review=True).pledge
     form = ReviewForm(request.POST)
     form.is_valid()
     comment = form.cleaned_data.get("comment", "")

@@ -38,7 +38,7 @@ def pledge_certificate(request: HttpRequest, pk: int) -> HttpResponse:
     """One version of a pledge (?version=N; by default the newest approved one, else the
     newest, stamped as not reviewed), for everyone who may read the pledge. A pledge
     with no version yet, or no version N, is 404."""
-    pledge = access.get_pledge_for_user(request.user, pk)
+    pledge = access.get_pledge_for_user(request.user, pk).pledge
     number = request.GET.get("version")
     if number is not None and not number.isdigit():
         raise Http404

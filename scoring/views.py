@@ -473,7 +473,7 @@ def rules(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def pledge_fulfilment(request: HttpRequest, pk: int) -> HttpResponse:
-    pledge = posts_access.get_pledge_for_user(request.user, pk)
+    pledge = posts_access.get_pledge_for_user(request.user, pk).pledge
     year = year_param(request) if "year" in request.GET else pledge.choice.post.year
     version, items = queries.pledge_fulfilment(pledge, year)
     return render(

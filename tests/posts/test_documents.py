@@ -409,3 +409,23 @@ def test_verification_pages_never_show_a_phone_or_an_id_number(client, secretary
         assert "欧阳明" in content
         assert member.phone not in content
         assert member.id_number not in content
+
+
+@pytest.mark.parametrize(
+    "role, sees_link",
+    [("member_user", True), ("secretary", True), ("town_organiser", True), ("instructor", False)],
+)
+def test_the_pledge_page_links_the_post_certificate_exactly_for_those_who_may_open_it(
+    client, request, held_post, role, sees_link
+):
+    """The link's rule is the certificate view's (posts.access.PledgeAccess): its
+    member and the branch's overseers; an instructor reads the pledge but not the card."""
+    user = request.getfixturevalue(role)
+    held_post.post.instructor = request.getfixturevalue("instructor")
+    held_post.post.save()
+    client.force_login(user)
+    page = client.get(reverse("posts:pledge-detail", args=[held_post.pledge.pk]))
+    assert page.status_code == 200
+    assert ('id="post-certificate-link"' in page.content.decode()) is sees_link
+    card = client.get(reverse("posts:post-certificate", args=[held_post.pk]))
+    assert (card.status_code == 200) is sees_link
