@@ -40,7 +40,7 @@ FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # clock (ticking from here), so the dates the tests write (March 2026, "last month",
 # "this year") mean the same on 1 January and in 2027 as on the day they were written.
 # Subprocesses (gunicorn, manage.py) and the browser keep the real clock.
-NOW = dt.datetime(2026, 11, 18, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+NOW = dt.datetime(2026, 12, 3, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 
 
 @pytest.fixture(scope="session", autouse=True)
