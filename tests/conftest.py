@@ -89,6 +89,11 @@ class Tree:
 
 @pytest.fixture
 def tree(db) -> Tree:
+    return make_tree()
+
+
+def make_tree() -> Tree:
+    """The tree above, written to the database (for module-scoped data too)."""
     district = UnitFactory(kind=Unit.Kind.DISTRICT, name="越城区", code="330602")
     town = UnitFactory(kind=Unit.Kind.TOWN, name="鉴湖镇", code="01", parent=district)
     branch = UnitFactory(kind=Unit.Kind.BRANCH, name="秦望村", code="001", parent=town)
@@ -101,7 +106,7 @@ def tree(db) -> Tree:
     return Tree(district, town, branch, grid, neighbour, other_town, other_branch)
 
 
-def _user_with_role(username: str, unit: Unit, role: str) -> User:
+def user_with_role(username: str, unit: Unit, role: str) -> User:
     user = UserFactory(username=username)
     RoleFactory(user=user, unit=unit, role=role)
     return user
@@ -109,41 +114,45 @@ def _user_with_role(username: str, unit: Unit, role: str) -> User:
 
 @pytest.fixture
 def district_organiser(tree) -> User:
-    return _user_with_role("district", tree.district, Role.DISTRICT_ORGANISER)
+    return user_with_role("district", tree.district, Role.DISTRICT_ORGANISER)
 
 
 @pytest.fixture
 def town_organiser(tree) -> User:
-    return _user_with_role("town", tree.town, Role.TOWN_ORGANISER)
+    return user_with_role("town", tree.town, Role.TOWN_ORGANISER)
 
 
 @pytest.fixture
 def other_town_organiser(tree) -> User:
-    return _user_with_role("town2", tree.other_town, Role.TOWN_ORGANISER)
+    return user_with_role("town2", tree.other_town, Role.TOWN_ORGANISER)
 
 
 @pytest.fixture
 def secretary(tree) -> User:
-    return _user_with_role("secretary", tree.branch, Role.BRANCH_SECRETARY)
+    return user_with_role("secretary", tree.branch, Role.BRANCH_SECRETARY)
 
 
 @pytest.fixture
 def neighbour_secretary(tree) -> User:
-    return _user_with_role("secretary2", tree.neighbour_branch, Role.BRANCH_SECRETARY)
+    return user_with_role("secretary2", tree.neighbour_branch, Role.BRANCH_SECRETARY)
 
 
 @pytest.fixture
 def instructor(tree) -> User:
-    return _user_with_role("instructor", tree.branch, Role.INSTRUCTOR)
+    return user_with_role("instructor", tree.branch, Role.INSTRUCTOR)
 
 
 @pytest.fixture
 def team_leader(tree) -> User:
-    return _user_with_role("leader", tree.grid, Role.TEAM_LEADER)
+    return user_with_role("leader", tree.grid, Role.TEAM_LEADER)
 
 
 @pytest.fixture
 def member_user(tree) -> User:
+    return make_member_user(tree)
+
+
+def make_member_user(tree: Tree) -> User:
     user = UserFactory(username="member")
     MemberFactory(branch=tree.branch, grid=tree.grid, user=user, name="王建国")
     return user
@@ -157,6 +166,10 @@ def superuser(db) -> User:
 @pytest.fixture
 def member(tree) -> Member:
     """A member of the secretary's branch, with no log-in."""
+    return make_member(tree)
+
+
+def make_member(tree: Tree) -> Member:
     return MemberFactory(branch=tree.branch, grid=tree.grid, name="李秀英", gender="F")
 
 

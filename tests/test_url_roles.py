@@ -12,11 +12,20 @@ from django.contrib import admin
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from inbox.models import Notification
-from members.models import RosterImport
+from members.models import RoleAssignment, RosterImport
 from scoring import documents as scoring_documents
-from tests.factories import CapabilityTypeFactory, ResidentNeedFactory, next_id_number, roster_file
+from tests.conftest import make_member, make_member_user, make_tree, user_with_role
+from tests.factories import (
+    CapabilityTypeFactory,
+    ResidentNeedFactory,
+    UserFactory,
+    next_id_number,
+    roster_file,
+)
 from tests.helpdesk.objects import url_objects as helpdesk_url_objects
 from tests.jobs.objects import url_objects as jobs_url_objects
+
+Role = RoleAssignment.Role
 
 ROLES = [
     "anonymous",
@@ -279,6 +288,32 @@ TABLE = {
 }
 
 
+class _PagesNotLaidOut:
+    """Stands in for WeasyPrint's HTML here: a print view still renders its template
+    (so a template error still fails its row) but its pages are not laid out into a
+    PDF, which costs a second a document and is tested where the PDF is under test
+    (tests/test_pdf.py, tests/*/test_documents.py, the batch tests)."""
+
+    pages: list = []
+
+    def __init__(self, string: str, **_options) -> None:
+        assert string.strip()
+
+    def write_pdf(self) -> bytes:
+        return b"%PDF-1.7\n% not laid out: tests/test_url_roles.py\n"
+
+    def render(self) -> "_PagesNotLaidOut":
+        return self
+
+    def copy(self, _pages) -> "_PagesNotLaidOut":
+        return self
+
+
+@pytest.fixture(autouse=True)
+def _no_pdf_layout(monkeypatch):
+    monkeypatch.setattr("volunteer.pdf.HTML", _PagesNotLaidOut)
+
+
 def _url_names(resolver=None, namespace=""):
     resolver = resolver or get_resolver()
     for entry in resolver.url_patterns:
@@ -297,35 +332,48 @@ def test_every_url_has_a_row():
     assert set(TABLE) - names == set(), "TABLE lists URLs that no longer exist"
 
 
-@pytest.fixture
-def people(
-    district_organiser,
-    town_organiser,
-    other_town_organiser,
-    secretary,
-    neighbour_secretary,
-    instructor,
-    team_leader,
-    member_user,
-    superuser,
-):
+def make_people(tree) -> dict:
+    """The log-ins of tests/conftest.py, one per role."""
     return {
         "anonymous": None,
-        "district": district_organiser,
-        "town": town_organiser,
-        "other_town": other_town_organiser,
-        "secretary": secretary,
-        "neighbour_secretary": neighbour_secretary,
-        "instructor": instructor,
-        "team_leader": team_leader,
-        "member": member_user,
-        "superuser": superuser,
+        "district": user_with_role("district", tree.district, Role.DISTRICT_ORGANISER),
+        "town": user_with_role("town", tree.town, Role.TOWN_ORGANISER),
+        "other_town": user_with_role("town2", tree.other_town, Role.TOWN_ORGANISER),
+        "secretary": user_with_role("secretary", tree.branch, Role.BRANCH_SECRETARY),
+        "neighbour_secretary": user_with_role(
+            "secretary2", tree.neighbour_branch, Role.BRANCH_SECRETARY
+        ),
+        "instructor": user_with_role("instructor", tree.branch, Role.INSTRUCTOR),
+        "team_leader": user_with_role("leader", tree.grid, Role.TEAM_LEADER),
+        "member": make_member_user(tree),
+        "superuser": UserFactory(username="admin", is_superuser=True, is_staff=True),
     }
 
 
+@pytest.fixture(scope="module")
+def _world(seed_once) -> tuple[dict, dict]:
+    """The people and objects every row requests, built once for the module (every test
+    only reads: each runs in its own rolled-back transaction)."""
+
+    def build():
+        tree = make_tree()
+        people = make_people(tree)
+        return people, make_objects(tree, people["member"], make_member(tree), people["secretary"])
+
+    return seed_once(build)
+
+
 @pytest.fixture
-def objects(tree, member_user, member, secretary):
-    import datetime as dt
+def people(_world, db) -> dict:
+    return _world[0]
+
+
+@pytest.fixture
+def objects(_world, db) -> dict:
+    return _world[1]
+
+
+def make_objects(tree, member_user, member, secretary) -> dict:
 
     from posts import services as post_services
     from scoring import evaluation as year_end
