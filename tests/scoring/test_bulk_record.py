@@ -144,3 +144,24 @@ def test_it_makes_as_many_queries_for_forty_activities_as_for_two(tree, people, 
     services.rule_in_force(district=tree.district, kind=ActivityKind.COLLECTIVE, on=MARCH)
     assert _queries(tree, people, secretary, 2) == _queries(tree, people, secretary, 40)
     assert PointsEntry.objects.count() == (1 + 2) + sum(1 + i % 3 for i in range(40))
+
+
+@pytest.mark.parametrize("history", [True, False])
+def test_duty_items_are_linked_on_both_insert_paths(tree, people, secretary, post_type, history):
+    patrol, report, _law = post_type.menu_items.order_by("sort_order")
+    record = _record(tree, people[:1], duty_item_ids=(patrol.pk, report.pk, patrol.pk))
+
+    (activity,) = services.record_activities(records=[record], by=secretary, history=history)
+
+    assert set(activity.duty_items.values_list("name", flat=True)) == {patrol.name, report.name}
+    assert Activity.history.filter(history_user=secretary).exists() is history
+
+
+def test_a_single_record_is_refused_with_its_own_message(tree, people, secretary):
+    with pytest.raises(services.ScoringError) as refused:
+        services.record_activity(
+            branch=tree.branch, kind=ActivityKind.INDIVIDUAL, title="服务", held_on=MARCH,
+            members=people[:2], by=secretary,
+        )  # fmt: skip
+    assert str(refused.value) == "An individual service is done by one member."
+    assert not Activity.objects.exists()
