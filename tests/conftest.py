@@ -8,7 +8,7 @@ district 越城区
 
 import datetime as dt
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -55,25 +55,25 @@ def _fast_passwords(settings):
 
 
 @pytest.fixture(scope="module")
-def seed_once(django_db_setup, django_db_blocker) -> Iterator[Callable[[Callable], Any]]:
-    """For a module whose tests all read the same demo data: `seed_once(load)` in a
-    module-scoped fixture runs `load()` once, outside the tests' transactions, so its
-    rows stay for every test of the module (each test still runs in a transaction that
-    is rolled back, so what a test changes is undone); the database is emptied after the
-    module. Seeding the demo per test cost minutes per run. A module's tests share one
-    xdist worker (`--dist loadfile` in the Makefile), so the module seeds once."""
-    loaded = False
+def _loaded_once(request, django_db_setup, django_db_blocker) -> Iterator[Any]:
+    """The module's `load()`, run once for the module outside the tests' transactions;
+    the database is emptied after the module."""
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+        loaded = request.module.load()
+    yield loaded
+    with django_db_blocker.unblock():
+        call_command("flush", interactive=False, verbosity=0)
 
-    def seed(load: Callable) -> Any:
-        nonlocal loaded
-        loaded = True
-        with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS):
-            return load()
 
-    yield seed
-    if loaded:
-        with django_db_blocker.unblock():
-            call_command("flush", interactive=False, verbosity=0)
+@pytest.fixture
+def seeded(_loaded_once, db) -> Any:
+    """For a module whose tests all read the same data (the demo, the URL table's
+    objects): the module defines `load()`, and its tests take `seeded`, what `load()`
+    returned. The rows stay for every test of the module, each test still running in a
+    transaction that is rolled back, so what a test changes is undone. Seeding the demo
+    per test cost minutes a run. A module's tests share one xdist worker (`--dist
+    loadfile` in the Makefile), so the module loads once."""
+    return _loaded_once
 
 
 @dataclass

@@ -1,12 +1,11 @@
 """`manage.py seed_demo`, the whole demo as a newcomer loads it: the command runs once
-for the module (`seed_once`); each test reads what it wrote, in its own transaction.
+for the module (`load`, `seeded` in tests/conftest.py); each test reads what it wrote, in its own transaction.
 The members layer alone is tested in tests/members/test_seed_demo.py, refusals on an
 empty database in tests/members/test_seed_demo_refusals.py."""
 
 import datetime as dt
 from io import StringIO
 
-import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
 
@@ -34,15 +33,9 @@ def roles_of(username: str) -> set[tuple[str, str]]:
     )
 
 
-@pytest.fixture(scope="module")
-def _output(seed_once) -> str:
-    return seed_once(seed)
-
-
-@pytest.fixture
-def seeded(_output, db) -> str:
-    """What the command printed."""
-    return _output
+def load() -> str:
+    """The command, once for the module; `seeded` is what it printed."""
+    return seed()
 
 
 def test_it_builds_the_small_tree(seeded):

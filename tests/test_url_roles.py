@@ -350,27 +350,22 @@ def make_people(tree) -> dict:
     }
 
 
-@pytest.fixture(scope="module")
-def _world(seed_once) -> tuple[dict, dict]:
-    """The people and objects every row requests, built once for the module (every test
-    only reads: each runs in its own rolled-back transaction)."""
-
-    def build():
-        tree = make_tree()
-        people = make_people(tree)
-        return people, make_objects(tree, people["member"], make_member(tree), people["secretary"])
-
-    return seed_once(build)
+def load() -> tuple[dict, dict]:
+    """The people and objects every row requests, built once for the module (the tests
+    only read, each in its own rolled-back transaction)."""
+    tree = make_tree()
+    people = make_people(tree)
+    return people, make_objects(tree, people["member"], make_member(tree), people["secretary"])
 
 
 @pytest.fixture
-def people(_world, db) -> dict:
-    return _world[0]
+def people(seeded) -> dict:
+    return seeded[0]
 
 
 @pytest.fixture
-def objects(_world, db) -> dict:
-    return _world[1]
+def objects(seeded) -> dict:
+    return seeded[1]
 
 
 def make_objects(tree, member_user, member, secretary) -> dict:

@@ -1,7 +1,6 @@
 """The volunteer-service demo data: teams keep the team rules, the demo leader leads
 秦望村 第1网格's team, every state is there, and loading twice adds nothing."""
 
-import pytest
 from django.db.models import Count
 from django.utils import timezone
 
@@ -14,16 +13,6 @@ from scoring.models import PointsEntry
 def load() -> demo.HelpdeskSeedResult:
     member_demo.seed_demo("small")
     return demo.seed_helpdesk_demo("small")
-
-
-@pytest.fixture(scope="module")
-def _seeded(seed_once):
-    return seed_once(load)
-
-
-@pytest.fixture
-def seeded(_seeded, db):
-    return _seeded
 
 
 def test_the_small_demo_keeps_the_rules_covers_every_state_and_adds_up(seeded):

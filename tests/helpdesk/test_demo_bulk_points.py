@@ -14,24 +14,16 @@ from scoring import queries
 from scoring.models import ActivityKind, PointsEntry
 
 
-@pytest.fixture(scope="module")
-def _bulk_seeded(seed_once):
-    def load():
-        member_demo.seed_demo("small")
-        with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(demo, "_write_logs_through_services", demo._write_logs_in_bulk)
-            return demo.seed_helpdesk_demo("small")
-
-    return seed_once(load)
+def load() -> demo.HelpdeskSeedResult:
+    """The small demo, its service logs written through the bulk path."""
+    member_demo.seed_demo("small")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(demo, "_write_logs_through_services", demo._write_logs_in_bulk)
+        return demo.seed_helpdesk_demo("small")
 
 
-@pytest.fixture
-def bulk_seeded(_bulk_seeded, db):
-    return _bulk_seeded
-
-
-def test_every_bulk_loaded_log_earns_an_entry_per_volunteer_present(bulk_seeded):
-    assert bulk_seeded.logs > 0
+def test_every_bulk_loaded_log_earns_an_entry_per_volunteer_present(seeded):
+    assert seeded.logs > 0
     assert not ServiceLog.objects.filter(activity__isnull=True).exists()
     assert PointsEntry.objects.count() == ServiceLog.volunteers.through.objects.count()
     present = ServiceLog.objects.annotate(n=Count("volunteers")).values_list("activity_id", "n")
@@ -43,7 +35,7 @@ def test_every_bulk_loaded_log_earns_an_entry_per_volunteer_present(bulk_seeded)
     assert {activity: entries[activity] for activity, _n in present} == dict(present)
 
 
-def test_each_entry_keeps_the_rule_of_its_kind_and_the_logs_hours(bulk_seeded):
+def test_each_entry_keeps_the_rule_of_its_kind_and_the_logs_hours(seeded):
     log = ServiceLog.objects.annotate(n=Count("volunteers")).filter(n__gt=1).first()
     assert log.activity.kind == ActivityKind.COLLECTIVE == services.points_kind(log.n)
     assert log.activity.hours == log.hours
@@ -54,7 +46,7 @@ def test_each_entry_keeps_the_rule_of_its_kind_and_the_logs_hours(bulk_seeded):
     assert not PointsEntry.objects.exclude(points=F("rule__points")).exists()
 
 
-def test_a_star_volunteers_card_shows_their_service_points_and_hours(bulk_seeded):
+def test_a_star_volunteers_card_shows_their_service_points_and_hours(seeded):
     year = timezone.localdate().year
     star = VolunteerYear.objects.filter(year=year).order_by("-hours").first()
     card = queries.points_card(star.profile.member, year)

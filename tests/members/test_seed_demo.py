@@ -1,24 +1,16 @@
 """The members layer of the demo data alone (members.demo.seed_demo), loaded once for
-the module (`seed_once`): later layers, e.g. the volunteer service, add files and
+the module (`load`, `seeded` in tests/conftest.py): later layers, e.g. the volunteer service, add files and
 history of their own. The whole command is tested in tests/test_seed_demo.py."""
-
-import pytest
 
 from members import demo
 from members.models import CapabilityType, Member, PartnerUnit, Unit
 
 
-@pytest.fixture(scope="module")
-def _members_seeded(seed_once) -> None:
-    seed_once(lambda: demo.seed_demo("small"))
+def load() -> demo.SeedResult:
+    return demo.seed_demo("small")
 
 
-@pytest.fixture
-def members_seeded(_members_seeded, db) -> None:
-    return None
-
-
-def test_member_files_are_consistent(members_seeded):
+def test_member_files_are_consistent(seeded):
     for m in Member.objects.select_related("branch", "grid", "employer"):
         assert m.grid.parent_id == m.branch_id
         if m.category in (Member.Category.ACTIVIST, Member.Category.CAPABLE):
@@ -40,11 +32,11 @@ def test_member_files_are_consistent(members_seeded):
     assert PartnerUnit.objects.count() >= 10
 
 
-def test_seed_rows_have_no_history(members_seeded):
+def test_seed_rows_have_no_history(seeded):
     assert Member.history.count() == 0
     assert Unit.history.count() == 0
 
 
-def test_the_database_holds_what_the_plan_says(members_seeded):
+def test_the_database_holds_what_the_plan_says(seeded):
     planned = {(m.name, m.id_number) for m in demo.plan_demo("small").members}
     assert set(Member.objects.values_list("name", "id_number")) == planned

@@ -2,7 +2,6 @@
 
 import re
 
-import pytest
 from django.contrib.auth import get_user_model
 from django.db.models import Count, F
 from django.urls import reverse
@@ -17,16 +16,6 @@ from posts.models import Choice, Pledge, PledgeVersion, Post, PostType
 def load() -> demo.PostsSeedResult:
     member_demo.seed_demo("small")
     return demo.seed_posts_demo("small")
-
-
-@pytest.fixture(scope="module")
-def _seeded(seed_once):
-    return seed_once(load)
-
-
-@pytest.fixture
-def seeded(_seeded, db):
-    return _seeded
 
 
 def test_every_town_has_the_six_common_types_with_their_menus(seeded):

@@ -38,16 +38,6 @@ def load() -> demo.ScoringSeedResult:
     return demo.seed_scoring_demo("small")
 
 
-@pytest.fixture(scope="module")
-def _seeded(seed_once):
-    return seed_once(load)
-
-
-@pytest.fixture
-def seeded(_seeded, db):
-    return _seeded
-
-
 def this_month() -> dt.date:
     return timezone.localdate().replace(day=1)
 
