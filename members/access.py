@@ -184,15 +184,30 @@ def get_unit_for_user(user: User, pk: int) -> Unit:
     return unit
 
 
-def get_branch_for_user(user: User, pk: int, *, manage: bool = False) -> Unit:
+@dataclass(frozen=True)
+class BranchAccess:
+    """A branch the user oversees, and whether they may also change it (its secretary):
+    what the page then shows or hides, decided here once."""
+
+    branch: Unit
+    may_manage: bool
+
+
+def get_branch_access(user: User, pk: int, *, manage: bool = False) -> BranchAccess:
     """A branch the user oversees (404 otherwise); with manage=True, 403 unless they are
     its secretary."""
     unit = get_unit_for_user(user, pk)
     if unit.kind != Unit.Kind.BRANCH:
         raise Http404
-    if manage and not can_manage_branch(user, unit):
+    may_manage = can_manage_branch(user, unit)
+    if manage and not may_manage:
         raise PermissionDenied
-    return unit
+    return BranchAccess(unit, may_manage)
+
+
+def get_branch_for_user(user: User, pk: int, *, manage: bool = False) -> Unit:
+    """`get_branch_access` where the page needs only the branch."""
+    return get_branch_access(user, pk, manage=manage).branch
 
 
 def get_member_for_user(user: User, pk: int, *, manage: bool = False) -> Member:

@@ -116,7 +116,8 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def post_list(request: HttpRequest, pk: int) -> HttpResponse:
-    branch = member_access.get_branch_for_user(request.user, pk)
+    granted = member_access.get_branch_access(request.user, pk)
+    branch = granted.branch
     year = year_param(request)
     posts = (
         Post.objects.filter(branch=branch, year=year)
@@ -134,7 +135,7 @@ def post_list(request: HttpRequest, pk: int) -> HttpResponse:
             "posts": posts,
             "coverage": services.coverage(Member.objects.filter(branch=branch), choices),
             "pending": choices.pending().count(),
-            "can_manage": member_access.can_manage_branch(request.user, branch),
+            "can_manage": granted.may_manage,
         },
     )
 
@@ -235,7 +236,8 @@ def recommend(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def choice_list(request: HttpRequest, pk: int) -> HttpResponse:
-    branch = member_access.get_branch_for_user(request.user, pk)
+    granted = member_access.get_branch_access(request.user, pk)
+    branch = granted.branch
     choices = (
         Choice.objects.filter(post__branch=branch)
         .pending()
@@ -248,7 +250,7 @@ def choice_list(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "branch": branch,
             "choices": choices,
-            "can_manage": member_access.can_manage_branch(request.user, branch),
+            "can_manage": granted.may_manage,
         },
     )
 

@@ -47,7 +47,8 @@ def _month_label(month: dt.date) -> str:
 
 @login_required
 def activity_list(request: HttpRequest, pk: int) -> HttpResponse:
-    branch = access.get_branch_for_user(request.user, pk)
+    granted = access.get_branch_access(request.user, pk)
+    branch = granted.branch
     filters = ActivityFilterForm(request.GET or None)
     chosen = filters.cleaned_data if filters.is_valid() else {}
     activities = queries.branch_activities(
@@ -64,7 +65,7 @@ def activity_list(request: HttpRequest, pk: int) -> HttpResponse:
             "filters": filters,
             "page": page,
             "query": query.urlencode(),
-            "can_manage": access.can_manage_branch(request.user, branch),
+            "can_manage": granted.may_manage,
         },
     )
 
@@ -251,7 +252,8 @@ def verify_card(request: HttpRequest, token: str) -> HttpResponse:
 
 @login_required
 def tally_list(request: HttpRequest, pk: int) -> HttpResponse:
-    branch = access.get_branch_for_user(request.user, pk)
+    granted = access.get_branch_access(request.user, pk)
+    branch = granted.branch
     year = year_param(request)
     months = queries.branch_tally_year(branch, year)
     chart = charts.column_chart(
@@ -270,14 +272,15 @@ def tally_list(request: HttpRequest, pk: int) -> HttpResponse:
             "months": months,
             "total": sum((m.total for m in months), queries.ZERO),
             "chart": chart,
-            "can_manage": access.can_manage_branch(request.user, branch),
+            "can_manage": granted.may_manage,
         },
     )
 
 
 @login_required
 def tally(request: HttpRequest, pk: int, year: int, month: int) -> HttpResponse:
-    branch = access.get_branch_for_user(request.user, pk)
+    granted = access.get_branch_access(request.user, pk)
+    branch = granted.branch
     first = dt.date(year, month, 1)  # the URL converters checked both
     return render(
         request,
@@ -289,7 +292,7 @@ def tally(request: HttpRequest, pk: int, year: int, month: int) -> HttpResponse:
             "previous": queries.previous_month(first),
             "next": queries.next_month(first),
             "is_future": first > queries.this_month(),
-            "can_manage": access.can_manage_branch(request.user, branch),
+            "can_manage": granted.may_manage,
             "section_url": f"{reverse('scoring:tally-list', args=[branch.pk])}?year={year}",
         },
     )

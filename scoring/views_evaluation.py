@@ -53,7 +53,8 @@ from volunteer.xlsx import rows_to_xlsx, xlsx_response
 @login_required
 def branch_board(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     """The secretary's board for a year: who is evaluated, what is entered, the scores."""
-    branch = access.get_branch_for_user(request.user, pk)
+    granted = access.get_branch_access(request.user, pk)
+    branch = granted.branch
     evaluations = list(
         Evaluation.objects.filter(branch=branch, year=year)
         .select_related("member", "rule")
@@ -90,7 +91,7 @@ def branch_board(request: HttpRequest, pk: int, year: int) -> HttpResponse:
             "published": published,
             "published_at": evaluations[0].published_at if published else None,
             "all_graded": bool(evaluations) and all(e.grade for e in evaluations),
-            "can_manage": access.can_manage_branch(request.user, branch),
+            "can_manage": granted.may_manage,
             "district": district,
             "can_see_rule": access.is_organiser(request.user),
         },
