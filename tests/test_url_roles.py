@@ -364,8 +364,15 @@ def people(seeded) -> dict:
 
 
 @pytest.fixture
-def objects(seeded) -> dict:
+def table_objects(seeded) -> dict:
     return seeded[1]
+
+
+@pytest.fixture
+def objects(tree, member_user, member, secretary) -> dict:
+    """The same objects built for one test, for modules that import this fixture (the
+    security and accessibility tests) and keep their own log-ins."""
+    return make_objects(tree, member_user, member, secretary)
 
 
 def make_objects(tree, member_user, member, secretary) -> dict:
@@ -451,9 +458,9 @@ def _kwargs(key, objects):
 
 
 @pytest.mark.parametrize("name", sorted(TABLE))
-def test_url_answers_each_role_as_the_table_says(client, people, objects, name):
+def test_url_answers_each_role_as_the_table_says(client, people, table_objects, name):
     key, expected = TABLE[name]
-    url = reverse(name, kwargs=_kwargs(key, objects))
+    url = reverse(name, kwargs=_kwargs(key, table_objects))
     got = {}
     for role in ROLES:
         client.logout()
@@ -482,24 +489,24 @@ def test_the_admin_is_for_superusers_only(client, people):
 HUGE_YEAR = "100000000000000000000"
 
 
-def test_a_year_out_of_range_in_a_query_is_never_a_server_error(client, people, objects):
+def test_a_year_out_of_range_in_a_query_is_never_a_server_error(client, people, table_objects):
     """Every page, as the superuser (who may open all of them), asked for ?year= out of
     any range: it answers as it would for the current year, never with a 5xx."""
     client.force_login(people["superuser"])
     answers = {}
     for name, (key, _expected) in TABLE.items():
-        url = reverse(name, kwargs=_kwargs(key, objects))
+        url = reverse(name, kwargs=_kwargs(key, table_objects))
         answers[name] = client.get(url, {"year": HUGE_YEAR}).status_code
     assert {name: status for name, status in answers.items() if status >= 500} == {}
 
 
 @pytest.mark.parametrize("year", ["1999", "2101", "99999", HUGE_YEAR])
-def test_a_year_or_month_out_of_range_in_a_path_is_not_found(client, people, objects, year):
+def test_a_year_or_month_out_of_range_in_a_path_is_not_found(client, people, table_objects, year):
     client.force_login(people["superuser"])
     dated = {
-        name: reverse(name, kwargs=_kwargs(key, objects))
+        name: reverse(name, kwargs=_kwargs(key, table_objects))
         for name, (key, _expected) in TABLE.items()
-        if callable(key) and "year" in key(objects)
+        if callable(key) and "year" in key(table_objects)
     }
     assert len(dated) >= 10
     for name, url in dated.items():
