@@ -49,6 +49,14 @@ def _fixed_clock() -> Iterator[None]:
         yield
 
 
+@pytest.fixture
+def real_clock() -> Iterator[None]:
+    """The real time again, for a test whose other processes (a job worker) compare
+    their clock with this one's."""
+    with time_machine.travel(time_machine.escape_hatch.time.time(), tick=True):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = FAST_HASHERS

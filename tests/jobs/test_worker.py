@@ -24,6 +24,9 @@ from tests.jobs.conftest import COUNT
 
 DATABASE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+# The worker writes heartbeats by the real clock; this process judges them.
+pytestmark = pytest.mark.usefixtures("real_clock")
+
 
 def _database_url() -> str:
     db = connection.settings_dict
