@@ -439,9 +439,10 @@ def _given_timestamps(*fields) -> Iterator[None]:
             f.auto_now_add = auto
 
 
-def _records(world: ScoringWorld, plan: MonthPlan, recorder: int) -> list[ActivityRecord]:
-    """The month's activities of the branches whose activities `recorder` records."""
-    return [
+def _write_month(world: ScoringWorld, plan: MonthPlan) -> list:
+    """The month's activities through the ledger's writer (`record_activities`), each
+    record naming its branch's recorder; returns them in plan order."""
+    records = [
         ActivityRecord(
             branch_id=world.branches[a.branch].pk,
             kind=a.kind,
@@ -453,28 +454,11 @@ def _records(world: ScoringWorld, plan: MonthPlan, recorder: int) -> list[Activi
             trainer=a.trainer,
             people_served=a.people_served,
             recorded_at=a.recorded,
+            recorded_by_id=world.branches[a.branch].recorder,
         )
         for a in plan.activities
-        if world.branches[a.branch].recorder == recorder
     ]
-
-
-def _write_month(world: ScoringWorld, plan: MonthPlan, users: dict[int, object]) -> list:
-    """The month's activities through the ledger's writer (`record_activities`), one
-    call per recorder; returns the activities in plan order."""
-    written: dict[int, Activity] = {}
-    for recorder in dict.fromkeys(world.branches[a.branch].recorder for a in plan.activities):
-        records = _records(world, plan, recorder)
-        activities = services.record_activities(
-            records=records, by=users[recorder], batch_size=BATCH_SIZE
-        )
-        mine = [
-            i
-            for i, a in enumerate(plan.activities)
-            if world.branches[a.branch].recorder == recorder
-        ]
-        written.update(zip(mine, activities, strict=True))
-    return [written[i] for i in range(len(plan.activities))]
+    return services.record_activities(records=records, by=None, batch_size=BATCH_SIZE)
 
 
 def _correct(
@@ -683,7 +667,7 @@ def seed_scoring_demo(
         late: list[tuple[MonthPlan, list, list[CorrectionPlan]]] = []
         for month, plan in zip(months, plans, strict=True):
             with _given_timestamps(*fields):
-                written = _write_month(world, plan, users)
+                written = _write_month(world, plan)
             activities += len(written)
             on_time = [c for c in plan.corrections if c.month == month]
             _correct(world, plan, written, on_time, users)

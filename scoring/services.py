@@ -225,6 +225,8 @@ class ActivityRecord:
     description: str = ""
     hours: Decimal | None = None
     recorded_at: dt.datetime | None = None
+    recorded_by_id: int | None = None  # who recorded it, where not the call's `by`
+    # (an import of several branches' records, each by its own secretary)
 
 
 _KINDS = frozenset(ActivityKind.values)
@@ -329,7 +331,7 @@ def record_activities(
             people_served=r.people_served,
             description=r.description,
             hours=r.hours,
-            recorded_by=by,
+            recorded_by_id=r.recorded_by_id or by.pk,
             recorded_at=r.recorded_at,
         )
         for r in records
@@ -401,7 +403,7 @@ def record_activities(
                     points=rule.points,
                     attendance_id=attendance.pk,
                     rule=rule,
-                    recorded_by=by,
+                    recorded_by_id=r.recorded_by_id or by.pk,
                     recorded_at=r.recorded_at,
                 )
             )

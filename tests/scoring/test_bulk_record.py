@@ -165,3 +165,13 @@ def test_a_single_record_is_refused_with_its_own_message(tree, people, secretary
         )  # fmt: skip
     assert str(refused.value) == "An individual service is done by one member."
     assert not Activity.objects.exists()
+
+
+def test_a_record_may_name_its_own_recorder(tree, people, secretary, instructor):
+    records = [_record(tree, people[:1]), _record(tree, people[1:2], recorded_by_id=instructor.pk)]
+
+    first, second = services.record_activities(records=records, by=secretary)
+
+    assert (first.recorded_by, second.recorded_by) == (secretary, instructor)
+    recorders = dict(PointsEntry.objects.values_list("member__name", "recorded_by__username"))
+    assert recorders == {"张伟": "secretary", "李娜": "instructor"}
