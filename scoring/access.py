@@ -4,6 +4,8 @@ members.access.
 The same rules hold: outside a user's units is 404; readers who may not write get 403.
 """
 
+from dataclasses import dataclass
+
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
@@ -20,7 +22,18 @@ def get_activity_for_user(user: User, pk: int) -> Activity:
     return activity
 
 
-def get_evaluation_for_user(user: User, pk: int, *, manage: bool = False) -> Evaluation:
+@dataclass(frozen=True)
+class EvaluationAccess:
+    """An evaluation the user may read, and in what capacity: the page shows and offers
+    what these say, decided here once."""
+
+    evaluation: Evaluation
+    is_own: bool  # the member evaluated
+    oversees: bool  # an overseer of the branch: sees results before they are published
+    may_manage: bool  # the branch's secretary: enters votes, assessments, honours
+
+
+def get_evaluation_for_user(user: User, pk: int, *, manage: bool = False) -> EvaluationAccess:
     """An evaluation its member or an overseer of its branch may read (else 404); with
     manage=True, 403 unless the user is the branch's secretary."""
     evaluation = (
@@ -29,8 +42,10 @@ def get_evaluation_for_user(user: User, pk: int, *, manage: bool = False) -> Eva
     if evaluation is None:
         raise Http404
     own = user.is_authenticated and evaluation.member.user_id == user.pk
-    if not own and not access.can_oversee(user, evaluation.branch):
+    oversees = access.can_oversee(user, evaluation.branch)
+    if not own and not oversees:
         raise Http404
-    if manage and not access.can_manage_branch(user, evaluation.branch):
+    may_manage = access.can_manage_branch(user, evaluation.branch)
+    if manage and not may_manage:
         raise PermissionDenied
-    return evaluation
+    return EvaluationAccess(evaluation, own, oversees, may_manage)

@@ -29,7 +29,7 @@ from members.models import Member, PartnerUnit, Unit
 from posts.models import Choice
 from scoring import documents
 from scoring import evaluation as ev
-from scoring.access import get_evaluation_for_user
+from scoring.access import EvaluationAccess, get_evaluation_for_user
 from scoring.forms_evaluation import (
     AssessmentForm,
     BallotsForm,
@@ -151,13 +151,11 @@ def branch_publish(request: HttpRequest, pk: int, year: int) -> HttpResponse:
 # --- one evaluation ----------------------------------------------------------------------
 
 
-def _detail(request: HttpRequest, evaluation: Evaluation, **forms) -> HttpResponse:
+def _detail(request: HttpRequest, granted: EvaluationAccess, **forms) -> HttpResponse:
     """The result page; a secretary's invalid form comes back bound, with its errors."""
-    user = request.user
+    evaluation = granted.evaluation
     member = evaluation.member
-    is_own = user.is_authenticated and member.user_id == user.pk
-    can_manage = access.can_manage_branch(user, evaluation.branch)
-    oversees = access.can_oversee(user, evaluation.branch)
+    is_own, can_manage, oversees = granted.is_own, granted.may_manage, granted.oversees
     published = evaluation.published_at is not None
     votes = ev.votes_by_evaluation([evaluation])[evaluation.pk]
     show_results = published or oversees
@@ -211,16 +209,17 @@ def _secretary_post(
     request: HttpRequest, pk: int, form_class, name: str, save, form_kwargs=_no_kwargs
 ) -> HttpResponse:
     """A secretary's form on the result page: saved, or shown again with its errors."""
-    evaluation = get_evaluation_for_user(request.user, pk, manage=True)
+    granted = get_evaluation_for_user(request.user, pk, manage=True)
+    evaluation = granted.evaluation
     form = form_class(request.POST, prefix=name, **form_kwargs(evaluation))
     if not form.is_valid():
         messages.error(request, _("Nothing was saved: correct the form below."))
-        return _detail(request, evaluation, **{f"{name}_form": form})
+        return _detail(request, granted, **{f"{name}_form": form})
     try:
         message = save(evaluation, form.cleaned_data)
     except ScoringError as error:
         messages.error(request, _("Nothing was saved: %(reason)s") % {"reason": error})
-        return _detail(request, evaluation, **{f"{name}_form": form})
+        return _detail(request, granted, **{f"{name}_form": form})
     messages.success(request, message)
     return redirect("scoring:evaluation-detail", pk=evaluation.pk)
 
@@ -296,10 +295,10 @@ def evaluation_sanction(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def self_report(request: HttpRequest, pk: int) -> HttpResponse:
     """The member writes their 述岗自评; the secretary may type it in from paper."""
-    evaluation = get_evaluation_for_user(request.user, pk)
-    is_own = evaluation.member.user_id == request.user.pk
-    clerk = not is_own
-    if clerk and not access.can_manage_branch(request.user, evaluation.branch):
+    granted = get_evaluation_for_user(request.user, pk)
+    evaluation = granted.evaluation
+    clerk = not granted.is_own
+    if clerk and not granted.may_manage:
         raise PermissionDenied
     if evaluation.published_at is not None:
         messages.info(request, _("The results are published; the self-report is closed."))
@@ -432,7 +431,7 @@ def _notice_pdf(request: HttpRequest, evaluations: list[Evaluation], filename: s
 @login_required
 def notice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The member's result notice; a result not yet published has none (404)."""
-    evaluation = get_evaluation_for_user(request.user, pk)
+    evaluation = get_evaluation_for_user(request.user, pk).evaluation
     if evaluation.published_at is None:
         raise Http404
     return _notice_pdf(
