@@ -97,13 +97,12 @@ def can_manage_unit(user: User, unit: Unit) -> bool:
 def get_unit_to_change(user: User, pk: int, *, add_child: bool) -> Unit:
     """A unit to add a child to (add_child=True) or to edit. Editing a unit is for whoever
     manages the unit above it, so a secretary cannot rename their own branch."""
-    unit = get_unit_for_user(user, pk)
-    if add_child and unit.kind == Unit.Kind.GRID:
+    granted = get_unit_access(user, pk)
+    if add_child and granted.unit.kind == Unit.Kind.GRID:
         raise Http404
-    target = unit if add_child or unit.parent is None else unit.parent
-    if not can_manage_unit(user, target):
+    if not (granted.may_add_child if add_child else granted.may_edit):
         raise PermissionDenied
-    return unit
+    return granted.unit
 
 
 def is_district_organiser(user: User) -> bool:
@@ -182,6 +181,29 @@ def get_unit_for_user(user: User, pk: int) -> Unit:
     if unit is None or not can_oversee(user, unit):
         raise Http404
     return unit
+
+
+@dataclass(frozen=True)
+class UnitAccess:
+    """A unit the user oversees, and what its page may offer them."""
+
+    unit: Unit
+    may_manage_branch: bool  # a branch's secretary: members, roster, logins
+    may_organise: bool  # an organiser above or at the unit: publishes pledges
+    may_add_child: bool  # adds a town, branch or grid under it
+    may_edit: bool  # renames it: whoever manages the unit above (not the unit itself)
+
+
+def get_unit_access(user: User, pk: int) -> UnitAccess:
+    """`get_unit_for_user` with the rights its page offers."""
+    unit = get_unit_for_user(user, pk)
+    return UnitAccess(
+        unit=unit,
+        may_manage_branch=can_manage_branch(user, unit),
+        may_organise=can_organise(user, unit),
+        may_add_child=unit.kind != Unit.Kind.GRID and can_manage_unit(user, unit),
+        may_edit=can_manage_unit(user, unit.parent or unit),
+    )
 
 
 @dataclass(frozen=True)

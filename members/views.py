@@ -27,17 +27,18 @@ MEMBERS_PER_PAGE = 50
 
 @login_required
 def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    unit = access.get_unit_for_user(request.user, pk)
+    granted = access.get_unit_access(request.user, pk)
+    unit = granted.unit
     children = list(unit.children.order_by("code"))
     counts = Member.objects.in_unit(unit).counts_by_unit(children)
     context = {
         "unit": unit,
         "rows": [(child, counts[child.pk]) for child in children],
         "totals": Member.objects.in_unit(unit).counts(),
-        "can_manage": access.can_manage_branch(request.user, unit),
-        "can_publish": access.can_organise(request.user, unit),
-        "can_add_child": unit.kind != Unit.Kind.GRID and access.can_manage_unit(request.user, unit),
-        "can_edit_unit": access.can_manage_unit(request.user, unit.parent or unit),
+        "can_manage": granted.may_manage_branch,
+        "can_publish": granted.may_organise,
+        "can_add_child": granted.may_add_child,
+        "can_edit_unit": granted.may_edit,
         "breadcrumbs": _breadcrumbs(request.user, unit),
     }
     if unit.kind == Unit.Kind.BRANCH:
@@ -93,7 +94,8 @@ def _breadcrumbs(user, unit: Unit) -> list[Unit]:
 
 @login_required
 def member_list(request: HttpRequest, pk: int) -> HttpResponse:
-    unit = access.get_unit_for_user(request.user, pk)
+    granted = access.get_unit_access(request.user, pk)
+    unit = granted.unit
     member_filter = MemberFilter(
         request.GET, queryset=Member.objects.in_unit(unit).for_list(), unit=unit
     )
@@ -108,7 +110,7 @@ def member_list(request: HttpRequest, pk: int) -> HttpResponse:
             "filter": member_filter,
             "page": page,
             "query": query.urlencode(),
-            "can_manage": access.can_manage_branch(request.user, unit),
+            "can_manage": granted.may_manage_branch,
             "show_branch": unit.kind != Unit.Kind.BRANCH,
         },
     )
