@@ -211,14 +211,15 @@ def situation_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def need_list(request: HttpRequest, pk: int) -> HttpResponse:
-    branch = access.get_branch_for_user(request.user, pk)
+    granted = access.get_branch_access(request.user, pk)
+    branch = granted.branch
     return render(
         request,
         "members/need_list.html",
         {
             "branch": branch,
             "needs": ResidentNeed.objects.filter(branch=branch),
-            "can_manage": access.can_manage_branch(request.user, branch),
+            "can_manage": granted.may_manage,
         },
     )
 
