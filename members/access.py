@@ -232,28 +232,45 @@ def get_branch_for_user(user: User, pk: int, *, manage: bool = False) -> Unit:
     return get_branch_access(user, pk, manage=manage).branch
 
 
-def get_member_for_user(user: User, pk: int, *, manage: bool = False) -> Member:
-    """A member file the user may read: their own, or one in a unit they oversee."""
+@dataclass(frozen=True)
+class MemberAccess:
+    """A member file the user may read, and in what capacity."""
+
+    member: Member
+    is_own: bool
+    oversees: bool  # an overseer of the member's branch
+    may_manage: bool  # the branch's secretary
+
+    @property
+    def may_see_phone(self) -> bool:
+        """Phones are for the member and the people who organise them, nobody else."""
+        return self.is_own or self.oversees
+
+
+def get_member_access(user: User, pk: int, *, manage: bool = False) -> MemberAccess:
+    """A member file the user may read: their own, or one in a unit they oversee (else
+    404); with manage=True, 403 unless they are the branch's secretary."""
     member = (
         Member.objects.select_related("branch", "grid", "employer", "user").filter(pk=pk).first()
     )
     if member is None:
         raise Http404
     own = user.is_authenticated and member.user_id == user.pk
+    oversees = can_oversee(user, member.branch)
     if own:
         # The menu asks for `user.member_file` on every page: it has just been read.
         _OWN_FILE.set_cached_value(user, member)
-    elif not can_oversee(user, member.branch):
+    elif not oversees:
         raise Http404
-    if manage and not can_manage_branch(user, member.branch):
+    may_manage = can_manage_branch(user, member.branch)
+    if manage and not may_manage:
         raise PermissionDenied
-    return member
+    return MemberAccess(member, own, oversees, may_manage)
 
 
-def can_see_phone(user: User, member: Member) -> bool:
-    """Phones are for the member and the people who organise them, nobody else."""
-    own = user.is_authenticated and member.user_id == user.pk
-    return own or can_oversee(user, member.branch)
+def get_member_for_user(user: User, pk: int, *, manage: bool = False) -> Member:
+    """`get_member_access` where the page needs only the file."""
+    return get_member_access(user, pk, manage=manage).member
 
 
 def get_need_for_user(user: User, pk: int, *, manage: bool = False) -> ResidentNeed:

@@ -131,15 +131,16 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    member = access.get_member_for_user(request.user, pk)
+    granted = access.get_member_access(request.user, pk)
+    member = granted.member
     return render(
         request,
         "members/member_detail.html",
         {
             "member": member,
             "capabilities": member.capability_types.all(),
-            "show_phone": access.can_see_phone(request.user, member),
-            "can_manage": access.can_manage_branch(request.user, member.branch),
+            "show_phone": granted.may_see_phone,
+            "can_manage": granted.may_manage,
             "log": change_log(member, hidden=frozenset({"id_number"})),
         },
     )

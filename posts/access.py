@@ -59,22 +59,38 @@ def _member_sees_branch(user: User, branch_id: int) -> bool:
     return member is not None and member.branch_id == branch_id
 
 
-def get_post_for_user(user: User, pk: int, *, manage: bool = False) -> Post:
+@dataclass(frozen=True)
+class PostAccess:
+    """A post the user may read, and what its page may show them."""
+
+    post: Post
+    oversees: bool  # an overseer of the branch: sees who chose the post
+    may_manage: bool  # the branch's secretary: edits it and its menu
+
+
+def get_post_access(user: User, pk: int, *, manage: bool = False) -> PostAccess:
     """Posts are read by those who oversee the branch, its members and the post's
-    instructor; only the branch secretary changes them."""
+    instructor (else 404); only the branch secretary changes them (else 403)."""
     post = Post.objects.select_related("branch", "post_type", "instructor").filter(pk=pk).first()
     if post is None:
         raise Http404
+    oversees = access.can_oversee(user, post.branch)
     readable = (
-        access.can_oversee(user, post.branch)
+        oversees
         or _member_sees_branch(user, post.branch_id)
         or (user.is_authenticated and post.instructor_id == user.pk)
     )
     if not readable:
         raise Http404
-    if manage and not access.can_manage_branch(user, post.branch):
+    may_manage = access.can_manage_branch(user, post.branch)
+    if manage and not may_manage:
         raise PermissionDenied
-    return post
+    return PostAccess(post, oversees, may_manage)
+
+
+def get_post_for_user(user: User, pk: int, *, manage: bool = False) -> Post:
+    """`get_post_access` where the page needs only the post."""
+    return get_post_access(user, pk, manage=manage).post
 
 
 def get_choice_for_user(user: User, pk: int, *, manage: bool = False, own: bool = False) -> Choice:

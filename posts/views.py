@@ -166,15 +166,13 @@ def post_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def post_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    post = access.get_post_for_user(request.user, pk)
-    can_manage = member_access.can_manage_branch(request.user, post.branch)
+    granted = access.get_post_access(request.user, pk, manage=request.method == "POST")
+    post, can_manage = granted.post, granted.may_manage
     form = NewDutyItemForm(request.POST or None)
-    if request.method == "POST":
-        access.get_post_for_user(request.user, pk, manage=True)
-        if form.is_valid():
-            services.add_duty_item(post=post, by=request.user, **form.cleaned_data)
-            messages.success(request, _("Item added to this post's menu."))
-            return redirect("posts:post-detail", pk=post.pk)
+    if request.method == "POST" and form.is_valid():
+        services.add_duty_item(post=post, by=request.user, **form.cleaned_data)
+        messages.success(request, _("Item added to this post's menu."))
+        return redirect("posts:post-detail", pk=post.pk)
     choices = post.choices.select_related("member", "pledge").order_by("status", "member__name")
     member = member_access.member_file_of(request.user)
     return render(
@@ -183,9 +181,7 @@ def post_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "post": post,
             "menu": post.menu(),
-            "choices": choices
-            if can_manage or member_access.can_oversee(request.user, post.branch)
-            else [],
+            "choices": choices if granted.oversees or can_manage else [],
             "seats_left": services.seats_left(post),
             "can_manage": can_manage,
             "can_apply": member is not None

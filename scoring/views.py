@@ -160,14 +160,15 @@ def entry_correct(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _card_context(request: HttpRequest, pk: int) -> dict:
-    member = access.get_member_for_user(request.user, pk)
+    granted = access.get_member_access(request.user, pk)
+    member = granted.member
     year = year_param(request)
     return {
         "card": queries.points_card(member, year),
         "member": member,
         "year": year,
-        "is_overseer": access.can_oversee(request.user, member.branch),
-        "can_manage": access.can_manage_branch(request.user, member.branch),
+        "is_overseer": granted.oversees,
+        "can_manage": granted.may_manage,
     }
 
 
