@@ -16,6 +16,8 @@ read but not act gets 403.
 - A member reads their own volunteer profile.
 """
 
+from dataclasses import dataclass
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
@@ -136,9 +138,19 @@ def get_request_for_user(
     return request
 
 
-def get_team_for_user(user: User, pk: int, *, log: bool = False) -> ServiceTeam:
-    """A team is read by those who oversee its grid and by its leader; logs are written
-    by its leader and by the branch secretary (from a paper sheet)."""
+@dataclass(frozen=True)
+class TeamAccess:
+    """A team the user may read, and what its page may offer them."""
+
+    team: ServiceTeam
+    is_leader: bool
+    may_manage: bool  # the secretary of the grid's branch: shapes the team
+
+
+def get_team_access(user: User, pk: int, *, log: bool = False) -> TeamAccess:
+    """A team is read by those who oversee its grid and by its leader (else 404); logs
+    are written by its leader and by the branch secretary, from a paper sheet (else
+    403)."""
     team = (
         ServiceTeam.objects.select_related("grid__parent__parent", "leader__member")
         .filter(pk=pk)
@@ -149,9 +161,15 @@ def get_team_for_user(user: User, pk: int, *, log: bool = False) -> ServiceTeam:
     is_leader = leads(user, team)
     if not (is_leader or access.can_oversee(user, team.grid)):
         raise Http404
-    if log and not (is_leader or access.can_manage_branch(user, team.grid.parent)):
+    may_manage = access.can_manage_branch(user, team.grid.parent)
+    if log and not (is_leader or may_manage):
         raise PermissionDenied
-    return team
+    return TeamAccess(team, is_leader, may_manage)
+
+
+def get_team_for_user(user: User, pk: int, *, log: bool = False) -> ServiceTeam:
+    """`get_team_access` where the page needs only the team."""
+    return get_team_access(user, pk, log=log).team
 
 
 def get_grid_for_user(user: User, pk: int, *, manage: bool = False) -> Unit:
@@ -164,18 +182,34 @@ def get_grid_for_user(user: User, pk: int, *, manage: bool = False) -> Unit:
     return grid
 
 
-def get_unit_for_user(user: User, pk: int, *, kinds: set[str] | None = None) -> Unit:
+@dataclass(frozen=True)
+class UnitAccess:
+    """A unit of the grid service the user may open, and in what capacity."""
+
+    unit: Unit
+    oversees: bool  # False: the leader of the grid's team, who sees only their grid
+    may_manage: bool  # the secretary of the branch (a grid's: of its branch)
+
+
+def get_unit_access(user: User, pk: int, *, kinds: set[str] | None = None) -> UnitAccess:
     """A unit the user oversees, or the grid of a team they lead; of one of `kinds`."""
     unit = Unit.objects.select_related("parent").filter(pk=pk).first()
     if unit is None or (kinds is not None and unit.kind not in kinds):
         raise Http404
+    branch = {Unit.Kind.BRANCH: unit, Unit.Kind.GRID: unit.parent}.get(unit.kind)
+    may_manage = branch is not None and access.can_manage_branch(user, branch)
     if access.can_oversee(user, unit):
-        return unit
+        return UnitAccess(unit, True, may_manage)
     if unit.kind == Unit.Kind.GRID:
         team = ServiceTeam.objects.filter(grid=unit).only("pk").first()
         if leads(user, team):
-            return unit
+            return UnitAccess(unit, False, may_manage)
     raise Http404
+
+
+def get_unit_for_user(user: User, pk: int, *, kinds: set[str] | None = None) -> Unit:
+    """`get_unit_access` where the page needs only the unit."""
+    return get_unit_access(user, pk, kinds=kinds).unit
 
 
 def get_operator_unit(user: User, pk: int, *, kinds: set[str]) -> Unit:
@@ -188,9 +222,18 @@ def get_operator_unit(user: User, pk: int, *, kinds: set[str]) -> Unit:
     return unit
 
 
-def get_profile_for_user(user: User, pk: int, *, manage: bool = False) -> VolunteerProfile:
+@dataclass(frozen=True)
+class ProfileAccess:
+    """A volunteer profile the user may read, and in what capacity."""
+
+    profile: VolunteerProfile
+    may_read_file: bool  # the volunteer or an overseer: the member file behind it
+    may_manage: bool  # the branch's secretary
+
+
+def get_profile_access(user: User, pk: int, *, manage: bool = False) -> ProfileAccess:
     """A volunteer profile is read by the volunteer, those who oversee their branch and
-    the leader of their team; the branch secretary changes it."""
+    the leader of their team (else 404); the branch secretary changes it (else 403)."""
     profile = (
         VolunteerProfile.objects.select_related(
             "member__branch__parent", "member__grid", "member__user", "membership__team__grid"
@@ -204,11 +247,18 @@ def get_profile_for_user(user: User, pk: int, *, manage: bool = False) -> Volunt
     own = user.is_authenticated and member.user_id == user.pk
     membership = getattr(profile, "membership", None)
     in_led_team = membership is not None and membership.team_id in led_team_ids(user)
-    if not (own or in_led_team or access.can_oversee(user, member.branch)):
+    oversees = access.can_oversee(user, member.branch)
+    if not (own or in_led_team or oversees):
         raise Http404
-    if manage and not access.can_manage_branch(user, member.branch):
+    may_manage = access.can_manage_branch(user, member.branch)
+    if manage and not may_manage:
         raise PermissionDenied
-    return profile
+    return ProfileAccess(profile, own or oversees, may_manage)
+
+
+def get_profile_for_user(user: User, pk: int, *, manage: bool = False) -> VolunteerProfile:
+    """`get_profile_access` where the page needs only the profile."""
+    return get_profile_access(user, pk, manage=manage).profile
 
 
 def get_member_to_enrol(user: User, pk: int) -> Member:

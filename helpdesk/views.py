@@ -286,7 +286,8 @@ def request_close(request: HttpRequest, pk: int) -> HttpResponse:
 def unit_overview(request: HttpRequest, pk: int) -> HttpResponse:
     """A unit's volunteer service: its figures and charts for the year, and the way to
     its parts (towns, branches, grids and their teams)."""
-    unit = access.get_unit_for_user(request.user, pk)
+    granted = access.get_unit_access(request.user, pk)
+    unit = granted.unit
     year = year_param(request)
     children = []
     if unit.kind == Unit.Kind.BRANCH:
@@ -316,11 +317,8 @@ def unit_overview(request: HttpRequest, pk: int) -> HttpResponse:
             "children": children,
             "team": team,
             "crumbs": _crumbs(request.user, unit),
-            "is_overseer": member_access.can_oversee(request.user, unit),
-            "can_manage": unit.kind in (Unit.Kind.BRANCH, Unit.Kind.GRID)
-            and member_access.can_manage_branch(
-                request.user, unit if unit.kind == Unit.Kind.BRANCH else unit.parent
-            ),
+            "is_overseer": granted.oversees,
+            "can_manage": granted.may_manage,
         },
     )
 
@@ -383,9 +381,10 @@ def grids_without_team(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def volunteer_list(request: HttpRequest, pk: int) -> HttpResponse:
     """The volunteer pool (党员义工信息库) of a unit, searchable and filterable."""
-    unit = access.get_unit_for_user(request.user, pk)
-    if not member_access.can_oversee(request.user, unit):
+    granted = access.get_unit_access(request.user, pk)
+    if not granted.oversees:
         raise Http404
+    unit = granted.unit
     filters = VolunteerFilter(request.GET or None, queryset=queries.pool(unit), unit=unit)
     page = Paginator(filters.qs, PER_PAGE).get_page(request.GET.get("page"))
     branch = unit if unit.kind == Unit.Kind.BRANCH else None
@@ -398,8 +397,7 @@ def volunteer_list(request: HttpRequest, pk: int) -> HttpResponse:
             "page": page,
             "query": _query_without_page(request),
             "crumbs": _crumbs(request.user, unit),
-            "can_enrol": branch is not None
-            and member_access.can_manage_branch(request.user, branch),
+            "can_enrol": branch is not None and granted.may_manage,
         },
     )
 
@@ -431,7 +429,8 @@ def volunteer_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def volunteer_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    profile = access.get_profile_for_user(request.user, pk)
+    granted = access.get_profile_access(request.user, pk)
+    profile = granted.profile
     year = year_param(request)
     member = profile.member
     return render(
@@ -447,9 +446,8 @@ def volunteer_detail(request: HttpRequest, pk: int) -> HttpResponse:
             .order_by("-served_at", "-id")[:RECENT],
             "capabilities": member.capability_types.all(),
             "membership": getattr(profile, "membership", None),
-            "can_manage": member_access.can_manage_branch(request.user, member.branch),
-            "can_read_file": member.user_id == request.user.pk
-            or member_access.can_oversee(request.user, member.branch),
+            "can_manage": granted.may_manage,
+            "can_read_file": granted.may_read_file,
             "log": change_log(profile),
         },
     )
@@ -528,11 +526,11 @@ def team_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A team's page: members and their capability mix, leader, requests and logs."""
-    team = access.get_team_for_user(request.user, pk)
+    granted = access.get_team_access(request.user, pk)
+    team, can_manage = granted.team, granted.may_manage
     year = year_param(request)
     members = queries.team_members(team, year)
     grid = team.grid
-    can_manage = member_access.can_manage_branch(request.user, grid.parent)
     return render(
         request,
         "helpdesk/team_detail.html",

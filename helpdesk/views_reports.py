@@ -176,9 +176,8 @@ def excellent_xlsx(request: HttpRequest, pk: int, year: int) -> HttpResponse:
 def excellence_rule(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     """The district's rule for a year: read by the organisers in the district, set by
     the district organiser; its history shows every change."""
-    district = member_access.get_district_for_user(
-        request.user, pk, manage=request.method == "POST"
-    ).district
+    granted = member_access.get_district_for_user(request.user, pk, manage=request.method == "POST")
+    district = granted.district
     rule = services.excellence_rule(district, year)
     form = ExcellenceRuleForm(
         request.POST or None,
@@ -207,8 +206,7 @@ def excellence_rule(request: HttpRequest, pk: int, year: int) -> HttpResponse:
             "year": year,
             "rule": rule,
             "form": form,
-            "can_set": member_access.is_district_organiser(request.user)
-            and member_access.can_organise(request.user, district),
+            "can_set": granted.may_set_rules,
             "log": change_log(rule) if rule.pk else [],
         },
     )

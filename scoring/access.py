@@ -14,12 +14,20 @@ from members.access import User
 from scoring.models import Activity, Evaluation
 
 
-def get_activity_for_user(user: User, pk: int) -> Activity:
-    """An activity is read by those who oversee its branch."""
+@dataclass(frozen=True)
+class ActivityAccess:
+    """An activity the user may read, and whether they may correct its entries."""
+
+    activity: Activity
+    may_manage: bool  # the branch's secretary
+
+
+def get_activity_for_user(user: User, pk: int) -> ActivityAccess:
+    """An activity is read by those who oversee its branch (else 404)."""
     activity = Activity.objects.select_related("branch", "recorded_by").filter(pk=pk).first()
     if activity is None or not access.can_oversee(user, activity.branch):
         raise Http404
-    return activity
+    return ActivityAccess(activity, access.can_manage_branch(user, activity.branch))
 
 
 @dataclass(frozen=True)

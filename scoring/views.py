@@ -104,7 +104,8 @@ def activity_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    activity = scoring_access.get_activity_for_user(request.user, pk)
+    granted = scoring_access.get_activity_for_user(request.user, pk)
+    activity = granted.activity
     return render(
         request,
         "scoring/activity_detail.html",
@@ -115,7 +116,7 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ),
             "duty_items": activity.duty_items.select_related("post_type", "post"),
             "entries": queries.activity_entries(activity),
-            "can_manage": access.can_manage_branch(request.user, activity.branch),
+            "can_manage": granted.may_manage,
             "log": change_log(activity),
         },
     )

@@ -352,7 +352,8 @@ def my_evaluation(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def evaluation_rules(request: HttpRequest, pk: int, year: int) -> HttpResponse:
-    district = get_district_for_user(request.user, pk, manage=request.method == "POST").district
+    granted = get_district_for_user(request.user, pk, manage=request.method == "POST")
+    district = granted.district
     frozen = Evaluation.objects.filter(
         branch__path__startswith=district.path, year=year, published_at__isnull=False
     ).exists()
@@ -382,7 +383,7 @@ def evaluation_rules(request: HttpRequest, pk: int, year: int) -> HttpResponse:
             "year": year,
             "rule": rule,
             "form": form,
-            "can_edit": access.can_organise(request.user, district) and not frozen,
+            "can_edit": granted.may_set_rules and not frozen,
             "frozen": frozen,
         },
     )
