@@ -104,9 +104,19 @@ def requests_for_user(user: User):
     return requests.filter(condition)
 
 
-def get_request_for_user(
+@dataclass(frozen=True)
+class RequestAccess:
+    """A help request the user may read, and in what capacity."""
+
+    request: HelpRequest
+    is_operator: bool  # operates over its branch or its team's grid: dispatches, closes
+    is_leader: bool  # leads the team it went to: attends it
+    may_log: bool  # writes its service log: the team's leader or the branch's secretary
+
+
+def get_request_access(
     user: User, pk: int, *, operate: bool = False, attend: bool = False
-) -> HelpRequest:
+) -> RequestAccess:
     """A request the user may read (404 otherwise). operate: re-dispatch or close, for
     the operators over its branch or its team's grid. attend: mark on site and resolved,
     for its team's leader and those operators. Otherwise 403."""
@@ -135,7 +145,15 @@ def get_request_for_user(
         raise PermissionDenied
     if attend and not (is_operator_here or is_leader):
         raise PermissionDenied
-    return request
+    may_log = team is not None and (is_leader or access.can_manage_branch(user, team.grid.parent))
+    return RequestAccess(request, is_operator_here, is_leader, may_log)
+
+
+def get_request_for_user(
+    user: User, pk: int, *, operate: bool = False, attend: bool = False
+) -> HelpRequest:
+    """`get_request_access` where the page needs only the request."""
+    return get_request_access(user, pk, operate=operate, attend=attend).request
 
 
 @dataclass(frozen=True)

@@ -60,9 +60,7 @@ def _query_without_page(request: HttpRequest) -> str:
 
 
 def _crumbs(user, unit: Unit) -> list[Unit]:
-    """The units above `unit` that the user may open, top first."""
-    above = Unit.objects.filter(path__in=unit.ancestor_paths()[:-1]).order_by("path")
-    return [u for u in above if member_access.can_oversee(user, u)]
+    return member_access.units_above_overseen(user, unit)
 
 
 # --- the dispatch board and requests ----------------------------------------------------------
@@ -168,15 +166,8 @@ def _dispatch_teams(user):
 
 @login_required
 def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    help_request = access.get_request_for_user(request.user, pk)
-    user = request.user
-    is_operator = access.can_operate(user, help_request.branch) or (
-        help_request.team is not None and access.can_operate(user, help_request.team.grid)
-    )
-    is_leader = access.leads(user, help_request.team)
-    can_log = help_request.team is not None and (
-        is_leader or member_access.can_manage_branch(user, help_request.team.grid.parent)
-    )
+    granted = access.get_request_access(request.user, pk)
+    help_request, is_operator = granted.request, granted.is_operator
     return render(
         request,
         "helpdesk/request_detail.html",
@@ -187,9 +178,9 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "lateness": help_request.lateness(timezone.now()),
             "can_dispatch": is_operator
             and help_request.state in (HelpRequest.State.RECEIVED, HelpRequest.State.DISPATCHED),
-            "can_attend": is_operator or is_leader,
+            "can_attend": is_operator or granted.is_leader,
             "can_close": is_operator and help_request.is_open,
-            "can_log": can_log,
+            "can_log": granted.may_log,
             "resolve_form": ResolveForm(),
             "thresholds": THRESHOLDS,
         },

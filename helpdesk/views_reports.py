@@ -34,10 +34,10 @@ EXCELLENT_PER_PAGE = 50
 
 def _town(request: HttpRequest, pk: int) -> Unit:
     """The monthly report is the town's: its organisers and the district's read it."""
-    unit = member_access.get_unit_for_user(request.user, pk)
-    if unit.kind != Unit.Kind.TOWN or not member_access.can_organise(request.user, unit):
+    granted = member_access.get_unit_access(request.user, pk)
+    if granted.unit.kind != Unit.Kind.TOWN or not granted.may_organise:
         raise Http404
-    return unit
+    return granted.unit
 
 
 @login_required

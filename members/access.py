@@ -175,6 +175,12 @@ def top_units_for_user(user: User) -> list[Unit]:
     return list(Unit.objects.filter(path__in=tops))
 
 
+def units_above_overseen(user: User, unit: Unit) -> list[Unit]:
+    """The units above `unit` that the user may open, top first: a page's breadcrumbs."""
+    above = Unit.objects.filter(path__in=unit.ancestor_paths()[:-1]).order_by("path")
+    return [u for u in above if can_oversee(user, u)]
+
+
 def get_unit_for_user(user: User, pk: int) -> Unit:
     """A unit the user oversees, or 404."""
     unit = Unit.objects.select_related("parent").filter(pk=pk).first()

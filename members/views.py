@@ -87,9 +87,7 @@ def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _breadcrumbs(user, unit: Unit) -> list[Unit]:
-    """The units above `unit` that the user may open."""
-    above = Unit.objects.filter(path__in=unit.ancestor_paths()[:-1])
-    return [u for u in above if access.can_oversee(user, u)]
+    return access.units_above_overseen(user, unit)
 
 
 @login_required

@@ -421,9 +421,10 @@ def pledge_list(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def publish_queue(request: HttpRequest, pk: int) -> HttpResponse:
     """Organisers publish approved pledges of their units in bulk."""
-    unit = member_access.get_unit_for_user(request.user, pk)
-    if not member_access.can_organise(request.user, unit):
+    granted = member_access.get_unit_access(request.user, pk)
+    if not granted.may_organise:
         raise Http404
+    unit = granted.unit
     waiting = (
         Pledge.objects.in_unit(unit)
         .awaiting_publication()

@@ -62,7 +62,6 @@ def coverage(request: HttpRequest, pk: int) -> HttpResponse:
     if unit.kind not in (Unit.Kind.DISTRICT, Unit.Kind.TOWN):
         raise Http404
     year = year_param(request)
-    above = Unit.objects.filter(path__in=unit.ancestor_paths()[:-1])
     return render(
         request,
         "posts/coverage.html",
@@ -70,6 +69,6 @@ def coverage(request: HttpRequest, pk: int) -> HttpResponse:
             "unit": unit,
             "year": year,
             "table": reports.coverage_by_unit(unit, year),
-            "breadcrumbs": [u for u in above if access.can_oversee(request.user, u)] + [unit],
+            "breadcrumbs": [*access.units_above_overseen(request.user, unit), unit],
         },
     )

@@ -353,7 +353,6 @@ def unit_tally(request: HttpRequest, pk: int, year: int, month: int) -> HttpResp
         [charts.Bar(row.unit.name, row.total) for row in rows],
         title=_("Published points by unit, %(month)s") % {"month": _month_label(first)},
     )
-    above = Unit.objects.filter(path__in=unit.ancestor_paths()[:-1])
     return render(
         request,
         "scoring/unit_tally.html",
@@ -367,7 +366,7 @@ def unit_tally(request: HttpRequest, pk: int, year: int, month: int) -> HttpResp
             "branches": sum(row.branches for row in rows),
             "published": sum(row.published for row in rows),
             "total": sum((row.total for row in rows), queries.ZERO),
-            "breadcrumbs": [u for u in above if access.can_oversee(request.user, u)] + [unit],
+            "breadcrumbs": [*access.units_above_overseen(request.user, unit), unit],
         },
     )
 

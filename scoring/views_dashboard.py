@@ -67,7 +67,6 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     year = year_param(request)
     board = unit_dashboard(unit, year)
-    above = Unit.objects.filter(path__in=unit.ancestor_paths()[:-1])
     return render(
         request,
         "scoring/dashboard.html",
@@ -76,6 +75,6 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
             "year": year,
             "board": board,
             "charts": _charts(board),
-            "breadcrumbs": [u for u in above if access.can_oversee(request.user, u)] + [unit],
+            "breadcrumbs": [*access.units_above_overseen(request.user, unit), unit],
         },
     )
