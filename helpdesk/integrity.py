@@ -10,14 +10,12 @@ def checks() -> list[tuple[str, object]]:
 
 
 def requests_logged() -> list[str]:
-    problems = []
     unlogged = HelpRequest.objects.filter(
         ~Exists(
             RequestEvent.objects.filter(request=OuterRef("pk"), kind=RequestEvent.Kind.RECEIVED)
         )
     ).values_list("code", flat=True)
-    problems += [f"help request {code} has no 'received' event" for code in unlogged]
-    return problems
+    return [f"help request {code} has no 'received' event" for code in unlogged]
 
 
 def codes_stored(codes: list[str]) -> list[str]:

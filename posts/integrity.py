@@ -27,7 +27,6 @@ def seats() -> list[str]:
 
 
 def choices_complete() -> list[str]:
-    problems = []
     unfinished = (
         Choice.objects.filter(status=Choice.Status.CONFIRMED)
         .filter(
@@ -35,7 +34,4 @@ def choices_complete() -> list[str]:
         )
         .values_list("pk", flat=True)
     )
-    problems += [
-        f"confirmed choice {pk} lacks its certificate number or pledge" for pk in unfinished
-    ]
-    return problems
+    return [f"confirmed choice {pk} lacks its certificate number or pledge" for pk in unfinished]

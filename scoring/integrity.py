@@ -110,11 +110,9 @@ def _year_to_date() -> list[str]:
 
 
 def attendances_paid() -> list[str]:
-    problems = []
     unpaid = Attendance.objects.filter(
         ~Exists(PointsEntry.objects.filter(attendance=OuterRef("pk"), corrects__isnull=True))
     ).values_list("pk", "activity_id")
-    problems += [
+    return [
         f"attendance {pk} of activity {activity} has no points entry" for pk, activity in unpaid
     ]
-    return problems
