@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
@@ -60,3 +61,71 @@ class Notification(models.Model):
     @property
     def is_read(self) -> bool:
         return self.read_at is not None
+
+
+class NoticeContact(models.Model):
+    """Where a user is told things (通知方式) besides the inbox: a mobile number for SMS,
+    confirmed by a code sent to it. A confirmed e-mail address is the user's own `email`;
+    an address or number waiting for its code is kept here until confirmed."""
+
+    class Kind(models.TextChoices):
+        EMAIL = "email", _("E-mail")
+        MOBILE = "mobile", _("Mobile")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notice_contact"
+    )
+    mobile = models.CharField(_("mobile for notices"), max_length=20, blank=True)
+    mobile_confirmed_at = models.DateTimeField(null=True, blank=True)
+    pending_kind = models.CharField(max_length=10, choices=Kind.choices, blank=True)
+    pending_value = models.CharField(max_length=254, blank=True)
+    pending_digest = models.CharField(max_length=64, blank=True)
+    pending_expires_at = models.DateTimeField(null=True, blank=True)
+    pending_attempts = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("notice contact")
+        verbose_name_plural = _("notice contacts")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
+class TextMessageQuerySet(models.QuerySet):
+    def due(self) -> "TextMessageQuerySet":
+        return self.filter(status=TextMessage.Status.PENDING, next_attempt_at__lte=timezone.now())
+
+
+class TextMessage(models.Model):
+    """An SMS (短信) in the outbox: written with the change that caused it, sent after it
+    commits, retried with growing pauses until the gateway takes it or the tries run out."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting to be sent")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    notification = models.ForeignKey(
+        Notification, null=True, blank=True, on_delete=models.SET_NULL, related_name="texts"
+    )
+    mobile = models.CharField(_("mobile"), max_length=20)
+    text = models.CharField(_("text"), max_length=500)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    last_error = models.CharField(_("last error"), max_length=300, blank=True)
+
+    objects = TextMessageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("text message")
+        verbose_name_plural = _("text messages")
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.mobile} · {self.get_status_display()}"

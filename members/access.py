@@ -82,6 +82,12 @@ def can_manage_branch(user: User, branch: Unit) -> bool:
     )
 
 
+def can_give_logins(user: User, branch: Unit) -> bool:
+    """Log-ins and activation codes for a branch's members: its secretary, or an
+    organiser above it."""
+    return can_manage_branch(user, branch) or can_organise(user, branch)
+
+
 def can_manage_unit(user: User, unit: Unit) -> bool:
     """Organisers shape the tree below them: the district organiser everywhere, a town
     organiser in their town, a secretary their branch's grids."""
@@ -246,6 +252,7 @@ class MemberAccess:
     is_own: bool
     oversees: bool  # an overseer of the member's branch
     may_manage: bool  # the branch's secretary
+    may_give_login: bool = False  # the secretary or an organiser above: codes, slips
 
     @property
     def may_see_phone(self) -> bool:
@@ -256,8 +263,11 @@ class MemberAccess:
 def get_member_access(user: User, pk: int, *, manage: bool = False) -> MemberAccess:
     """A member file the user may read: their own, or one in a unit they oversee (else
     404); with manage=True, 403 unless they are the branch's secretary."""
+    # Departed members' files stay readable: their records still name them.
     member = (
-        Member.objects.select_related("branch", "grid", "employer", "user").filter(pk=pk).first()
+        Member.all_files.select_related("branch", "grid", "employer", "user")
+        .filter(pk=pk)
+        .first()
     )
     if member is None:
         raise Http404
@@ -271,7 +281,8 @@ def get_member_access(user: User, pk: int, *, manage: bool = False) -> MemberAcc
     may_manage = can_manage_branch(user, member.branch)
     if manage and not may_manage:
         raise PermissionDenied
-    return MemberAccess(member, own, oversees, may_manage)
+    may_give_login = may_manage or can_organise(user, member.branch)
+    return MemberAccess(member, own, oversees, may_manage, may_give_login)
 
 
 def get_member_for_user(user: User, pk: int, *, manage: bool = False) -> Member:

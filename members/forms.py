@@ -1,6 +1,9 @@
 import re
 
 from django import forms
+from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from members import idnumbers
@@ -180,3 +183,58 @@ class CapabilityTypeForm(forms.ModelForm):
 
 class RosterUploadForm(forms.Form):
     file = forms.FileField(label=_("Roster file (.xlsx)"))
+
+
+class ActivationForm(forms.Form):
+    code = forms.CharField(
+        label=_("Activation code"),
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autocapitalize": "characters", "spellcheck": "false"}
+        ),
+        help_text=_("The eight letters and digits on your slip, e.g. ABCD-EFGH."),
+    )
+    password1 = forms.CharField(
+        label=_("New password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 8 characters, not only digits, not like your name."),
+    )
+    password2 = forms.CharField(
+        label=_("New password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        first, second = cleaned.get("password1"), cleaned.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", _("The two passwords differ."))
+        return cleaned
+
+    def check_password_for(self, user) -> bool:
+        """Django's password validators, against the user the code belongs to."""
+        try:
+            password_validation.validate_password(self.cleaned_data["password1"], user)
+        except ValidationError as problems:
+            self.add_error("password1", problems)
+            return False
+        return True
+
+
+class LeaveForm(forms.Form):
+    reason = forms.ChoiceField(label=_("Reason"), choices=Member.LeaveReason.choices)
+    left_on = forms.DateField(label=_("Date"), widget=DateInput())
+    note = forms.CharField(
+        label=_("Note"),
+        max_length=200,
+        required=False,
+        help_text=_("E.g. the branch they moved to."),
+    )
+
+    def clean_left_on(self):
+        left_on = self.cleaned_data["left_on"]
+        if left_on > timezone.localdate():
+            raise ValidationError(_("The date cannot be in the future."))
+        return left_on

@@ -5,6 +5,7 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
@@ -156,6 +157,10 @@ class CapabilityType(models.Model):
 
 
 class MemberQuerySet(models.QuerySet):
+    def current(self) -> "MemberQuerySet":
+        """Members still in their branch: not transferred out, died or removed."""
+        return self.filter(left_on__isnull=True)
+
     def in_unit(self, unit: Unit) -> "MemberQuerySet":
         if unit.kind == Unit.Kind.GRID:
             return self.filter(grid=unit)
@@ -199,6 +204,11 @@ class MemberQuerySet(models.QuerySet):
         )
 
 
+class CurrentMemberManager(models.Manager.from_queryset(MemberQuerySet)):
+    def get_queryset(self) -> MemberQuerySet:
+        return super().get_queryset().current()
+
+
 class Member(models.Model):
     """A member file (党员档案) of a person who takes part: registered and in-service
     party members, activists, capable persons and party-member volunteers."""
@@ -213,6 +223,11 @@ class Member(models.Model):
     class Gender(models.TextChoices):
         MALE = "M", _("Male")
         FEMALE = "F", _("Female")
+
+    class LeaveReason(models.TextChoices):
+        TRANSFERRED = "transferred", _("Transferred out")
+        DIED = "died", _("Died")
+        REMOVED = "removed", _("Removed from the roster")
 
     class Education(models.TextChoices):
         PRIMARY = "primary", _("Primary school or less")
@@ -279,13 +294,23 @@ class Member(models.Model):
     is_exempt = models.BooleanField(_("exempt from choosing a post"), default=False)
     exemption_reason = models.CharField(_("reason for exemption"), max_length=200, blank=True)
     exempted_at = models.DateTimeField(_("exempted at"), null=True, blank=True)
+    left_on = models.DateField(_("left on"), null=True, blank=True)
+    leave_reason = models.CharField(
+        _("reason for leaving"), max_length=20, choices=LeaveReason.choices, blank=True
+    )
+    leave_note = models.CharField(_("note on leaving"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    objects = MemberQuerySet.as_manager()
+    # Every file, departed ones included: unique checks, the admin and backups see all.
+    all_files = MemberQuerySet.as_manager()
+    # The members of the branch now; a departed member's records stay but drop out of
+    # lists, counts, coverage and scoring.
+    objects = CurrentMemberManager()
     history = HistoricalRecords(m2m_fields=[capability_types])
 
     class Meta:
+        default_manager_name = "all_files"
         ordering = ["branch__path", "name", "id"]
         verbose_name = _("member file")
         verbose_name_plural = _("member files")
@@ -303,6 +328,10 @@ class Member(models.Model):
     @property
     def masked_id_number(self) -> str:
         return idnumbers.mask(self.id_number)
+
+    @property
+    def has_left(self) -> bool:
+        return self.left_on is not None
 
     def age(self, on: dt.date | None = None) -> int:
         on = on or dt.date.today()
@@ -476,3 +505,44 @@ class RosterImport(models.Model):
 
     def __str__(self) -> str:
         return self.filename
+
+
+class ActivationCodeQuerySet(models.QuerySet):
+    def usable(self) -> "ActivationCodeQuerySet":
+        return self.filter(used_at__isnull=True, voided_at__isnull=True, expires_at__gt=timezone.now())
+
+
+class ActivationCode(models.Model):
+    """A one-time activation code (激活码) printed on a slip: the member opens the
+    activation page with it and sets their own password. Only a keyed hash is stored, so
+    the code on the slip is the only copy."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("log-in"),
+        on_delete=models.CASCADE,
+        related_name="activation_codes",
+    )
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("issued by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    issued_at = models.DateTimeField(_("issued at"))
+    expires_at = models.DateTimeField(_("expires at"))
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+    voided_at = models.DateTimeField(_("voided at"), null=True, blank=True)
+
+    objects = ActivationCodeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-issued_at", "-id"]
+        verbose_name = _("activation code")
+        verbose_name_plural = _("activation codes")
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.issued_at:%Y-%m-%d}"

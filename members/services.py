@@ -59,11 +59,19 @@ def update_unit(form, *, by) -> Unit:
 
 @transaction.atomic
 def assign_role(*, user, unit: Unit, role: str, by=None) -> RoleAssignment:
-    assignment, _created = RoleAssignment.objects.get_or_create(
-        user=user, unit=unit, role=role, defaults={}
-    )
-    assignment.full_clean()
-    return assignment
+    """Give `user` a role in `unit` (once; granting it again changes nothing). Who may
+    grant what is members.roles' rule; this only writes it, with history."""
+    existing = RoleAssignment.objects.filter(user=user, unit=unit, role=role).first()
+    if existing is not None:
+        return existing
+    return save_with_history(RoleAssignment(user=user, unit=unit, role=role), by=by)
+
+
+@transaction.atomic
+def revoke_role(*, assignment: RoleAssignment, by=None) -> None:
+    """End a role; the history keeps who held it, until when and who ended it."""
+    assignment._history_user = by
+    assignment.delete()
 
 
 @transaction.atomic
@@ -114,3 +122,23 @@ def save_need(form, *, branch: Unit, by) -> ResidentNeed:
 def save_capability_type(form, *, by) -> CapabilityType:
     capability = form.save(commit=False)
     return save_with_history(capability, by=by)
+
+
+@transaction.atomic
+def record_leaving(*, member: Member, reason: str, left_on, note: str = "", by) -> Member:
+    """A member leaves the branch (transferred out, died, removed). Their file and every
+    record that names them stay; in the same step their log-in stops and any role they
+    held ends, so nothing more reaches or acts in their name."""
+    from members import activation
+
+    member = Member.all_files.select_for_update().get(pk=member.pk)
+    if member.has_left:
+        raise ValueError("This member has already left.")
+    member.left_on = left_on
+    member.leave_reason = reason
+    member.leave_note = note.strip()
+    save_with_history(
+        member, by=by, update_fields=["left_on", "leave_reason", "leave_note", "updated_at"]
+    )
+    activation.deactivate_login(member, by=by)
+    return member

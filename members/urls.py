@@ -1,6 +1,6 @@
 from django.urls import path
 
-from members import views, views_logins
+from members import views, views_logins, views_roles
 
 app_name = "members"
 
@@ -28,5 +28,10 @@ urlpatterns = [
     path("capability-types/<int:pk>/edit/", views.capability_edit, name="capability-edit"),
     path("partners/", views.partner_list, name="partner-list"),
     path("log-ins/", views_logins.login_failures, name="login-failures"),
+    path("branches/<int:pk>/log-ins/", views_logins.branch_logins, name="branch-logins"),
+    path("<int:pk>/log-in/", views_logins.member_login, name="member-login"),
+    path("<int:pk>/leave/", views_roles.member_leave, name="member-leave"),
+    path("units/<int:pk>/roles/", views_roles.unit_roles, name="unit-roles"),
+    path("roles/<int:pk>/revoke/", views_roles.role_revoke, name="role-revoke"),
     path("<int:pk>/unlock/", views_logins.login_unlock, name="login-unlock"),
 ]

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from members import access, roster, services
+from members import access, activation, roster, services
 from members.filters import MemberFilter
 from members.forms import (
     CapabilityTypeForm,
@@ -139,6 +139,7 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "capabilities": member.capability_types.all(),
             "show_phone": granted.may_see_phone,
             "can_manage": granted.may_manage,
+            "login_state": activation.login_state(member) if granted.may_give_login else "",
             "log": change_log(member, hidden=frozenset({"id_number"})),
         },
     )

@@ -148,7 +148,12 @@ AUTH_PASSWORD_VALIDATORS = [
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    "members.backends.MobileNumberBackend",
+    "members.backends.ActivationCodeBackend",
 ]
+# A printed activation code opens a new log-in (or one whose password was forgotten)
+# once, within this many days.
+ACTIVATION_CODE_DAYS = env_int("ACTIVATION_CODE_DAYS", 14)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

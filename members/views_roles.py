@@ -1,0 +1,129 @@
+"""Pages for roles given down the tree, and for members who leave."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from members import access, activation, roles, services
+from members.forms import LeaveForm
+from members.models import RoleAssignment
+
+
+class GrantForm(forms.Form):
+    position = forms.ChoiceField(label=gettext_lazy("Role"))
+    person = forms.CharField(
+        label=gettext_lazy("Person"),
+        max_length=50,
+        help_text=gettext_lazy("Their name, mobile number or log-in name, as on their file."),
+    )
+
+    def __init__(self, *args, pairs, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.pairs = {f"{role}:{unit.pk}": (role, unit) for role, unit in pairs}
+        self.fields["position"].choices = [
+            (key, f"{RoleAssignment.Role(role).label} · {unit.name}")
+            for key, (role, unit) in self.pairs.items()
+        ]
+
+
+@login_required
+def unit_roles(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = access.get_unit_for_user(request.user, pk)
+    units = roles.units_of_page(unit)
+    pairs = roles.grantable(request.user, units)
+    form = GrantForm(request.POST or None, pairs=pairs)
+    if request.method == "POST":
+        if not pairs:
+            raise PermissionDenied
+        if form.is_valid():
+            role, target = form.pairs[form.cleaned_data["position"]]
+            try:
+                person = roles.find_person(request.user, form.cleaned_data["person"])
+                with transaction.atomic():
+                    user = activation.ensure_login(person, by=request.user)
+                    services.assign_role(user=user, unit=target, role=role, by=request.user)
+            except (roles.GrantRefused, activation.ActivationError) as refusal:
+                form.add_error("person", str(refusal))
+            else:
+                text = _("%(name)s is now %(role)s of %(unit)s.") % {
+                    "name": person.name,
+                    "role": RoleAssignment.Role(role).label,
+                    "unit": target.name,
+                }
+                if not user.has_usable_password():
+                    text += " " + _("They have not logged in yet: print their activation slip below.")
+                messages.success(request, text)
+                return redirect("members:unit-roles", pk=unit.pk)
+    assignments = list(roles.holders(units))
+    for assignment in assignments:
+        assignment.may_revoke = roles.may_grant(request.user, assignment.role, assignment.unit)
+        member = getattr(assignment.user, "member_file", None)
+        assignment.member = member
+        assignment.needs_slip = (
+            member is not None and not assignment.user.has_usable_password()
+        )
+    return render(
+        request,
+        "members/unit_roles.html",
+        {
+            "unit": unit,
+            "units": units,
+            "assignments": assignments,
+            "form": form if pairs else None,
+            "changes": roles.recent_changes(units),
+            "crumbs": access.units_above_overseen(request.user, unit),
+        },
+    )
+
+
+@require_POST
+@login_required
+def role_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    assignment = RoleAssignment.objects.select_related("unit", "user").filter(pk=pk).first()
+    if assignment is None or not access.can_oversee(request.user, assignment.unit):
+        raise Http404
+    if not roles.may_grant(request.user, assignment.role, assignment.unit):
+        raise PermissionDenied
+    # Back to the page it was revoked on: the unit's own, or its parent's.
+    page_pk = assignment.unit.pk
+    if request.POST.get("page") == str(assignment.unit.parent_id):
+        page_pk = assignment.unit.parent_id
+    name = roles._display_user(assignment.user)
+    services.revoke_role(assignment=assignment, by=request.user)
+    messages.success(
+        request,
+        _("%(name)s is no longer %(role)s of %(unit)s.")
+        % {"name": name, "role": assignment.get_role_display(), "unit": assignment.unit.name},
+    )
+    return redirect("members:unit-roles", pk=page_pk)
+
+
+@login_required
+def member_leave(request: HttpRequest, pk: int) -> HttpResponse:
+    member = access.get_member_for_user(request.user, pk, manage=True)
+    if member.has_left:
+        messages.info(request, _("%(name)s has already left.") % {"name": member.name})
+        return redirect("members:member-detail", pk=member.pk)
+    form = LeaveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.record_leaving(
+            member=member,
+            reason=form.cleaned_data["reason"],
+            left_on=form.cleaned_data["left_on"],
+            note=form.cleaned_data["note"],
+            by=request.user,
+        )
+        messages.success(
+            request,
+            _("%(name)s has left the branch. Their log-in is stopped and their roles ended; their records stay.")
+            % {"name": member.name},
+        )
+        return redirect("members:member-detail", pk=member.pk)
+    return render(request, "members/member_leave.html", {"form": form, "member": member})
