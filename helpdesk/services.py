@@ -37,6 +37,8 @@ from helpdesk.models import (
     VolunteerYear,
 )
 from inbox.services import notify_many
+from members import activation
+from members import services as member_services
 from members.models import Member, RoleAssignment, Unit
 from scoring import services as scoring
 from scoring.models import ActivityKind
@@ -215,13 +217,16 @@ def set_team(
     problems = team_problems(grid=grid, name=name, leader=leader, volunteers=chosen)
     if problems:
         raise TeamRuleBroken(problems)
-    team = ServiceTeam.objects.filter(grid=grid).first()
+    team = ServiceTeam.objects.filter(grid=grid).select_related("leader__member__user").first()
+    old_leader = team.leader if team is not None else None
     if team is None:
         team = save_with_history(ServiceTeam(grid=grid, name=name.strip(), leader=leader), by=by)
     else:
         team.name = name.strip()
         team.leader = leader
         save_with_history(team, by=by, update_fields=["name", "leader", "updated_at"])
+    if old_leader is None or old_leader.pk != leader.pk:
+        _hand_over_leadership(grid, old=old_leader, new=leader, by=by)
     TeamMembership.objects.filter(team=team).exclude(profile_id__in=ids).delete()
     present = set(TeamMembership.objects.filter(team=team).values_list("profile_id", flat=True))
     today = timezone.localdate()
@@ -233,6 +238,19 @@ def set_team(
         ]
     )
     return team
+
+
+def _hand_over_leadership(grid: Unit, *, old: VolunteerProfile | None, new, by) -> None:
+    """The team leader's role on the grid follows the team editor: the new leader gets
+    it (and a log-in without a password, for which the secretary prints a slip), the old
+    one loses it."""
+    if old is not None and old.member.user_id:
+        for assignment in RoleAssignment.objects.filter(
+            user_id=old.member.user_id, unit=grid, role=RoleAssignment.Role.TEAM_LEADER
+        ):
+            member_services.revoke_role(assignment=assignment, by=by)
+    user = activation.ensure_login(new.member, by=by)
+    member_services.assign_role(user=user, unit=grid, role=RoleAssignment.Role.TEAM_LEADER, by=by)
 
 
 # --- help requests (求助) ----------------------------------------------------------------------

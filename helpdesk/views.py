@@ -514,6 +514,11 @@ def team_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _needs_slip(user) -> bool:
+    """A leader without a working password: the secretary is offered their slip."""
+    return user is None or not user.is_active or not user.has_usable_password()
+
+
 @login_required
 def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A team's page: members and their capability mix, leader, requests and logs."""
@@ -537,6 +542,7 @@ def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "now": timezone.now(),
             "can_log": can_manage or access.leads(request.user, team),
             "can_manage": can_manage,
+            "leader_needs_slip": can_manage and _needs_slip(team.leader.member.user),
             "crumbs": _crumbs(request.user, grid),
         },
     )

@@ -3,20 +3,26 @@
 A channel is a callable `send(notification)` named by its dotted path in
 settings.INBOX_CHANNELS. It runs inside the transaction that created the message, so it
 must defer anything external with `transaction.on_commit` and must not raise for an
-outage of the outside service. An SMS gateway would be one more function here (sending
-to the phone on the recipient's member file); none is wired up yet.
+outage of the outside service.
+
+- `email_channel`: to the user's e-mail address, which is set only once confirmed;
+- `sms_channel`: to the user's mobile for notices (a confirmed one, or the mobile number
+  that is their log-in name), through the SMS outbox (inbox.texts).
 """
 
 import logging
+import re
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from inbox.models import Notification
+from inbox import texts
+from inbox.models import NoticeContact, Notification
 
 logger = logging.getLogger(__name__)
+MOBILE = re.compile(r"^1[3-9]\d{9}$")
 
 
 def absolute_link(notification: Notification) -> str:
@@ -54,3 +60,34 @@ def email_channel(notification: Notification) -> None:
             logger.exception("Could not e-mail notification %s to %s", notification.pk, address)
 
     transaction.on_commit(send)
+
+
+def notice_mobile(user) -> str:
+    """The mobile number notices go to: the one the user confirmed, else their log-in
+    name when it is a mobile number (the one on their member file when the log-in was
+    given). "" when they have none, or when the log-in is stopped."""
+    if not user.is_active:
+        return ""
+    contact = NoticeContact.objects.filter(user=user).first()
+    if contact is not None and contact.mobile and contact.mobile_confirmed_at:
+        return contact.mobile
+    username = user.get_username()
+    return username if MOBILE.match(username) else ""
+
+
+def text_for(subject: str, link: str) -> str:
+    """A text message: the site's sign, the subject and where to act, nothing else (an
+    SMS is short and read on any phone)."""
+    text = f"【{settings.SMS_SIGN}】{subject}"
+    if link:
+        text += " " + settings.SITE_URL.rstrip("/") + link
+    return text
+
+
+def sms_channel(notification: Notification) -> None:
+    """Text the message's subject and link to the recipient's notice mobile, if any."""
+    mobile = notice_mobile(notification.recipient)
+    if mobile:
+        texts.queue_text(
+            mobile, text_for(notification.subject, notification.link), notification=notification
+        )

@@ -2,21 +2,85 @@
 `notify_many`; the inbox row is created first, then every channel in
 settings.INBOX_CHANNELS repeats it (e-mail by default)."""
 
+import re
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
 
+from inbox import channels, texts
 from inbox.models import Notification
 
 DEFAULT_CHANNELS = ["inbox.channels.email_channel"]
+EMAIL_CHANNEL = "inbox.channels.email_channel"
+SMS_CHANNEL = "inbox.channels.sms_channel"
+
+
+def _channel_paths() -> list[str]:
+    return getattr(settings, "INBOX_CHANNELS", DEFAULT_CHANNELS)
 
 
 def _channels() -> list[Callable[[Notification], None]]:
-    return [import_string(path) for path in getattr(settings, "INBOX_CHANNELS", DEFAULT_CHANNELS)]
+    return [import_string(path) for path in _channel_paths()]
+
+
+@dataclass(frozen=True)
+class Reach:
+    """The ways a notice reaches a person: "inbox", "email", "sms"; none at all means
+    the sender must hand it over on paper."""
+
+    channels: tuple[str, ...]
+
+    @property
+    def reached(self) -> bool:
+        return bool(self.channels)
+
+    def describe(self) -> str:
+        names = {"inbox": _("their inbox"), "email": _("e-mail"), "sms": _("text message")}
+        return _("、").join(str(names[c]) for c in self.channels)
+
+
+def _mobile(raw: str) -> str:
+    digits = re.sub(r"[\s\-]", "", raw or "")
+    return digits if channels.MOBILE.match(digits) else ""
+
+
+def reach(*, user: AbstractBaseUser | None, mobile: str = "") -> Reach:
+    """How `tell` would reach a person with this log-in (or none) and this phone."""
+    paths = _channel_paths()
+    found = []
+    if user is not None and user.is_active:
+        found.append("inbox")
+        if EMAIL_CHANNEL in paths and user.email:
+            found.append("email")
+        if SMS_CHANNEL in paths and channels.notice_mobile(user):
+            found.append("sms")
+    elif SMS_CHANNEL in paths and _mobile(mobile):
+        found.append("sms")
+    return Reach(tuple(found))
+
+
+@transaction.atomic
+def tell(
+    *, user: AbstractBaseUser | None, mobile: str = "", subject: str, body: str, link: str = ""
+) -> Reach:
+    """Tell a person something: through their inbox (and its channels) when they have
+    a working log-in, else by a text to `mobile` (with the body: they cannot open the
+    link), else not at all. The answer says which, so the sender can print a notice."""
+    found = reach(user=user, mobile=mobile)
+    if "inbox" in found.channels:
+        notify(recipient=user, subject=subject, body=body, link=link)
+    elif "sms" in found.channels:
+        text = channels.text_for(subject, "")
+        if body:
+            text += _("：") + body
+        texts.queue_text(_mobile(mobile), text)
+    return found
 
 
 @transaction.atomic

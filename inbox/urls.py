@@ -8,4 +8,5 @@ urlpatterns = [
     path("", views.notification_list, name="list"),
     path("<int:pk>/", views.notification_open, name="open"),
     path("read-all/", views.mark_all_read, name="mark-all-read"),
+    path("contact/", views.contact, name="contact"),
 ]

@@ -7,8 +7,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from inbox import services
-from inbox.models import Notification
+from inbox import channels, contacts, services
+from inbox.models import NoticeContact, Notification
 
 NOTIFICATIONS_PER_PAGE = 30
 
@@ -37,3 +37,43 @@ def mark_all_read(request: HttpRequest) -> HttpResponse:
     if services.mark_all_read(user=request.user):
         messages.success(request, _("All messages marked as read."))
     return redirect("inbox:list")
+
+
+@login_required
+def contact(request: HttpRequest) -> HttpResponse:
+    """Where my notices go: my e-mail address and my mobile, each confirmed by a code."""
+    user = request.user
+    record = contacts.contact_of(user)
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        kind = request.POST.get("kind", "")
+        if kind not in NoticeContact.Kind.values:
+            messages.error(request, _("Choose e-mail or mobile."))
+            return redirect("inbox:contact")
+        try:
+            if action == "send":
+                contacts.start_confirmation(user, kind=kind, value=request.POST.get("value", ""))
+                messages.info(request, _("A code was sent. Type it below to confirm."))
+            elif action == "confirm":
+                contacts.confirm(user, code=request.POST.get("code", ""))
+                messages.success(request, _("Confirmed: notices will also go there."))
+            elif action == "remove":
+                contacts.remove(user, kind=kind)
+                messages.success(request, _("Removed: notices no longer go there."))
+        except contacts.ContactError as refusal:
+            # Shown again with what was typed, so nothing needs typing twice.
+            messages.error(request, str(refusal))
+            record = contacts.contact_of(user)
+            typed = {kind: request.POST.get("value", "")[:254]}
+            return render(request, "inbox/contact.html", _contact_context(user, record, typed))
+        return redirect("inbox:contact")
+    return render(request, "inbox/contact.html", _contact_context(user, record, {}))
+
+
+def _contact_context(user, record: NoticeContact, typed: dict) -> dict:
+    return {
+        "record": record,
+        "notice_mobile": channels.notice_mobile(user),
+        "typed_email": typed.get("email", ""),
+        "typed_mobile": typed.get("mobile", ""),
+    }

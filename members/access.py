@@ -265,9 +265,7 @@ def get_member_access(user: User, pk: int, *, manage: bool = False) -> MemberAcc
     404); with manage=True, 403 unless they are the branch's secretary."""
     # Departed members' files stay readable: their records still name them.
     member = (
-        Member.all_files.select_related("branch", "grid", "employer", "user")
-        .filter(pk=pk)
-        .first()
+        Member.all_files.select_related("branch", "grid", "employer", "user").filter(pk=pk).first()
     )
     if member is None:
         raise Http404

@@ -190,7 +190,11 @@ class ActivationForm(forms.Form):
         label=_("Activation code"),
         max_length=20,
         widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "autocapitalize": "characters", "spellcheck": "false"}
+            attrs={
+                "autocomplete": "one-time-code",
+                "autocapitalize": "characters",
+                "spellcheck": "false",
+            }
         ),
         help_text=_("The eight letters and digits on your slip, e.g. ABCD-EFGH."),
     )

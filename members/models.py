@@ -509,7 +509,9 @@ class RosterImport(models.Model):
 
 class ActivationCodeQuerySet(models.QuerySet):
     def usable(self) -> "ActivationCodeQuerySet":
-        return self.filter(used_at__isnull=True, voided_at__isnull=True, expires_at__gt=timezone.now())
+        return self.filter(
+            used_at__isnull=True, voided_at__isnull=True, expires_at__gt=timezone.now()
+        )
 
 
 class ActivationCode(models.Model):

@@ -74,9 +74,7 @@ def member_login(request: HttpRequest, pk: int) -> HttpResponse:
     except activation.ActivationError as refusal:
         messages.error(request, str(refusal))
         return redirect("members:member-detail", pk=member.pk)
-    return _slips_response(
-        [issued], _("Activation slip %(name)s.pdf") % {"name": member.name}
-    )
+    return _slips_response([issued], _("Activation slip %(name)s.pdf") % {"name": member.name})
 
 
 @login_required
@@ -138,17 +136,26 @@ def activate(request: HttpRequest) -> HttpResponse:
             if getattr(request, "axes_locked_out", False):
                 return locked_out(request)
             if user is None:
-                form.add_error("code", _("This code is wrong, used or expired. Check it, or ask your branch secretary for a new slip."))
+                form.add_error(
+                    "code",
+                    _(
+                        "This code is wrong, used or expired. Check it, or ask your branch secretary for a new slip."
+                    ),
+                )
             elif form.check_password_for(user):
                 try:
-                    activation.activate(user.activation_code, password=form.cleaned_data["password1"])
+                    activation.activate(
+                        user.activation_code, password=form.cleaned_data["password1"]
+                    )
                 except activation.ActivationError as refusal:
                     form.add_error("code", str(refusal))
                 else:
                     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
                     messages.success(
                         request,
-                        _("Your log-in is ready. Next time log in as %(username)s with your new password.")
+                        _(
+                            "Your log-in is ready. Next time log in as %(username)s with your new password."
+                        )
                         % {"username": user.get_username()},
                     )
                     return redirect("home")

@@ -58,7 +58,9 @@ def unit_roles(request: HttpRequest, pk: int) -> HttpResponse:
                     "unit": target.name,
                 }
                 if not user.has_usable_password():
-                    text += " " + _("They have not logged in yet: print their activation slip below.")
+                    text += " " + _(
+                        "They have not logged in yet: print their activation slip below."
+                    )
                 messages.success(request, text)
                 return redirect("members:unit-roles", pk=unit.pk)
     assignments = list(roles.holders(units))
@@ -66,9 +68,7 @@ def unit_roles(request: HttpRequest, pk: int) -> HttpResponse:
         assignment.may_revoke = roles.may_grant(request.user, assignment.role, assignment.unit)
         member = getattr(assignment.user, "member_file", None)
         assignment.member = member
-        assignment.needs_slip = (
-            member is not None and not assignment.user.has_usable_password()
-        )
+        assignment.needs_slip = member is not None and not assignment.user.has_usable_password()
     return render(
         request,
         "members/unit_roles.html",
@@ -122,7 +122,9 @@ def member_leave(request: HttpRequest, pk: int) -> HttpResponse:
         )
         messages.success(
             request,
-            _("%(name)s has left the branch. Their log-in is stopped and their roles ended; their records stay.")
+            _(
+                "%(name)s has left the branch. Their log-in is stopped and their roles ended; their records stay."
+            )
             % {"name": member.name},
         )
         return redirect("members:member-detail", pk=member.pk)

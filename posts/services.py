@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from inbox.services import notify, notify_many
+from inbox.services import Reach, notify_many, tell
 from members.models import Member, RoleAssignment, Unit
 from posts.models import Choice, DutyItem, Pledge, PledgeItem, PledgeVersion, Post, PostType
 from volunteer.history import save_with_history
@@ -208,7 +208,7 @@ def decline_choice(*, choice: Choice, reason: str, by) -> Choice:
     choice.decided_at = timezone.now()
     choice.decided_by = by
     save_with_history(choice, by=by, update_fields=["status", "reason", "decided_at", "decided_by"])
-    _notify_member(
+    choice.reach = _notify_member(
         choice.member,
         subject=_("Your choice of %(post)s was declined") % {"post": choice.post.name},
         body=_("Reason: %(reason)s") % {"reason": choice.reason},
@@ -255,9 +255,10 @@ def end_choice(*, choice: Choice, reason: str, by) -> Choice:
     return choice
 
 
-def _notify_member(member: Member, *, subject: str, body: str, link: str) -> None:
-    if member.user_id:
-        notify(recipient=member.user, subject=subject, body=body, link=link)
+def _notify_member(member: Member, *, subject: str, body: str, link: str) -> Reach:
+    """Tell the member by their log-in's channels, else by a text to the phone on their
+    file; the answer says how (nothing at all: the secretary hands over a paper notice)."""
+    return tell(user=member.user, mobile=member.phone, subject=subject, body=body, link=link)
 
 
 # --- pledges (亮岗) ---------------------------------------------------------------------
@@ -376,7 +377,7 @@ def return_pledge(*, pledge: Pledge, comment: str, by) -> Pledge:
     )
     pledge.status = Pledge.Status.RETURNED
     save_with_history(pledge, by=by, update_fields=["status"])
-    _notify_member(
+    pledge.reach = _notify_member(
         pledge.choice.member,
         subject=_("Your pledge for %(post)s was returned") % {"post": pledge.choice.post.name},
         body=comment.strip(),

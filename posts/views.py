@@ -274,13 +274,19 @@ def choice_decline(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.decline_choice(
+            choice = services.decline_choice(
                 choice=choice, reason=form.cleaned_data["reason"], by=request.user
             )
         except services.PostsError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, _("The choice was declined and the member told why."))
+            if not choice.reach.reached:
+                return redirect("posts:choice-notice", pk=choice.pk)
+            messages.success(
+                request,
+                _("The choice was declined; %(name)s was told why by %(how)s.")
+                % {"name": choice.member.name, "how": choice.reach.describe()},
+            )
             return redirect("posts:choice-list", pk=choice.post.branch_id)
     return render(request, "posts/choice_decline.html", {"form": form, "choice": choice})
 
@@ -397,8 +403,14 @@ def pledge_review(request: HttpRequest, pk: int) -> HttpResponse:
             services.approve_pledge(pledge=pledge, comment=comment, by=request.user)
             messages.success(request, _("Pledge approved; an organiser will publish it."))
         else:
-            services.return_pledge(pledge=pledge, comment=comment, by=request.user)
-            messages.success(request, _("Pledge returned to the member with your comments."))
+            pledge = services.return_pledge(pledge=pledge, comment=comment, by=request.user)
+            if not pledge.reach.reached:
+                return redirect("posts:pledge-notice", pk=pledge.pk)
+            messages.success(
+                request,
+                _("Pledge returned; %(name)s was sent your comments by %(how)s.")
+                % {"name": pledge.choice.member.name, "how": pledge.reach.describe()},
+            )
     except services.PostsError as error:
         messages.error(request, str(error))
     return redirect("posts:pledge-detail", pk=pledge.pk)

@@ -7,6 +7,8 @@ from posts.documents, PDF rendering from the shared print layer.
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -14,8 +16,8 @@ from django.views.decorators.http import require_http_methods
 from jobs.printing import batch_print
 from members import access as member_access
 from posts import access, batches, documents
-from posts.models import Choice
-from volunteer.pdf import pdf_response
+from posts.models import Choice, Pledge, PledgeVersion
+from volunteer.pdf import pdf_response, render_pdf
 from volunteer.urls_util import year_param
 
 
@@ -141,4 +143,54 @@ def verify_pledge(request: HttpRequest, code: str, version: int) -> HttpResponse
                 else None,
             },
         )
+    )
+
+
+# --- paper notices, for members no message reaches -------------------------------------
+
+
+def _paper_notice(request: HttpRequest, *, member, subject: str, body: str, back: str):
+    """A notice to hand over in person (告知单): the page reads it out, ?pdf prints it."""
+    context = {
+        "member": member,
+        "subject": subject,
+        "body": body,
+        "signed": _("Party branch of %(branch)s") % {"branch": member.branch.name},
+        "date": timezone.localdate(),
+        "back": back,
+    }
+    if "pdf" in request.GET:
+        content = render_pdf("print/paper_notice.html", context)
+        return pdf_response(content, _("Notice %(name)s.pdf") % {"name": member.name})
+    return render(request, "posts/paper_notice.html", context)
+
+
+@login_required
+def choice_notice(request: HttpRequest, pk: int) -> HttpResponse:
+    choice = access.get_choice_for_user(request.user, pk, manage=True)
+    if choice.status != Choice.Status.DECLINED:
+        raise Http404
+    return _paper_notice(
+        request,
+        member=choice.member,
+        subject=_("Your choice of %(post)s was declined") % {"post": choice.post.name},
+        body=_("Reason: %(reason)s") % {"reason": choice.reason},
+        back=reverse("posts:choice-list", args=[choice.post.branch_id]),
+    )
+
+
+@login_required
+def pledge_notice(request: HttpRequest, pk: int) -> HttpResponse:
+    pledge = access.get_pledge_for_user(request.user, pk, review=True).pledge
+    returned = (
+        pledge.versions.filter(decision=PledgeVersion.Decision.RETURNED).order_by("-number").first()
+    )
+    if pledge.status != Pledge.Status.RETURNED or returned is None:
+        raise Http404
+    return _paper_notice(
+        request,
+        member=pledge.choice.member,
+        subject=_("Your pledge for %(post)s was returned") % {"post": pledge.choice.post.name},
+        body=returned.review_comment,
+        back=reverse("posts:pledge-detail", args=[pledge.pk]),
     )

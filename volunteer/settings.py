@@ -262,8 +262,26 @@ HELPDESK_ASK_LIMIT = env_int("HELPDESK_ASK_LIMIT", 5)
 HELPDESK_ASK_WINDOW = env_int("HELPDESK_ASK_WINDOW", 3600)
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Text messages (SMS): "log" writes them to the log (development's default), "gateway"
+# posts them to SMS_GATEWAY_URL (see inbox/sms.py), "none" sends none (production's
+# default until a gateway is configured).
+SMS = env_str(
+    "SMS", "gateway" if os.environ.get("SMS_GATEWAY_URL") else ("none" if IS_PRODUCTION else "log")
+)
+_SMS_BACKENDS = {"log": "inbox.sms.LogBackend", "gateway": "inbox.sms.GatewayBackend"}
+if SMS not in {*_SMS_BACKENDS, "none"}:
+    raise ImproperlyConfigured("SMS must be 'log', 'gateway' or 'none'.")
+SMS_BACKEND = _SMS_BACKENDS.get(SMS, "")
+SMS_GATEWAY_URL = env_str("SMS_GATEWAY_URL", "")
+if SMS == "gateway" and not SMS_GATEWAY_URL:
+    raise ImproperlyConfigured("Set SMS_GATEWAY_URL to send text messages through a gateway.")
+SMS_GATEWAY_TOKEN = env_str("SMS_GATEWAY_TOKEN", "")
+SMS_GATEWAY_TIMEOUT = env_int("SMS_GATEWAY_TIMEOUT", 5)
+SMS_SIGN = env_str("SMS_SIGN", "党员先锋岗")
 # Where an inbox message is repeated: dotted paths to `send(notification)` callables.
-INBOX_CHANNELS = ["inbox.channels.email_channel"]
+INBOX_CHANNELS = ["inbox.channels.email_channel"] + (
+    ["inbox.channels.sms_channel"] if SMS_BACKEND else []
+)
 # The site's own address, for links that leave it (e-mails have no request to ask).
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
