@@ -39,6 +39,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import ExtractYear
@@ -61,7 +62,7 @@ from helpdesk.models import (
 from inbox.models import Notification
 from members import demo as member_demo
 from members import idnumbers
-from members.models import CapabilityType, Member, Unit
+from members.models import ActivationCode, CapabilityType, Member, RoleAssignment, Unit
 from scoring import services as scoring
 
 SEED = 20100603
@@ -316,6 +317,52 @@ def _write_teams(plans: list[TeamPlan], today: dt.date) -> dict[int, ServiceTeam
         batch_size=BATCH_SIZE,
     )
     return {team.grid_id: team for team in teams}
+
+
+def _leader_logins(teams: list[ServiceTeam]) -> None:
+    """Every team leader can log in (with the demo password) and holds the team leader
+    role on their grid, as the team editor leaves things."""
+    user_model = get_user_model()
+    profiles = VolunteerProfile.objects.in_bulk([t.leader_id for t in teams])
+    members = Member.all_files.select_related("user").in_bulk(
+        [p.member_id for p in profiles.values()]
+    )
+    hashed = make_password(member_demo.DEMO_PASSWORD)
+    taken = set(user_model.objects.values_list("username", flat=True))
+    missing = []
+    for member in members.values():
+        if member.user_id is None:
+            username = member.phone if member.phone and member.phone not in taken else ""
+            suffix = member.pk
+            while not username or username in taken:
+                username, suffix = f"dy{suffix:06d}", suffix + 1
+            taken.add(username)
+            member.user = user_model(username=username, first_name=member.name, password=hashed)
+            missing.append(member)
+        elif not member.user.has_usable_password():
+            member.user.password = hashed
+            member.user.save(update_fields=["password"])
+    user_model.objects.bulk_create([m.user for m in missing], batch_size=BATCH_SIZE)
+    for member in missing:
+        member.user_id = member.user.pk
+    Member.all_files.bulk_update(missing, ["user"], batch_size=BATCH_SIZE)
+    ActivationCode.objects.filter(
+        user_id__in=[m.user_id for m in members.values()],
+        used_at__isnull=True,
+        voided_at__isnull=True,
+    ).update(voided_at=timezone.now())
+    RoleAssignment.objects.bulk_create(
+        [
+            RoleAssignment(
+                user_id=members[profiles[t.leader_id].member_id].user_id,
+                unit_id=t.grid_id,
+                role=RoleAssignment.Role.TEAM_LEADER,
+            )
+            for t in teams
+        ],
+        batch_size=BATCH_SIZE,
+        ignore_conflicts=True,
+    )
 
 
 # --- requests, events, logs -----------------------------------------------------------------
@@ -720,6 +767,7 @@ def _seed(scale: str, seed: int, district: Unit, now: dt.datetime) -> None:
     leader = VolunteerProfile.objects.filter(member__user__username="leader").first()
     plans = _plan_teams(rng, district, _skipped_grids(district, scale), leader and leader.pk)
     teams = _write_teams(plans, now.date())
+    _leader_logins(list(teams.values()))
     members_of = {teams[p.grid.pk].pk: p.members for p in plans}
     grids = list(
         Unit.objects.filter(path__startswith=district.path, kind=Unit.Kind.GRID)

@@ -62,17 +62,30 @@ def email_channel(notification: Notification) -> None:
     transaction.on_commit(send)
 
 
+def notice_mobiles(users) -> dict[int, str]:
+    """The mobile number notices go to, by user id, in one query: the one the user
+    confirmed, else their log-in name when it is a mobile number (the one on their member
+    file when the log-in was given). Users with none, or whose log-in is stopped, are
+    left out."""
+    users = [u for u in users if u.is_active]
+    confirmed = dict(
+        NoticeContact.objects.filter(
+            user__in=[u.pk for u in users], mobile_confirmed_at__isnull=False
+        )
+        .exclude(mobile="")
+        .values_list("user_id", "mobile")
+    )
+    found = {}
+    for user in users:
+        username = user.get_username()
+        mobile = confirmed.get(user.pk) or (username if MOBILE.match(username) else "")
+        if mobile:
+            found[user.pk] = mobile
+    return found
+
+
 def notice_mobile(user) -> str:
-    """The mobile number notices go to: the one the user confirmed, else their log-in
-    name when it is a mobile number (the one on their member file when the log-in was
-    given). "" when they have none, or when the log-in is stopped."""
-    if not user.is_active:
-        return ""
-    contact = NoticeContact.objects.filter(user=user).first()
-    if contact is not None and contact.mobile and contact.mobile_confirmed_at:
-        return contact.mobile
-    username = user.get_username()
-    return username if MOBILE.match(username) else ""
+    return notice_mobiles([user]).get(user.pk, "")
 
 
 def text_for(subject: str, link: str) -> str:
@@ -86,8 +99,19 @@ def text_for(subject: str, link: str) -> str:
 
 def sms_channel(notification: Notification) -> None:
     """Text the message's subject and link to the recipient's notice mobile, if any."""
-    mobile = notice_mobile(notification.recipient)
-    if mobile:
-        texts.queue_text(
-            mobile, text_for(notification.subject, notification.link), notification=notification
-        )
+    send_texts([notification])
+
+
+def send_texts(notifications: list[Notification]) -> None:
+    """`sms_channel` for many messages: one query for the mobiles, one insert."""
+    mobiles = notice_mobiles({n.recipient_id: n.recipient for n in notifications}.values())
+    texts.queue_texts(
+        [
+            (mobiles[n.recipient_id], text_for(n.subject, n.link), n)
+            for n in notifications
+            if n.recipient_id in mobiles
+        ]
+    )
+
+
+sms_channel.send_many = send_texts

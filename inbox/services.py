@@ -107,10 +107,14 @@ def notify_many(
     for notification in notifications:
         notification.full_clean(exclude=["recipient"])
     notifications = Notification.objects.bulk_create(notifications)
-    channels = _channels()
-    for notification in notifications:
-        for send in channels:
-            send(notification)
+    for send in _channels():
+        # A channel may take the whole batch at once (one query, not one per person).
+        send_many = getattr(send, "send_many", None)
+        if send_many is not None:
+            send_many(notifications)
+        else:
+            for notification in notifications:
+                send(notification)
     return notifications
 
 

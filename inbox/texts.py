@@ -20,14 +20,29 @@ MAX_LENGTH = 500
 
 
 def queue_text(mobile: str, text: str, *, notification: Notification | None = None) -> TextMessage:
-    message = TextMessage.objects.create(
-        mobile=mobile,
-        text=text[:MAX_LENGTH],
-        notification=notification,
-        next_attempt_at=timezone.now(),
+    return queue_texts([(mobile, text, notification)])[0]
+
+
+def queue_texts(items: list[tuple[str, str, Notification | None]]) -> list[TextMessage]:
+    """Write (mobile, text, notification) messages to the outbox in one insert; each is
+    sent once the transaction commits."""
+    if not items:
+        return []
+    now = timezone.now()
+    messages = TextMessage.objects.bulk_create(
+        [
+            TextMessage(
+                mobile=mobile,
+                text=text[:MAX_LENGTH],
+                notification=notification,
+                next_attempt_at=now,
+            )
+            for mobile, text, notification in items
+        ]
     )
-    transaction.on_commit(lambda: _enqueue(message.pk))
-    return message
+    ids = [message.pk for message in messages]
+    transaction.on_commit(lambda: [_enqueue(pk) for pk in ids])
+    return messages
 
 
 def _enqueue(message_id: int, run_after: dt.datetime | None = None) -> None:

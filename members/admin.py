@@ -2,6 +2,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from members.models import (
+    ActivationCode,
     CapabilityType,
     LocalSituation,
     Member,
@@ -85,3 +86,20 @@ class RosterImportAdmin(admin.ModelAdmin):
         "created_count",
         "updated_count",
     ]
+
+
+@admin.register(ActivationCode)
+class ActivationCodeAdmin(admin.ModelAdmin):
+    """Read only: codes are issued on a member's page, where the slip is printed; only
+    their hash is kept, so there is nothing here to read off."""
+
+    list_display = ["user", "issued_by", "issued_at", "expires_at", "used_at", "voided_at"]
+    list_select_related = ["user", "issued_by"]
+    search_fields = ["user__username"]
+    exclude = ["digest"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

@@ -16,9 +16,11 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.db.models import Count
+from django.utils import timezone
 
-from members import idnumbers
+from members import activation, idnumbers
 from members.models import (
+    ActivationCode,
     CapabilityType,
     LocalSituation,
     Member,
@@ -346,6 +348,8 @@ class SeedResult:
     unit_counts: dict[str, int]
     member_count: int
     logins: list[tuple[str, str]]
+    # A member of the home branch whose printed slip is not used yet: (name, log-in, code).
+    waiting_slip: tuple[str, str, str] | None = None
 
 
 class DemoRefused(Exception):
@@ -878,9 +882,10 @@ def seed_demo(scale: str = "small", *, seed: int = SEED) -> SeedResult:
         linked = set(
             Member.objects.filter(user__in=users.values()).values_list("user_id", flat=True)
         )
+        member_logins, waiting = _member_logins(plan, random.Random(seed + 14))
         member_rows = []
-        for m in plan.members:
-            user = users.get(m.login) if m.login else None
+        for index, m in enumerate(plan.members):
+            user = users.get(m.login) if m.login else member_logins.get(index)
             if user is not None and user.pk in linked:
                 user = None
             member_rows.append(
@@ -950,7 +955,68 @@ def seed_demo(scale: str = "small", *, seed: int = SEED) -> SeedResult:
             assign_role(user=users[username], unit=unit, role=role_name)
 
         unit_counts, member_count = _counts(district)
-    return SeedResult(True, scale, unit_counts, member_count, DEMO_LOGINS)
+        waiting_slip = _waiting_slip(plan, member_logins, waiting, home_branch=0)
+    return SeedResult(True, scale, unit_counts, member_count, DEMO_LOGINS, waiting_slip)
+
+
+# Of the members without a named demo log-in: this share set their own password (the
+# demo password), this share have a printed slip not used yet, the rest have no log-in.
+MEMBER_LOGIN_SHARE = 0.8
+WAITING_SLIP_SHARE = 0.1
+SLIP_AGE_DAYS = 3
+
+
+def _member_logins(plan: DemoPlan, rng: random.Random) -> tuple[dict[int, object], dict[int, str]]:
+    """Log-ins for most demo members, as a branch would have after handing out slips:
+    {member index: user}, and {member index: the code on their unused slip}."""
+    user_model = get_user_model()
+    taken = set(user_model.objects.values_list("username", flat=True))
+    hashed = make_password(DEMO_PASSWORD)
+    chosen: dict[int, object] = {}
+    waiting: dict[int, str] = {}
+    for index, m in enumerate(plan.members):
+        if m.login:
+            continue
+        roll = rng.random()
+        if roll >= MEMBER_LOGIN_SHARE + WAITING_SLIP_SHARE:
+            continue
+        username = m.phone if m.phone and m.phone not in taken else ""
+        while not username or username in taken:
+            username = f"{activation.GENERATED_NAME_PREFIX}{rng.randint(100_000, 999_999)}"
+        taken.add(username)
+        user = user_model(username=username, first_name=m.name[:150], is_active=True)
+        if roll < MEMBER_LOGIN_SHARE:
+            user.password = hashed
+        else:
+            user.set_unusable_password()
+            waiting[index] = "".join(
+                rng.choice(activation.CODE_ALPHABET) for _ in range(activation.CODE_LENGTH)
+            )
+        chosen[index] = user
+    user_model.objects.bulk_create(chosen.values(), batch_size=BATCH_SIZE)
+    issued_at = timezone.now() - dt.timedelta(days=SLIP_AGE_DAYS)
+    ActivationCode.objects.bulk_create(
+        [
+            ActivationCode(
+                user=chosen[index],
+                digest=activation.code_digest(code),
+                issued_at=issued_at,
+                expires_at=issued_at + dt.timedelta(days=activation.code_days()),
+            )
+            for index, code in waiting.items()
+        ],
+        batch_size=BATCH_SIZE,
+    )
+    return chosen, waiting
+
+
+def _waiting_slip(
+    plan: DemoPlan, logins: dict[int, object], waiting: dict[int, str], *, home_branch: int
+) -> tuple[str, str, str] | None:
+    for index, code in waiting.items():
+        if plan.members[index].branch == home_branch:
+            return (plan.members[index].name, logins[index].username, f"{code[:4]}-{code[4:]}")
+    return None
 
 
 def _first_branch_of_town(plan: DemoPlan, branches: list[Unit], town: int) -> Unit:
@@ -987,4 +1053,12 @@ def format_report(result: SeedResult) -> str:
         + [(str(labels[kind]), str(n)) for kind, n in result.unit_counts.items()]
         + [("Members", str(result.member_count))]
     )
-    return f"Demo log-ins:\n{logins}\n\nDemo data in {DISTRICT_NAME}:\n{counts}"
+    report = f"Demo log-ins:\n{logins}\n\nDemo data in {DISTRICT_NAME}:\n{counts}"
+    if result.waiting_slip:
+        name, username, code = result.waiting_slip
+        report += (
+            f"\n\nMost members log in with their mobile number and the same password; some "
+            f"have a printed slip not used yet, e.g. {name} (log-in {username}): open "
+            f"/accounts/activate/ and type {code}."
+        )
+    return report

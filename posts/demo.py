@@ -746,8 +746,13 @@ def read_world(district: Unit) -> World:
         for u in branch_rows
     ]
     branch_index = {b.pk: i for i, b in enumerate(branches)}
+    # The named demo log-ins write their own pledges; every other member's pledge is the
+    # clerk's copy of their paper one (most have log-ins too, given as slips).
+    named = {username for username, _ in member_demo.DEMO_LOGINS}
     members = [
-        MemberInfo(pk, branch_index[branch_id], name, is_exempt, username or "")
+        MemberInfo(
+            pk, branch_index[branch_id], name, is_exempt, username if username in named else ""
+        )
         for pk, branch_id, name, is_exempt, username in Member.objects.in_unit(district)
         .order_by("branch__path", "id_number")
         .values_list("pk", "branch_id", "name", "is_exempt", "user__username")

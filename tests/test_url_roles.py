@@ -82,6 +82,19 @@ TABLE = {
     "login": (None, ALL(302) | {"anonymous": 200}),
     "logout": (None, ALL(405)),
     "password_change": (None, EVERYONE_LOGGED_IN),
+    "activate": (None, ALL(200)),
+    "password_reset": (None, ALL(200)),
+    "password_reset_done": (None, ALL(200)),
+    "password_reset_confirm": (lambda o: {"uidb64": "MQ", "token": "abc-def"}, ALL(200)),
+    "password_reset_complete": (None, ALL(200)),
+    "inbox:contact": (None, EVERYONE_LOGGED_IN),
+    "members:branch-logins": ("branch", BRANCH_READ),
+    "members:member-login": ("member", ALL(405)),
+    "members:member-leave": ("member", BRANCH_WRITE | {"member": 403}),
+    "members:unit-roles": ("branch", BRANCH_READ),
+    "members:role-revoke": ("role", ALL(405)),
+    "posts:choice-notice": ("declined_choice", BRANCH_WRITE),
+    "posts:pledge-notice": ("returned_pledge", BRANCH_WRITE | {"member": 404}),
     "password_change_done": (None, EVERYONE_LOGGED_IN),
     "set_language": (None, ALL(302)),
     "members:my-file": (None, ALL(302)),
@@ -380,7 +393,13 @@ def make_objects(tree, member_user, member, secretary) -> dict:
     from posts import services as post_services
     from scoring import evaluation as year_end
     from scoring import services as scoring_services
-    from tests.factories import DutyItemFactory, PartnerUnitFactory, PostFactory, PostTypeFactory
+    from tests.factories import (
+        DutyItemFactory,
+        MemberFactory,
+        PartnerUnitFactory,
+        PostFactory,
+        PostTypeFactory,
+    )
 
     post_type = PostTypeFactory(town=tree.town)
     duty_item = DutyItemFactory(post_type=post_type)
@@ -409,6 +428,23 @@ def make_objects(tree, member_user, member, secretary) -> dict:
     )
     year_end.compute_branch(branch=tree.branch, year=2026, by=secretary)
     year_end.publish_branch(branch=tree.branch, year=2026, by=secretary)
+    # Members who join after the year-end results: a choice declined, a pledge returned.
+    declined = post_services.apply_for_post(
+        member=MemberFactory(branch=tree.branch, name="王芳"), post=post, by=None
+    )
+    post_services.decline_choice(choice=declined, reason="岗位已满", by=secretary)
+    returned = post_services.apply_for_post(
+        member=MemberFactory(branch=tree.branch, name="赵强"), post=post, by=None
+    )
+    post_services.confirm_choice(choice=returned, by=secretary)
+    post_services.write_pledge(
+        pledge=returned.pledge,
+        lines=[post_services.PledgeLine(duty_item, "随时参加")],
+        based_on=0,
+        by=secretary,
+        on_paper=True,
+    )
+    post_services.return_pledge(pledge=returned.pledge, comment="请写具体一些", by=secretary)
     employer = PartnerUnitFactory()
     employer.served_units.add(tree.branch)
     return {
@@ -417,6 +453,11 @@ def make_objects(tree, member_user, member, secretary) -> dict:
         "duty_item": duty_item.pk,
         "post": post.pk,
         "choice": pending.pk,
+        "declined_choice": declined.pk,
+        "returned_pledge": returned.pledge.pk,
+        "role": RoleAssignment.objects.create(
+            user=UserFactory(username="deputy"), unit=tree.grid, role=Role.TEAM_LEADER
+        ).pk,
         "pledge": held.pledge.pk,
         "held_choice": held.pk,
         "held_choice_code": held.verify_code,

@@ -145,8 +145,8 @@ def test_notify_many_inserts_all_rows_at_once_and_e_mails_those_with_an_address(
     django_assert_num_queries,
 ):
     carol = UserFactory(username="carol", email="carol@example.org")
-    # savepoint, one INSERT for all rows, release
-    with django_capture_on_commit_callbacks(execute=True), django_assert_num_queries(3):
+    # savepoint, one INSERT for all rows, one SELECT of confirmed notice mobiles, release
+    with django_capture_on_commit_callbacks(execute=True), django_assert_num_queries(4):
         notifications = services.notify_many(
             recipients=[alice, bob_without_address, carol],
             subject="待审核的承诺书",

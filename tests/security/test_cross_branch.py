@@ -25,6 +25,7 @@ PUBLIC = {
     "helpdesk:ask-form",
     "helpdesk:request-status",
     "helpdesk:verify-badge",
+    "password_reset_confirm",  # a one-time token in the path, checked by Django
 }
 # POST-only (405 to a GET for everyone): checked by posting below.
 POST_ONLY = {
