@@ -86,31 +86,39 @@ def start_confirmation(user, *, kind: str, value: str) -> NoticeContact:
     return contact
 
 
-@transaction.atomic
 def confirm(user, *, code: str) -> str:
-    """Check the code; on success the new address is in use. Returns the kind confirmed."""
-    contact = NoticeContact.objects.select_for_update().get(pk=contact_of(user).pk)
+    """Check the code; on success the new address is in use. Returns the kind confirmed.
+    A wrong code counts (and is kept counted) towards MAX_TRIES."""
+    with transaction.atomic():
+        contact = NoticeContact.objects.select_for_update().get(pk=contact_of(user).pk)
+        problem = _code_problem(contact, user, code)
+        if problem is None:
+            kind = contact.pending_kind
+            if kind == NoticeContact.Kind.EMAIL:
+                user.email = contact.pending_value
+                user.save(update_fields=["email"])
+            else:
+                contact.mobile = contact.pending_value
+                contact.mobile_confirmed_at = timezone.now()
+            contact.pending_kind = contact.pending_value = contact.pending_digest = ""
+            contact.pending_expires_at = None
+            contact.pending_attempts = 0
+            contact.save()
+            return kind
+    raise ContactError(problem)
+
+
+def _code_problem(contact: NoticeContact, user, code: str) -> str | None:
     if not contact.pending_kind:
-        raise ContactError(_("There is nothing waiting for a code."))
+        return _("There is nothing waiting for a code.")
     if contact.pending_expires_at <= timezone.now() or contact.pending_attempts >= MAX_TRIES:
-        raise ContactError(_("This code has expired: ask for a new one."))
+        return _("This code has expired: ask for a new one.")
     given = re.sub(r"\s", "", code or "")
     if not hmac.compare_digest(_digest(user.pk, given), contact.pending_digest):
         contact.pending_attempts += 1
         contact.save(update_fields=["pending_attempts"])
-        raise ContactError(_("This code is not right."))
-    kind = contact.pending_kind
-    if kind == NoticeContact.Kind.EMAIL:
-        user.email = contact.pending_value
-        user.save(update_fields=["email"])
-    else:
-        contact.mobile = contact.pending_value
-        contact.mobile_confirmed_at = timezone.now()
-    contact.pending_kind = contact.pending_value = contact.pending_digest = ""
-    contact.pending_expires_at = None
-    contact.pending_attempts = 0
-    contact.save()
-    return kind
+        return _("This code is not right.")
+    return None
 
 
 @transaction.atomic

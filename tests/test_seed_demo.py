@@ -117,8 +117,32 @@ def test_a_second_run_adds_nothing_and_resets_passwords(seeded):
 
     assert "already present" in output
     assert (Unit.objects.count(), Member.objects.count(), ResidentNeed.objects.count()) == counts
-    assert RoleAssignment.objects.count() == 6
+    assert RoleAssignment.objects.exclude(role=RoleAssignment.Role.TEAM_LEADER).count() == 5
     assert User.objects.get(username="member").check_password(demo.DEMO_PASSWORD)
+
+
+def test_every_team_leader_can_log_in_and_holds_the_role(seeded):
+    from helpdesk.models import ServiceTeam
+
+    teams = list(ServiceTeam.objects.select_related("leader__member__user"))
+    assert teams
+    for team in teams:
+        user = team.leader.member.user
+        assert user is not None and user.is_active and user.has_usable_password()
+        assert RoleAssignment.objects.filter(
+            user=user, unit=team.grid, role=RoleAssignment.Role.TEAM_LEADER
+        ).exists()
+
+
+def test_most_members_can_log_in_and_some_hold_unused_slips(seeded):
+    from members import activation
+
+    members = list(activation.with_login_state(Member.objects.all()))
+    states = [activation.login_state(m) for m in members]
+    share = states.count("active") / len(states)
+    assert 0.7 < share < 0.95
+    assert states.count("waiting") >= 5
+    assert states.count("none") >= 5
 
 
 def test_the_command_loads_members_then_posts(seeded):
