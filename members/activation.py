@@ -111,7 +111,9 @@ def _new_code(user: AbstractBaseUser, *, by, now: dt.datetime) -> tuple[str, dt.
 def ensure_login(member: Member, *, by) -> AbstractBaseUser:
     """The member's log-in, created without a password if they have none (a role can
     then be given to it; the member gets in with a slip's code)."""
-    member = Member.all_files.select_for_update().select_related("user").get(pk=member.pk)
+    member = (
+        Member.all_files.select_for_update(of=("self",)).select_related("user").get(pk=member.pk)
+    )
     if member.has_left:
         raise ActivationError(_("%(name)s has left the branch.") % {"name": member.name})
     if member.user is not None:

@@ -144,7 +144,8 @@ def activate(request: HttpRequest) -> HttpResponse:
                 )
             elif form.check_password_for(user):
                 try:
-                    activation.activate(
+                    # The user as saved with the new password: its session hash holds.
+                    user = activation.activate(
                         user.activation_code, password=form.cleaned_data["password1"]
                     )
                 except activation.ActivationError as refusal:

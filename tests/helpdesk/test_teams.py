@@ -2,9 +2,11 @@
 types, with a leader among them."""
 
 import pytest
+from django.urls import reverse
 
 from helpdesk import services
 from helpdesk.models import ServiceTeam, TeamMembership, VolunteerProfile
+from members.models import Member
 from tests.factories import MemberFactory
 from tests.helpdesk.objects import make_volunteer
 
@@ -147,3 +149,46 @@ def test_capability_types_come_from_the_member_file(tree, capabilities):
     member.capability_types.set([capabilities["法律服务型"]])
     profile = services.enrol_volunteer(member=member, by=None)
     assert [t.name for t in profile.member.capability_types.all()] == ["法律服务型"]
+
+
+def test_the_named_leader_gets_a_log_in_and_the_team_leader_role(team, volunteers, tree):
+    from members.models import RoleAssignment
+
+    leader = volunteers[0].member
+    leader.refresh_from_db()
+    assert leader.user is not None and not leader.user.has_usable_password()
+    assert RoleAssignment.objects.filter(
+        user=leader.user, unit=tree.grid, role=RoleAssignment.Role.TEAM_LEADER
+    ).exists()
+
+
+def test_a_new_leader_takes_the_role_from_the_old_one(team, volunteers, tree, secretary):
+    from members.models import RoleAssignment
+
+    services.set_team(
+        grid=tree.grid,
+        name=team.name,
+        leader=volunteers[1],
+        volunteers=volunteers[:4],
+        by=secretary,
+    )
+    old, new = (Member.objects.get(pk=v.member_id) for v in volunteers[:2])
+    holders = set(
+        RoleAssignment.objects.filter(
+            unit=tree.grid, role=RoleAssignment.Role.TEAM_LEADER
+        ).values_list("user_id", flat=True)
+    )
+    assert holders == {new.user_id}
+    ended = RoleAssignment.history.filter(user_id=old.user_id, history_type="-").get()
+    assert ended.history_user == secretary
+
+
+def test_the_team_page_offers_the_leaders_activation_slip(client, team, secretary):
+    client.force_login(secretary)
+    page = client.get(reverse("helpdesk:team-detail", args=[team.pk]))
+    assert page.context["leader_needs_slip"]
+    slip = reverse("members:member-login", args=[team.leader.member_id])
+    assert slip in page.content.decode()
+    assert client.post(slip)["Content-Type"] == "application/pdf"
+    page = client.get(reverse("helpdesk:team-detail", args=[team.pk]))
+    assert page.context["leader_needs_slip"]  # until they activate it themselves

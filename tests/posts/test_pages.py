@@ -344,3 +344,63 @@ def test_the_pledge_page_shows_who_confirmed_the_choice(client, secretary, pledg
     entries = response.context["choice_log"]
     assert entries[0].who == "secretary"
     assert any(change.new == str(Choice.Status.CONFIRMED.label) for change in entries[0].changes)
+
+
+def test_returning_a_pledge_to_a_member_no_message_reaches_offers_a_paper_notice(
+    client, secretary, post
+):
+    from tests.factories import MemberFactory
+    from tests.pdf import pdf_text
+
+    member = MemberFactory(branch=post.branch, name="陶阿婆", phone="")
+    choice = services.apply_for_post(member=member, post=post, by=None)
+    services.confirm_choice(choice=choice, by=secretary)
+    services.write_pledge(
+        pledge=choice.pledge,
+        lines=lines_for(post, "每周巡逻"),
+        based_on=0,
+        by=secretary,
+        on_paper=True,
+    )
+    client.force_login(secretary)
+    response = client.post(
+        reverse("posts:pledge-review", args=[choice.pledge.pk]),
+        {"decision": "return", "comment": "请写明哪一天"},
+    )
+    notice = reverse("posts:pledge-notice", args=[choice.pledge.pk])
+    assert response["Location"] == notice
+    page = client.get(notice)
+    assert "请写明哪一天" in page.content.decode()
+    assert "陶阿婆" in pdf_text(client.get(notice, {"pdf": "1"}).content)
+
+
+def test_returning_a_pledge_says_how_the_member_was_told(client, member_user, secretary, pledge):
+    services.write_pledge(
+        pledge=pledge, lines=lines_for(pledge.choice.post, "偶尔巡逻"), based_on=0, by=member_user
+    )
+    client.force_login(secretary)
+    response = client.post(
+        reverse("posts:pledge-review", args=[pledge.pk]),
+        {"decision": "return", "comment": "请写明频次"},
+        follow=True,
+    )
+    assert response.redirect_chain[-1][0] == reverse("posts:pledge-detail", args=[pledge.pk])
+    assert "站内消息" in str(list(response.context["messages"])[0])
+
+
+def test_declining_a_choice_of_a_member_with_only_a_phone_texts_them(
+    client, secretary, post, django_capture_on_commit_callbacks
+):
+    from inbox.models import TextMessage
+    from tests.factories import MemberFactory
+
+    member = MemberFactory(branch=post.branch, name="陶阿公", phone="13905750001")
+    choice = services.apply_for_post(member=member, post=post, by=None)
+    client.force_login(secretary)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("posts:choice-decline", args=[choice.pk]), {"reason": "本岗位已满"}
+        )
+    assert response["Location"] == reverse("posts:choice-list", args=[post.branch_id])
+    text = TextMessage.objects.get(mobile="13905750001")
+    assert "本岗位已满" in text.text
