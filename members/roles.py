@@ -124,7 +124,7 @@ def recent_changes(units: list[Unit], limit: int = 20) -> list[HistoryLine]:
         lines.append(
             HistoryLine(
                 when=record.history_date,
-                who=(by.get_full_name() or by.get_username()) if by else "—",
+                who=(by.get_full_name() or by.get_username()) if by else _("Set-up"),
                 granted=record.history_type == "+",
                 person=files.get(record.user_id) or _display_user(record.user),
                 role=str(Role(record.role).label),

@@ -88,6 +88,9 @@ def branch_logins(request: HttpRequest, pk: int) -> HttpResponse:
     )
     for member in members:
         member.login_state = activation.login_state(member)
+    # Who still needs a slip first, those already in last.
+    order = {"none": 0, "expired": 1, "waiting": 2, "stopped": 3, "active": 4}
+    members.sort(key=lambda m: order[m.login_state])
     groups = {
         state: [m for m in members if m.login_state == state]
         for state in ("none", "expired", "waiting", "active", "stopped")
@@ -116,7 +119,7 @@ def branch_logins(request: HttpRequest, pk: int) -> HttpResponse:
             "members": members,
             "may_give": may_give,
             "days": activation.code_days(),
-            "crumbs": access.units_above_overseen(request.user, branch),
+            "crumbs": [*access.units_above_overseen(request.user, branch), branch],
         },
     )
 

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -78,7 +79,7 @@ def unit_roles(request: HttpRequest, pk: int) -> HttpResponse:
             "assignments": assignments,
             "form": form if pairs else None,
             "changes": roles.recent_changes(units),
-            "crumbs": access.units_above_overseen(request.user, unit),
+            "crumbs": [*access.units_above_overseen(request.user, unit), unit],
         },
     )
 
@@ -111,7 +112,7 @@ def member_leave(request: HttpRequest, pk: int) -> HttpResponse:
     if member.has_left:
         messages.info(request, _("%(name)s has already left.") % {"name": member.name})
         return redirect("members:member-detail", pk=member.pk)
-    form = LeaveForm(request.POST or None)
+    form = LeaveForm(request.POST or None, initial={"left_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         services.record_leaving(
             member=member,
