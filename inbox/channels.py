@@ -11,7 +11,6 @@ outage of the outside service.
 """
 
 import logging
-import re
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -20,9 +19,9 @@ from django.utils.translation import gettext as _
 
 from inbox import texts
 from inbox.models import NoticeContact, Notification
+from volunteer.phones import is_mobile
 
 logger = logging.getLogger(__name__)
-MOBILE = re.compile(r"^1[3-9]\d{9}$")
 
 
 def absolute_link(notification: Notification) -> str:
@@ -78,7 +77,7 @@ def notice_mobiles(users) -> dict[int, str]:
     found = {}
     for user in users:
         username = user.get_username()
-        mobile = confirmed.get(user.pk) or (username if MOBILE.match(username) else "")
+        mobile = confirmed.get(user.pk) or (username if is_mobile(username) else "")
         if mobile:
             found[user.pk] = mobile
     return found

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from inbox import channels, texts
 from inbox.models import NoticeContact
+from volunteer.phones import normalise_mobile
 
 CODE_MINUTES = 30
 MAX_TRIES = 5
@@ -38,12 +39,10 @@ def _digest(user_id: int, code: str) -> str:
 
 
 def clean_mobile(raw: str) -> str:
-    digits = re.sub(r"[\s\-]", "", raw or "")
-    if digits.startswith("+86"):
-        digits = digits[3:]
-    if not channels.MOBILE.match(digits):
+    mobile = normalise_mobile(raw)
+    if not mobile:
         raise ContactError(_("Enter an 11-digit mobile number, e.g. 13800001234."))
-    return digits
+    return mobile
 
 
 def clean_email(raw: str) -> str:

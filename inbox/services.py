@@ -2,7 +2,6 @@
 `notify_many`; the inbox row is created first, then every channel in
 settings.INBOX_CHANNELS repeats it (e-mail by default)."""
 
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -15,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from inbox import channels, texts
 from inbox.models import Notification
+from volunteer.phones import normalise_mobile
 
 DEFAULT_CHANNELS = ["inbox.channels.email_channel"]
 EMAIL_CHANNEL = "inbox.channels.email_channel"
@@ -45,11 +45,6 @@ class Reach:
         return _("、").join(str(names[c]) for c in self.channels)
 
 
-def _mobile(raw: str) -> str:
-    digits = re.sub(r"[\s\-]", "", raw or "")
-    return digits if channels.MOBILE.match(digits) else ""
-
-
 def reach(*, user: AbstractBaseUser | None, mobile: str = "") -> Reach:
     """How `tell` would reach a person with this log-in (or none) and this phone."""
     paths = _channel_paths()
@@ -60,7 +55,7 @@ def reach(*, user: AbstractBaseUser | None, mobile: str = "") -> Reach:
             found.append("email")
         if SMS_CHANNEL in paths and channels.notice_mobile(user):
             found.append("sms")
-    elif SMS_CHANNEL in paths and _mobile(mobile):
+    elif SMS_CHANNEL in paths and normalise_mobile(mobile):
         found.append("sms")
     return Reach(tuple(found))
 
@@ -79,7 +74,7 @@ def tell(
         text = channels.text_for(subject, "")
         if body:
             text += _("：") + body
-        texts.queue_text(_mobile(mobile), text)
+        texts.queue_text(normalise_mobile(mobile), text)
     return found
 
 

@@ -29,12 +29,12 @@ from django.utils.translation import gettext as _
 
 from members.models import ActivationCode, Member, RoleAssignment
 from volunteer.history import save_with_history
+from volunteer.phones import normalise_mobile
 
 # No 0/O, 1/I/L: a code is read off paper and typed on a phone.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CODE_LENGTH = 8
 GENERATED_NAME_PREFIX = "dy"
-MOBILE = re.compile(r"^1[3-9]\d{9}$")
 
 
 class ActivationError(ValueError):
@@ -69,14 +69,6 @@ def normalise_code(raw: str) -> str:
 def code_digest(code: str) -> str:
     key = hashlib.sha256(("activation-code:" + settings.SECRET_KEY).encode()).digest()
     return hmac.new(key, normalise_code(code).encode(), hashlib.sha256).hexdigest()
-
-
-def normalise_mobile(raw: str) -> str:
-    text = unicodedata.normalize("NFKC", raw or "")
-    digits = re.sub(r"[\s\-]", "", text)
-    if digits.startswith("+86"):
-        digits = digits[3:]
-    return digits if MOBILE.match(digits) else ""
 
 
 def _free_username(member: Member) -> str:

@@ -5,6 +5,7 @@ from django.contrib.auth.backends import ModelBackend
 
 from members import activation
 from members.models import Member
+from volunteer.phones import normalise_mobile
 
 # The user name django-axes counts activation attempts under: with AXES_LOCKOUT_PARAMETERS
 # of user name and address, too many wrong codes lock that address out of activation.
@@ -16,7 +17,7 @@ class MobileNumberBackend(ModelBackend):
     log-in name (a generated one, when the number was taken or missing at the time)."""
 
     def authenticate(self, request, username=None, password=None, **kwargs):
-        mobile = activation.normalise_mobile(username or "")
+        mobile = normalise_mobile(username or "")
         if not mobile or password is None:
             return None
         users = [

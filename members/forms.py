@@ -7,7 +7,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from members import idnumbers
-from members.models import CapabilityType, LocalSituation, Member, PartnerUnit, ResidentNeed, Unit
+from members.models import (
+    CapabilityType,
+    LocalSituation,
+    Member,
+    PartnerUnit,
+    ResidentNeed,
+    RoleAssignment,
+    Unit,
+)
 
 PHONE_PATTERN = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
 
@@ -242,3 +250,20 @@ class LeaveForm(forms.Form):
         if left_on > timezone.localdate():
             raise ValidationError(_("The date cannot be in the future."))
         return left_on
+
+
+class GrantForm(forms.Form):
+    position = forms.ChoiceField(label=_("Role"))
+    person = forms.CharField(
+        label=_("Person"),
+        max_length=50,
+        help_text=_("Their name, mobile number or log-in name, as on their file."),
+    )
+
+    def __init__(self, *args, pairs, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.pairs = {f"{role}:{unit.pk}": (role, unit) for role, unit in pairs}
+        self.fields["position"].choices = [
+            (key, f"{RoleAssignment.Role(role).label} · {unit.name}")
+            for key, (role, unit) in self.pairs.items()
+        ]

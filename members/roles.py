@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from members import access
 from members.models import Member, RoleAssignment, Unit
+from volunteer.phones import normalise_mobile
 
 Role = RoleAssignment.Role
 RANK = {
@@ -77,8 +78,9 @@ def find_person(user: access.User, text: str) -> Member:
     scope = Member.objects.all()
     if not user.is_superuser:
         scope = scope.filter(branch__in=access.units_overseen(user))
+    mobile = normalise_mobile(text) or text
     found = list(
-        scope.filter(Q(name=text) | Q(phone=text) | Q(user__username=text)).select_related(
+        scope.filter(Q(name=text) | Q(phone=mobile) | Q(user__username=text)).select_related(
             "branch", "user"
         )[:6]
     )
@@ -126,7 +128,7 @@ def recent_changes(units: list[Unit], limit: int = 20) -> list[HistoryLine]:
                 when=record.history_date,
                 who=(by.get_full_name() or by.get_username()) if by else _("Set-up"),
                 granted=record.history_type == "+",
-                person=files.get(record.user_id) or _display_user(record.user),
+                person=files.get(record.user_id) or display_user(record.user),
                 role=str(Role(record.role).label),
                 unit=names.get(record.unit_id, ""),
             )
@@ -134,7 +136,7 @@ def recent_changes(units: list[Unit], limit: int = 20) -> list[HistoryLine]:
     return lines
 
 
-def _display_user(user: AbstractBaseUser | None) -> str:
+def display_user(user: AbstractBaseUser | None) -> str:
     if user is None:
         return "—"
     return user.get_full_name() or user.get_username()

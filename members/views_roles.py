@@ -1,6 +1,5 @@
 """Pages for roles given down the tree, and for members who leave."""
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -9,29 +8,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from members import access, activation, roles, services
-from members.forms import LeaveForm
+from members.forms import GrantForm, LeaveForm
 from members.models import RoleAssignment
-
-
-class GrantForm(forms.Form):
-    position = forms.ChoiceField(label=gettext_lazy("Role"))
-    person = forms.CharField(
-        label=gettext_lazy("Person"),
-        max_length=50,
-        help_text=gettext_lazy("Their name, mobile number or log-in name, as on their file."),
-    )
-
-    def __init__(self, *args, pairs, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.pairs = {f"{role}:{unit.pk}": (role, unit) for role, unit in pairs}
-        self.fields["position"].choices = [
-            (key, f"{RoleAssignment.Role(role).label} · {unit.name}")
-            for key, (role, unit) in self.pairs.items()
-        ]
 
 
 @login_required
@@ -96,7 +77,7 @@ def role_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     page_pk = assignment.unit.pk
     if request.POST.get("page") == str(assignment.unit.parent_id):
         page_pk = assignment.unit.parent_id
-    name = roles._display_user(assignment.user)
+    name = roles.display_user(assignment.user)
     services.revoke_role(assignment=assignment, by=request.user)
     messages.success(
         request,

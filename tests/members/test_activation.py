@@ -272,3 +272,15 @@ def test_the_branch_sheet_holds_eight_slips_a_page(client, secretary, tree):
         reverse("members:branch-logins", args=[tree.branch.pk]), {"which": "new"}
     )
     assert pdf_page_count(response.content) == 2
+
+
+def test_the_print_slips_command_writes_the_branch_sheet(tree, tmp_path):
+    from django.core.management import call_command
+
+    MemberFactory(branch=tree.branch, name="甲一")
+    MemberFactory(branch=tree.branch, name="乙二", user=UserFactory())
+    out = tmp_path / "slips.pdf"
+    call_command("print_slips", "秦望村", "--out", str(out), stdout=None)
+    text = pdf_text(out.read_bytes())
+    assert "甲一" in text and "乙二" not in text
+    assert len(CODE.findall(text)) == 1
