@@ -39,7 +39,7 @@ from helpdesk.models import (
     VolunteerYear,
 )
 from members import access as member_access
-from members.models import Unit
+from members.models import Member, Unit
 from volunteer import charts
 from volunteer.history import change_log
 from volunteer.urls_util import year_param
@@ -506,6 +506,15 @@ def team_edit(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Team %(name)s saved.") % {"name": team.name})
+            leader = Member.all_files.select_related("user").get(pk=team.leader.member_id)
+            if _needs_slip(leader.user):
+                messages.warning(
+                    request,
+                    _(
+                        "%(name)s, the leader, has not logged in yet: print their activation slip below."
+                    )
+                    % {"name": leader.name},
+                )
             return redirect("helpdesk:team-detail", pk=team.pk)
     return render(
         request,

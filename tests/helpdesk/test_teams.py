@@ -192,3 +192,21 @@ def test_the_team_page_offers_the_leaders_activation_slip(client, team, secretar
     assert client.post(slip)["Content-Type"] == "application/pdf"
     page = client.get(reverse("helpdesk:team-detail", args=[team.pk]))
     assert page.context["leader_needs_slip"]  # until they activate it themselves
+
+
+def test_saving_a_team_whose_leader_has_no_log_in_says_to_print_their_slip(
+    client, tree, volunteers, secretary
+):
+    client.force_login(secretary)
+    response = client.post(
+        reverse("helpdesk:team-edit", args=[tree.grid.pk]),
+        {
+            "name": "秦望村第1网格服务队",
+            "leader": volunteers[0].pk,
+            "volunteers": [v.pk for v in volunteers[:4]],
+        },
+        follow=True,
+    )
+    texts = [str(m) for m in response.context["messages"]]
+    assert any(volunteers[0].member.name in t for t in texts[1:])
+    assert response.context["leader_needs_slip"]
