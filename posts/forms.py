@@ -73,7 +73,28 @@ class PostForm(forms.ModelForm):
             self.add_error("name", _("Name the branch's own post, or pick a common type."))
         elif not cleaned.get("name"):
             cleaned["name"] = cleaned["post_type"].name
+        self._check_name_free(cleaned)
         return cleaned
+
+    def _check_name_free(self, cleaned: dict) -> None:
+        """Post names are unique in a branch's year (the model's constraint): say so on the
+        form, naming the clash, rather than fail on save. The branch is not a form field,
+        so ModelForm's own unique check leaves this constraint out."""
+        name, year = cleaned.get("name"), cleaned.get("year")
+        if not name or not year:
+            return
+        clash = Post.objects.filter(branch=self.branch, year=year, name=name)
+        if self.instance.pk:
+            clash = clash.exclude(pk=self.instance.pk)
+        if clash.exists():
+            self.add_error(
+                "name",
+                _(
+                    "%(branch)s already has a post named %(name)s in %(year)s. Give this one "
+                    "its own name, e.g. %(name)s（二组）, or add seats to the existing post."
+                )
+                % {"branch": self.branch.name, "name": name, "year": year},
+            )
 
     def _post_clean(self):
         self.instance.branch = self.branch

@@ -50,6 +50,40 @@ def test_a_secretary_sets_up_the_branchs_own_post_with_its_own_menu(client, secr
     assert [i.name for i in post.menu()] == ["侨胞回乡事务代办"]
 
 
+@pytest.mark.parametrize("name", ["", "治安维稳岗"])
+def test_a_second_post_named_like_the_first_is_refused_with_the_typed_values_kept(
+    client, secretary, tree, post_type, name
+):
+    """The obvious name (the common type's, typed or left empty) a second time in a year:
+    a form error naming the clash, never a server error."""
+    client.force_login(secretary)
+    url = reverse("posts:post-add", args=[tree.branch.pk])
+    data = {"year": 2026, "post_type": post_type.pk, "name": name, "seats": 3, "is_active": "on"}
+    client.post(url, data)
+    response = client.post(url, data | {"seats": 5, "duties": "负责二组"})
+    assert response.status_code == 200
+    assert "治安维稳岗" in response.context["form"].errors["name"][0]
+    assert response.context["form"]["duties"].value() == "负责二组"
+    assert Post.objects.count() == 1
+    renamed = client.post(url, data | {"name": "治安维稳岗（二组）"})
+    assert renamed.status_code == 302
+    assert Post.objects.count() == 2
+
+
+def test_renaming_a_post_to_a_taken_name_is_refused(client, secretary, tree, post_type):
+
+    PostFactory(branch=tree.branch, year=2026, name="环境保洁岗")
+    other = PostFactory(branch=tree.branch, year=2026, name="文明劝导岗")
+    client.force_login(secretary)
+    response = client.post(
+        reverse("posts:post-edit", args=[other.pk]),
+        {"year": 2026, "name": "环境保洁岗", "seats": 2, "is_active": "on"},
+    )
+    assert response.context["form"].errors["name"]
+    other.refresh_from_db()
+    assert other.name == "文明劝导岗"
+
+
 def test_an_own_post_needs_a_name(client, secretary, tree):
     client.force_login(secretary)
     response = client.post(
@@ -349,7 +383,7 @@ def test_the_pledge_page_shows_who_confirmed_the_choice(client, secretary, pledg
 def test_returning_a_pledge_to_a_member_no_message_reaches_offers_a_paper_notice(
     client, secretary, post
 ):
-    from tests.factories import MemberFactory
+
     from tests.pdf import pdf_text
 
     member = MemberFactory(branch=post.branch, name="陶阿婆", phone="")
@@ -392,7 +426,6 @@ def test_declining_a_choice_of_a_member_with_only_a_phone_texts_them(
     client, secretary, post, django_capture_on_commit_callbacks
 ):
     from inbox.models import TextMessage
-    from tests.factories import MemberFactory
 
     member = MemberFactory(branch=post.branch, name="陶阿公", phone="13905750001")
     choice = services.apply_for_post(member=member, post=post, by=None)
