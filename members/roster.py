@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from openpyxl import load_workbook
@@ -63,22 +63,47 @@ class RosterFileError(Exception):
     """The file as a whole cannot be read; nothing in it is looked at further."""
 
 
+@dataclass(frozen=True)
+class FieldChange:
+    """One field an update changes, as the preview shows it: old → new."""
+
+    field: str
+    label: str
+    old: str
+    new: str
+
+    @property
+    def is_identity(self) -> bool:
+        """Name, gender or birth date changing under the same ID number: maybe a re-sorted
+        column, not a correction. The clerk must tick that they checked it."""
+        return self.field in IDENTITY_FIELDS
+
+
+IDENTITY_FIELDS = {"name", "gender", "birth_date"}
+
+
 @dataclass
 class RowResult:
     line: int
     name: str
     masked_id: str
-    action: str = ""  # "create" or "update"
+    action: str = ""  # "create", "update" or "unchanged"
     errors: list[str] = field(default_factory=list)
     values: dict = field(default_factory=dict)
     capability_ids: list[int] = field(default_factory=list)
     existing: Member | None = None
+    changes: list[FieldChange] = field(default_factory=list)
+
+    @property
+    def identity_changes(self) -> list[FieldChange]:
+        return [change for change in self.changes if change.is_identity]
 
 
 @dataclass
 class RosterReport:
     rows: list[RowResult]
     columns: set[str] = field(default_factory=set)  # the fields the file has columns for
+    needs_identity_check: bool = False  # saving was refused until the clerk ticks it
 
     @property
     def bad_rows(self) -> list[RowResult]:
@@ -95,6 +120,15 @@ class RosterReport:
     @property
     def to_update(self) -> int:
         return sum(1 for row in self.rows if row.action == "update" and not row.errors)
+
+    @property
+    def unchanged(self) -> int:
+        return sum(1 for row in self.rows if row.action == "unchanged" and not row.errors)
+
+    @property
+    def identity_rows(self) -> list[RowResult]:
+        """Rows changing who an existing ID number names (see FieldChange.is_identity)."""
+        return [row for row in self.rows if row.identity_changes and not row.errors]
 
 
 def template_xlsx() -> bytes:
@@ -398,9 +432,12 @@ def _validate_rows(data_rows, positions, branch: Unit) -> RosterReport:
         grids={g.name.lower(): g for g in Unit.objects.filter(parent=branch, kind=Unit.Kind.GRID)},
         employers={p.name.lower(): p for p in PartnerUnit.objects.all()},
         capabilities={c.name.lower(): c.pk for c in CapabilityType.objects.filter(is_active=True)},
+        # Departed members' files too: their ID numbers stay taken.
         existing={
             m.id_number: m
-            for m in Member.objects.filter(id_number__in=[n for n in ids_in_file if n])
+            for m in Member.all_files.filter(id_number__in=[n for n in ids_in_file if n])
+            .select_related("grid", "employer")
+            .prefetch_related("capability_types")
         },
         labels={c.field: str(c.label) for c in COLUMNS},
     )
@@ -419,7 +456,14 @@ def _validate_row(row: _Row, seen_ids: dict[str, int]) -> RowResult:
     elif number:
         seen_ids[number] = row.line
     member = lookups.existing.get(number)
-    if member is not None and member.branch_id != lookups.branch.pk:
+    if member is not None and member.has_left:
+        row.errors.append(
+            _(
+                "This ID number belongs to %(name)s, who left on %(date)s; their file is kept and cannot be imported again."
+            )
+            % {"name": member.name, "date": formats.date_format(member.left_on, "DATE_FORMAT")}
+        )
+    elif member is not None and member.branch_id != lookups.branch.pk:
         row.errors.append(
             _(
                 "This person is registered in another branch; ask the town organiser to transfer the file."
@@ -449,7 +493,12 @@ def _validate_row(row: _Row, seen_ids: dict[str, int]) -> RowResult:
     except ValidationError as exc:
         row.errors.extend(f"{lookups.labels['phone']}: {m}" for m in exc.messages)
         values["phone"] = ""
-    if values["category"] == Member.Category.IN_SERVICE and not row.text("employer"):
+    keeps_employer = member is not None and member.employer_id is not None  # blank keeps
+    if (
+        values["category"] == Member.Category.IN_SERVICE
+        and not row.text("employer")
+        and not keeps_employer
+    ):
         row.errors.append(_("An in-service member needs an employer unit."))
 
     capability_ids = []
@@ -475,21 +524,69 @@ def _validate_row(row: _Row, seen_ids: dict[str, int]) -> RowResult:
         elif values["gender"] != gender:
             row.errors.append(_("The gender does not match the ID number."))
 
+    changes = _changes(member, values, capability_ids, lookups) if member is not None else []
     return RowResult(
         line=row.line,
         name=values["name"],
         masked_id=idnumbers.mask(number or idnumbers.normalize(_text(row.cell("id_number")))),
-        action="update" if member is not None else "create",
+        action="create" if member is None else ("update" if changes else "unchanged"),
         errors=row.errors,
         values=values,
         capability_ids=capability_ids,
         existing=member,
+        changes=changes,
     )
 
 
+def _changes(member: Member, values: dict, capability_ids: list[int], lookups) -> list[FieldChange]:
+    """What an update would change: only fields whose cell holds a value. A blank cell
+    never erases (a clerk clears a value on the member's page); a missing column is
+    blank in every row."""
+    changes = []
+    for name in COLUMN_FIELDS:
+        new = values.get(name)
+        if new in (None, ""):
+            continue
+        old = getattr(member, name)
+        if old != new:
+            changes.append(
+                FieldChange(
+                    name, lookups.labels[name], _shown(member, name, old), _shown(member, name, new)
+                )
+            )
+    if capability_ids:
+        old_ids = {c.pk for c in member.capability_types.all()}
+        if old_ids != set(capability_ids):
+            names = {pk: name for name, pk in lookups.capabilities.items()}
+            changes.append(
+                FieldChange(
+                    "capability_types",
+                    lookups.labels["capability_types"],
+                    "、".join(c.name for c in member.capability_types.all()) or "—",
+                    "、".join(names[pk] for pk in dict.fromkeys(capability_ids)),
+                )
+            )
+    return changes
+
+
+def _shown(member: Member, name: str, value) -> str:
+    """A value as the preview shows it: choice labels, dates as dates, units by name."""
+    if value in (None, ""):
+        return "—"
+    model_field = Member._meta.get_field(name)
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if isinstance(value, dt.date):
+        return formats.date_format(value, "DATE_FORMAT")
+    return str(value)
+
+
 @transaction.atomic
-def apply_roster(roster_import: RosterImport, *, by) -> RosterReport:
-    """Save every row of a previewed import, or nothing if any row is bad now."""
+def apply_roster(
+    roster_import: RosterImport, *, by, identity_checked: bool = False
+) -> RosterReport:
+    """Save every row of a previewed import, or nothing if any row is bad now, or if a
+    row changes who an ID number names and the clerk has not ticked that they checked."""
     locked = RosterImport.objects.select_for_update().get(pk=roster_import.pk)
     if locked.status != RosterImport.Status.PENDING:
         raise RosterFileError(_("This import was already saved or discarded."))
@@ -497,15 +594,21 @@ def apply_roster(roster_import: RosterImport, *, by) -> RosterReport:
     if not report.is_valid:
         return report
 
+    if report.identity_rows and not identity_checked:
+        report.needs_identity_check = True
+        return report
+
     to_create, to_update = [], []
     for row in report.rows:
+        if row.action == "unchanged":
+            continue  # nothing to write, and no history of a change that is not one
         if row.existing is not None:
-            # An update changes only what the file has columns for: a roster without a
-            # phone column does not wipe the phones on file.
+            # Only what the preview listed: a blank cell or a missing column keeps what
+            # the file had.
             member = row.existing
-            for name, value in row.values.items():
-                if name in report.columns or name in {"birth_date", "gender"}:
-                    setattr(member, name, value)
+            for change in row.changes:
+                if change.field != "capability_types":
+                    setattr(member, change.field, row.values[change.field])
             member.updated_at = timezone.now()
             to_update.append((member, row))
         else:
@@ -525,7 +628,8 @@ def apply_roster(roster_import: RosterImport, *, by) -> RosterReport:
         [
             (row.existing.pk, row.capability_ids)
             for row in report.rows
-            if row.action == "create" or "capability_types" in report.columns
+            if row.action == "create"
+            or any(change.field == "capability_types" for change in row.changes)
         ]
     )
 

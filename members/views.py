@@ -294,18 +294,34 @@ def roster_preview(request: HttpRequest, pk: int) -> HttpResponse:
             messages.info(request, _("The import was discarded; nothing was saved."))
             return redirect("members:member-list", pk=branch.pk)
         try:
-            report = roster.apply_roster(roster_import, by=request.user)
+            report = roster.apply_roster(
+                roster_import,
+                by=request.user,
+                identity_checked=request.POST.get("identity_checked") == "1",
+            )
         except roster.RosterFileError as exc:
             messages.error(request, str(exc))
             return redirect("members:roster-import", pk=branch.pk)
-        if report.is_valid:
+        if report.needs_identity_check:
+            messages.error(
+                request,
+                _(
+                    "Nothing was saved: tick that you checked the names and birth dates marked below."
+                ),
+            )
+        elif report.is_valid:
             messages.success(
                 request,
-                _("Roster saved: %(created)s added, %(updated)s updated.")
-                % {"created": report.to_create, "updated": report.to_update},
+                _("Roster saved: %(created)s added, %(updated)s updated, %(unchanged)s unchanged.")
+                % {
+                    "created": report.to_create,
+                    "updated": report.to_update,
+                    "unchanged": report.unchanged,
+                },
             )
             return redirect("members:member-list", pk=branch.pk)
-        messages.error(request, _("Some rows are no longer valid; nothing was saved."))
+        else:
+            messages.error(request, _("Some rows are no longer valid; nothing was saved."))
     else:
         try:
             report = roster.read_roster(bytes(roster_import.content), branch=branch)
