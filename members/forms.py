@@ -1,4 +1,5 @@
 import re
+import unicodedata
 
 from django import forms
 from django.contrib.auth import password_validation
@@ -21,12 +22,23 @@ PHONE_PATTERN = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
 
 
 def clean_phone(raw: str) -> str:
-    phone = re.sub(r"[\s()]", "", raw or "")
-    if phone and not PHONE_PATTERN.match(phone):
-        raise forms.ValidationError(
-            _("Enter an 11-digit mobile number or a landline with its area code.")
+    """A phone as stored: full-width digits folded, spaces, brackets and invisible
+    characters dropped. A refusal says what is wrong, as clerks' cells go wrong."""
+    phone = re.sub(r"[\s()\u200b-\u200d\u2060\ufeff]", "", unicodedata.normalize("NFKC", raw or ""))
+    if not phone or PHONE_PATTERN.match(phone):
+        return phone
+    digits = re.sub(r"\D", "", phone)
+    if re.search(r"\d{7,}\D+\d{7,}", phone):
+        problem = _("Two numbers in one cell: keep one, put the other in the notes.")
+    elif phone.startswith(("+", "0086")) or (digits.startswith("86") and len(digits) == 13):
+        problem = _("Leave out the country code (+86): the number alone, e.g. 13905751234.")
+    elif re.fullmatch(r"[1-9]\d{2,3}-?\d{7,8}", phone) and not phone.startswith("1"):
+        problem = _(
+            "The area code lost its leading 0 (Excel drops it from numbers): format the column as text and type 0575-88001234."
         )
-    return phone
+    else:
+        problem = _("Enter an 11-digit mobile number or a landline with its area code.")
+    raise forms.ValidationError(problem)
 
 
 class DateInput(forms.DateInput):

@@ -7,6 +7,7 @@ character (0-9 or X).
 
 import datetime as dt
 import re
+import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -17,8 +18,12 @@ _SHAPE = re.compile(r"^\d{17}[\dX]$")
 
 
 def normalize(raw: str) -> str:
-    """Strip spaces and make a trailing x upper-case, as people type both."""
-    return re.sub(r"\s+", "", raw or "").upper()
+    """The number as stored: full-width digits and letters folded (３３０６…), spaces and
+    invisible characters (zero-width spaces pasted from other systems) dropped, a
+    trailing x upper-case, as people type all of these."""
+    return re.sub(
+        r"[\s\u200b-\u200d\u2060\ufeff]+", "", unicodedata.normalize("NFKC", raw or "")
+    ).upper()
 
 
 def check_character(first17: str) -> str:

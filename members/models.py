@@ -491,6 +491,8 @@ class RosterImport(models.Model):
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
     filename = models.CharField(_("file name"), max_length=200)
     content = models.BinaryField()
+    # The sheet the clerk chose ("" the first visible one, "*" every visible sheet).
+    sheet = models.CharField(_("sheet"), max_length=100, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )

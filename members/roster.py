@@ -9,6 +9,7 @@ same people again updates them.
 import datetime as dt
 import io
 import re
+import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 
@@ -84,7 +85,7 @@ IDENTITY_FIELDS = {"name", "gender", "birth_date"}
 
 @dataclass
 class RowResult:
-    line: int
+    line: int | str  # the row number, after the sheet's name when several are read
     name: str
     masked_id: str
     action: str = ""  # "create", "update" or "unchanged"
@@ -104,6 +105,9 @@ class RosterReport:
     rows: list[RowResult]
     columns: set[str] = field(default_factory=set)  # the fields the file has columns for
     needs_identity_check: bool = False  # saving was refused until the clerk ticks it
+    sheets: list[str] = field(default_factory=list)  # the file's visible sheets
+    sheet: str = ""  # the one read (ALL_SHEETS: all of them)
+    ignored_columns: list[str] = field(default_factory=list)  # headers not imported
 
     @property
     def bad_rows(self) -> list[RowResult]:
@@ -198,6 +202,23 @@ def _choice_lookup(choices) -> dict[str, str]:
     return lookup
 
 
+# Headers clerks' own workbooks use, beside the template's (compared by _header_key).
+HEADER_ALIASES = {
+    "name": ["名字", "党员姓名"],
+    "id_number": ["身份证号码", "身份证", "公民身份号码", "公民身份证号码"],
+    "birth_date": ["出生年月", "出生年月日"],
+    "phone": ["手机", "手机号", "手机号码", "电话", "电话号码", "联系方式"],
+    "category": ["人员类别", "党员类别"],
+    "grid": ["所在网格", "所属网格"],
+    "education": ["文化程度"],
+    "joined_party_on": ["入党日期", "入党年月"],
+    "employer": ["单位"],
+    "specialties": ["专长"],
+    "interests": ["兴趣", "爱好"],
+    "capability_types": ["服务类型"],
+}
+
+
 def _header_lookup() -> dict[str, str]:
     from django.utils import translation
 
@@ -206,7 +227,9 @@ def _header_lookup() -> dict[str, str]:
         lookup[column.field] = column.field
         for language in ("zh-hans", "en"):
             with translation.override(language):
-                lookup[str(column.label).strip().lower()] = column.field
+                lookup[_header_key(str(column.label))] = column.field
+        for alias in HEADER_ALIASES.get(column.field, []):
+            lookup[_header_key(alias)] = column.field
     return lookup
 
 
@@ -218,27 +241,43 @@ def _text(value) -> str:
     return " ".join(str(value).split())
 
 
-def _date(value, label: str, errors: list[str]) -> dt.date | None:
+DAY = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+COMPACT_DAY = re.compile(r"^(\d{4})(\d{2})(\d{2})$")  # exactly eight digits, nothing guessed
+MONTH = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?$")
+
+
+def _date(value, label: str, errors: list[str], *, month_only: bool = False) -> dt.date | None:
+    """A date cell as clerks fill it: a real date, 1980-05-06, 1980/5/6, 1980.05.06,
+    19800506, 1980年5月6日; with `month_only` (a join date) also 1988.07 or 1988年7月, read
+    as the 1st. Anything else (a seven-digit 1988071, an Excel serial number) is refused,
+    never guessed."""
     if value in (None, ""):
         return None
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
         return value
-    text = _text(value)
-    for pattern in ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日"):
+    text = unicodedata.normalize("NFKC", _text(value))
+    found = DAY.match(text) or COMPACT_DAY.match(text)
+    parts = None
+    if found:
+        parts = tuple(int(p) for p in found.groups())
+    elif month_only and (found := MONTH.match(text)):
+        parts = (int(found.group(1)), int(found.group(2)), 1)
+    if parts is not None:
         try:
-            return dt.datetime.strptime(text, pattern).date()
+            return dt.date(*parts)
         except ValueError:
-            continue
+            pass
+    example = _("1988-07-01 or 1988.07") if month_only else _("1980-05-06")
     errors.append(
-        _("%(column)s: %(value)s is not a date (use 1980-05-06).")
-        % {"column": label, "value": text}
+        _("%(column)s: %(value)s is not a date (write it like %(example)s).")
+        % {"column": label, "value": text, "example": example}
     )
     return None
 
 
-def _open_sheet(content: bytes):
+def _open_workbook(content: bytes):
     if not content:
         raise RosterFileError(_("The file is empty."))
     if len(content) > settings.ROSTER_MAX_UPLOAD_BYTES:
@@ -252,8 +291,7 @@ def _open_sheet(content: bytes):
             )
         )
     try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        return workbook, workbook.worksheets[0]
+        return load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds on a damaged file
         raise RosterFileError(
             _(
@@ -262,68 +300,139 @@ def _open_sheet(content: bytes):
         ) from exc
 
 
-def read_roster(content: bytes, *, branch: Unit) -> RosterReport:
-    """Validate every row of a roster file for `branch`; write nothing."""
-    workbook, sheet = _open_sheet(content)
+ALL_SHEETS = "*"
+HEADER_SEARCH_ROWS = 20  # title rows and blank rows above the header
+
+
+def visible_sheets(workbook) -> list[str]:
+    """Sheets a clerk sees in Excel: hidden and very hidden ones are never read unasked."""
+    return [ws.title for ws in workbook.worksheets if ws.sheet_state == "visible"]
+
+
+def read_roster(content: bytes, *, branch: Unit, sheet: str = "") -> RosterReport:
+    """Validate every row of a roster file for `branch`; write nothing. `sheet` names the
+    sheet to read (the first visible one when empty; ALL_SHEETS: every visible sheet as
+    one roster)."""
+    workbook = _open_workbook(content)
     try:
-        limit = settings.ROSTER_MAX_ROWS
-        raw_rows = sheet.iter_rows(max_row=limit + 2, max_col=len(COLUMNS) + 10, values_only=True)
-        try:
-            header_row = next(raw_rows)
-        except StopIteration:
-            raise RosterFileError(_("The file is empty.")) from None
-        except Exception as exc:
-            raise RosterFileError(_("The file could not be read; it may be damaged.")) from exc
-        positions = _map_headers(header_row)
-        try:
-            data_rows = [
-                (number, row)
-                for number, row in enumerate(raw_rows, start=2)
-                if any(_text(cell) for cell in row)
-            ]
-        except Exception as exc:
-            raise RosterFileError(_("The file could not be read; it may be damaged.")) from exc
+        names = visible_sheets(workbook)
+        if not names:
+            raise RosterFileError(_("The file has no visible sheet."))
+        if sheet == ALL_SHEETS:
+            chosen = names
+        elif sheet:
+            if sheet not in names:
+                raise RosterFileError(
+                    _("The file has no visible sheet named %(name)s.") % {"name": sheet}
+                )
+            chosen = [sheet]
+        else:
+            chosen = names[:1]
+        data_rows, positions, ignored = [], None, []
+        for name in chosen:
+            rows, found, unused = _sheet_rows(workbook[name], label=name if len(chosen) > 1 else "")
+            if positions is not None and found != positions:
+                raise RosterFileError(
+                    _(
+                        "The sheet %(name)s has its columns in another order than the first: read one sheet at a time."
+                    )
+                    % {"name": name}
+                )
+            positions = positions or found
+            ignored += [c for c in unused if c not in ignored]
+            data_rows += rows
     finally:
         workbook.close()
     if not data_rows:
         raise RosterFileError(_("The file has headers but no member rows."))
+    limit = settings.ROSTER_MAX_ROWS
     if len(data_rows) > limit:
         raise RosterFileError(
-            _("The file has more than %(limit)s rows; split it into smaller files.")
-            % {"limit": limit}
+            _(
+                "The file has %(count)s member rows, more than the %(limit)s one import takes: split it into smaller files. Nothing was read."
+            )
+            % {"count": len(data_rows), "limit": limit}
         )
-    return _validate_rows(data_rows, positions, branch)
+    report = _validate_rows(data_rows, positions, branch)
+    report.sheets = names
+    report.sheet = sheet or names[0]
+    report.ignored_columns = ignored
+    return report
 
 
-def _map_headers(header_row) -> dict[str, int]:
+def _sheet_rows(worksheet, *, label: str):
+    """The member rows of one sheet, each (row label, cells), with the header's column
+    positions and the headers it does not use. The header row is looked for below title
+    and blank rows. Every non-empty row is read and counted: a file over the limit is
+    refused whole, never cut."""
+    limit = settings.ROSTER_MAX_ROWS
+    try:
+        raw_rows = worksheet.iter_rows(max_col=len(COLUMNS) + 30, values_only=True)
+        header = None
+        for number, cells in enumerate(raw_rows, start=1):
+            mapped = _map_headers(cells)
+            if mapped is not None:
+                header = (number, mapped)
+                break
+            if number >= HEADER_SEARCH_ROWS:
+                break
+        if header is None:
+            raise RosterFileError(
+                _(
+                    "No header row was found in the first %(n)s rows: it needs the columns %(names)s. Download the template and copy your data into it."
+                )
+                % {
+                    "n": HEADER_SEARCH_ROWS,
+                    "names": "、".join(str(c.label) for c in COLUMNS if c.required),
+                }
+            )
+        header_line, (positions, unused) = header
+        rows = []
+        for number, cells in enumerate(raw_rows, start=header_line + 1):
+            if any(_text(cell) for cell in cells):
+                rows.append((f"{label} {number}" if label else number, cells))
+                if len(rows) > limit * 4:  # far over the limit: the count says enough
+                    break
+    except RosterFileError:
+        raise
+    except Exception as exc:
+        raise RosterFileError(_("The file could not be read; it may be damaged.")) from exc
+    return rows, positions, unused
+
+
+def _map_headers(cells):
+    """Column positions of a header row and the headers it does not use (序号, 备注 …),
+    or None when `cells` is not the header row (a required column is missing)."""
     lookup = _header_lookup()
     positions: dict[str, int] = {}
-    unknown = []
-    for index, cell in enumerate(header_row):
-        text = _text(cell).rstrip("*").strip().lower()
-        if not text:
+    unused = []
+    for index, cell in enumerate(cells):
+        key = _header_key(cell)
+        if not key:
             continue
-        field_name = lookup.get(text)
+        field_name = lookup.get(key)
         if field_name is None:
-            unknown.append(_text(cell))
+            unused.append(_text(cell))
         elif field_name in positions:
-            raise RosterFileError(_("The column %(name)s appears twice.") % {"name": _text(cell)})
+            if any(c.required for c in COLUMNS if c.field == field_name):
+                raise RosterFileError(
+                    _("The column %(name)s appears twice.") % {"name": _text(cell)}
+                )
+            unused.append(_text(cell))
         else:
             positions[field_name] = index
-    missing = [str(c.label) for c in COLUMNS if c.required and c.field not in positions]
-    if missing or unknown:
-        parts = []
-        if missing:
-            parts.append(_("missing columns: %(names)s") % {"names": "、".join(missing)})
-        if unknown:
-            parts.append(_("unknown columns: %(names)s") % {"names": "、".join(unknown)})
-        raise RosterFileError(
-            _(
-                "The headers do not match the template (%(details)s). Download the template and copy your data into it."
-            )
-            % {"details": "; ".join(parts)}
-        )
-    return positions
+    if any(c.required and c.field not in positions for c in COLUMNS):
+        return None
+    return positions, unused
+
+
+def _header_key(cell) -> str:
+    """A header as compared: full-width forms folded, spaces (姓 名), a trailing * and
+    a bracketed note (联系电话（手机）) dropped, lower case."""
+    text = unicodedata.normalize("NFKC", _text(cell))
+    text = re.sub(r"\s+", "", text).rstrip("*").strip()
+    text = re.sub(r"\(.*\)$", "", text)
+    return text.lower()
 
 
 @dataclass
@@ -338,6 +447,7 @@ class _Lookups:
     grids: dict[str, Unit]
     employers: dict[str, PartnerUnit]
     capabilities: dict[str, int]
+    capability_names: list[str]
     existing: dict[str, Member]
     labels: dict[str, str]
 
@@ -374,14 +484,18 @@ class _Row:
         code = lookup.get(value.lower())
         if code is None:
             self.errors.append(
-                _("%(column)s: %(value)s is not one of the allowed values.")
-                % {"column": self.lookups.labels[name], "value": value}
+                _("%(column)s: %(value)s is not one of the allowed values (%(allowed)s).")
+                % {
+                    "column": self.lookups.labels[name],
+                    "value": value,
+                    "allowed": "、".join(_allowed_labels(name)),
+                }
             )
             return ""
         return code
 
-    def date(self, name: str) -> dt.date | None:
-        return _date(self.cell(name), self.lookups.labels[name], self.errors)
+    def date(self, name: str, *, month_only: bool = False) -> dt.date | None:
+        return _date(self.cell(name), self.lookups.labels[name], self.errors, month_only=month_only)
 
     def id_number(self) -> str:
         raw = self.cell("id_number")
@@ -432,6 +546,9 @@ def _validate_rows(data_rows, positions, branch: Unit) -> RosterReport:
         grids={g.name.lower(): g for g in Unit.objects.filter(parent=branch, kind=Unit.Kind.GRID)},
         employers={p.name.lower(): p for p in PartnerUnit.objects.all()},
         capabilities={c.name.lower(): c.pk for c in CapabilityType.objects.filter(is_active=True)},
+        capability_names=list(
+            CapabilityType.objects.filter(is_active=True).values_list("name", flat=True)
+        ),
         # Departed members' files too: their ID numbers stay taken.
         existing={
             m.id_number: m
@@ -477,12 +594,18 @@ def _validate_row(row: _Row, seen_ids: dict[str, int]) -> RowResult:
         "category": row.choice("category", lookups.categories, required=True),
         "education": row.choice("education", lookups.educations),
         "birth_date": row.date("birth_date"),
-        "joined_party_on": row.date("joined_party_on"),
+        "joined_party_on": row.date("joined_party_on", month_only=True),
         "occupation": row.text("occupation", limit=100),
         "specialties": row.text("specialties", limit=200),
         "interests": row.text("interests", limit=200),
         "grid": row.named(
-            "grid", lookups.grids, _("Grid %(value)s does not exist in this branch.")
+            "grid",
+            lookups.grids,
+            _("Grid %(value)s does not exist in this branch (its grids: %(allowed)s).")
+            % {
+                "value": "%(value)s",
+                "allowed": "、".join(g.name for g in lookups.grids.values()) or "—",
+            },
         ),
         "employer": row.named(
             "employer", lookups.employers, _("Employer unit %(value)s is not a known partner unit.")
@@ -507,11 +630,16 @@ def _validate_row(row: _Row, seen_ids: dict[str, int]) -> RowResult:
             pk = lookups.capabilities.get(capability_name.lower())
             if pk is None:
                 row.errors.append(
-                    _("Capability type %(value)s is not on the list.") % {"value": capability_name}
+                    _("Capability type %(value)s is not on the list (%(allowed)s).")
+                    % {
+                        "value": capability_name,
+                        "allowed": "、".join(sorted(lookups.capability_names)),
+                    }
                 )
             else:
                 capability_ids.append(pk)
 
+    _check_dates(row, values, number)
     if number:
         # Birth date and gender are written in the ID number: fill them in or check them.
         born, gender = idnumbers.birth_date(number), idnumbers.gender_code(number)
@@ -536,6 +664,41 @@ def _validate_row(row: _Row, seen_ids: dict[str, int]) -> RowResult:
         existing=member,
         changes=changes,
     )
+
+
+ADMISSION_AGE = 18  # the Party's admission age: nobody joins younger
+
+
+def _check_dates(row, values: dict, number: str) -> None:
+    """No date in the future; a join date after birth and after the 18th birthday."""
+    today = timezone.localdate()
+    labels = row.lookups.labels
+    for name in ("birth_date", "joined_party_on"):
+        if values[name] and values[name] > today:
+            row.errors.append(
+                _("%(column)s: %(value)s is in the future.")
+                % {"column": labels[name], "value": values[name].isoformat()}
+            )
+    born = values["birth_date"] or (idnumbers.birth_date(number) if number else None)
+    joined = values["joined_party_on"]
+    if born and joined and joined <= today:
+        try:
+            adult = born.replace(year=born.year + ADMISSION_AGE)
+        except ValueError:  # born on 29 February
+            adult = dt.date(born.year + ADMISSION_AGE, 3, 1)
+        if joined < adult:
+            row.errors.append(
+                _("%(column)s: %(value)s is before the 18th birthday (born %(born)s).")
+                % {
+                    "column": labels["joined_party_on"],
+                    "value": joined.isoformat(),
+                    "born": born.isoformat(),
+                }
+            )
+
+
+def _allowed_labels(name: str) -> list[str]:
+    return [str(label) for _code, label in Member._meta.get_field(name).flatchoices]
 
 
 def _changes(member: Member, values: dict, capability_ids: list[int], lookups) -> list[FieldChange]:
@@ -590,7 +753,7 @@ def apply_roster(
     locked = RosterImport.objects.select_for_update().get(pk=roster_import.pk)
     if locked.status != RosterImport.Status.PENDING:
         raise RosterFileError(_("This import was already saved or discarded."))
-    report = read_roster(bytes(locked.content), branch=locked.branch)
+    report = read_roster(bytes(locked.content), branch=locked.branch, sheet=locked.sheet)
     if not report.is_valid:
         return report
 
@@ -667,6 +830,12 @@ def start_import(*, branch: Unit, uploaded_file, by) -> tuple[RosterImport, Rost
         branch=branch, uploaded_by=by, filename=uploaded_file.name[:200], content=content
     )
     return roster_import, report
+
+
+def choose_sheet(roster_import: RosterImport, sheet: str) -> None:
+    """Read another sheet of the file (or all visible ones) from now on."""
+    roster_import.sheet = sheet
+    roster_import.save(update_fields=["sheet"])
 
 
 @transaction.atomic

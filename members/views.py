@@ -323,8 +323,19 @@ def roster_preview(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.error(request, _("Some rows are no longer valid; nothing was saved."))
     else:
+        chosen = (request.GET.get("sheet") or "")[:100]
+        if chosen and chosen != roster_import.sheet:
+            # Another sheet of the same file: kept only if it reads as a roster.
+            try:
+                roster.read_roster(bytes(roster_import.content), branch=branch, sheet=chosen)
+            except roster.RosterFileError as exc:
+                messages.error(request, str(exc))
+            else:
+                roster.choose_sheet(roster_import, chosen)
         try:
-            report = roster.read_roster(bytes(roster_import.content), branch=branch)
+            report = roster.read_roster(
+                bytes(roster_import.content), branch=branch, sheet=roster_import.sheet
+            )
         except roster.RosterFileError as exc:
             roster.discard_import(roster_import)
             messages.error(request, str(exc))
