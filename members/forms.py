@@ -202,7 +202,7 @@ class CapabilityTypeForm(forms.ModelForm):
 
 
 class RosterUploadForm(forms.Form):
-    file = forms.FileField(label=_("Roster file (.xlsx)"))
+    file = forms.FileField(label=_("Roster file (.xlsx, .xls or .ods)"))
 
 
 class ActivationForm(forms.Form):

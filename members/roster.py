@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
-from openpyxl import load_workbook
+from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from members import idnumbers
@@ -277,6 +277,40 @@ def _date(value, label: str, errors: list[str], *, month_only: bool = False) -> 
     return None
 
 
+# The formats clerks have: Excel 2007+ (.xlsx), old Excel and WPS (.xls), LibreOffice
+# (.ods), all read by calamine. A zip-based file (xlsx, ods) is checked before it is
+# unpacked: its parts may not unpack beyond ROSTER_MAX_UNPACKED_BYTES, nor any part
+# shrink more than MAX_COMPRESSION_RATIO times, so a small file that unpacks to
+# gigabytes is refused without being read.
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and an encrypted .xlsx
+ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
+MAX_COMPRESSION_RATIO = 200
+
+
+def unpacked_limit() -> int:
+    return getattr(settings, "ROSTER_MAX_UNPACKED_BYTES", 50 * 1024 * 1024)
+
+
+def _check_zip_parts(content: bytes) -> None:
+    try:
+        parts = zipfile.ZipFile(io.BytesIO(content)).infolist()
+    except zipfile.BadZipFile as exc:
+        raise RosterFileError(_("The file could not be read; it may be damaged.")) from exc
+    total = sum(part.file_size for part in parts)
+    too_dense = any(
+        part.file_size > 1024 * 1024
+        and part.file_size > MAX_COMPRESSION_RATIO * max(part.compress_size, 1)
+        for part in parts
+    )
+    if total > unpacked_limit() or too_dense:
+        raise RosterFileError(
+            _(
+                "This file unpacks to more than %(limit)s MB, far more than a roster needs: it was not read. Copy the roster into the template and upload that."
+            )
+            % {"limit": unpacked_limit() // (1024 * 1024)}
+        )
+
+
 def _open_workbook(content: bytes):
     if not content:
         raise RosterFileError(_("The file is empty."))
@@ -284,15 +318,37 @@ def _open_workbook(content: bytes):
         raise RosterFileError(
             _("The file is larger than %(limit)s MB.") % {"limit": max_upload_mb()}
         )
-    if not zipfile.is_zipfile(io.BytesIO(content)):
+    if content.startswith(OLE_MAGIC):
+        if ENCRYPTED_PACKAGE in content:
+            raise RosterFileError(
+                _(
+                    "This file has a password: open it, remove the password, save it again and upload it."
+                )
+            )
+    elif zipfile.is_zipfile(io.BytesIO(content)):
+        _check_zip_parts(content)
+    else:
+        head = content[:2048]
+        looks_like_text = b"," in head or b"\t" in head or b";" in head
         raise RosterFileError(
             _(
-                "This is not an Excel .xlsx file. Save it as .xlsx (Excel 2007 or later) and try again."
+                "This is a CSV text file, not a workbook: open it in Excel or WPS and save it as a workbook (.xlsx), then upload that."
+            )
+            if looks_like_text
+            else _(
+                "This is not a workbook. Save the roster as .xlsx (or .xls, .ods) and try again."
             )
         )
     try:
-        return load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds on a damaged file
+        return CalamineWorkbook.from_filelike(io.BytesIO(content))
+    except Exception as exc:  # calamine raises many kinds on a damaged or locked file
+        message = str(exc).lower()
+        if "password" in message or "encrypt" in message:
+            raise RosterFileError(
+                _(
+                    "This file has a password: open it, remove the password, save it again and upload it."
+                )
+            ) from exc
         raise RosterFileError(
             _(
                 "The file could not be read; it may be damaged. Open it in Excel, save it again and retry."
@@ -305,8 +361,12 @@ HEADER_SEARCH_ROWS = 20  # title rows and blank rows above the header
 
 
 def visible_sheets(workbook) -> list[str]:
-    """Sheets a clerk sees in Excel: hidden and very hidden ones are never read unasked."""
-    return [ws.title for ws in workbook.worksheets if ws.sheet_state == "visible"]
+    """Sheets a clerk sees: hidden and very hidden ones are never read unasked."""
+    return [
+        sheet.name
+        for sheet in workbook.sheets_metadata
+        if sheet.visible == SheetVisibleEnum.Visible and sheet.typ == SheetTypeEnum.WorkSheet
+    ]
 
 
 def read_roster(content: bytes, *, branch: Unit, sheet: str = "") -> RosterReport:
@@ -330,7 +390,9 @@ def read_roster(content: bytes, *, branch: Unit, sheet: str = "") -> RosterRepor
             chosen = names[:1]
         data_rows, positions, ignored = [], None, []
         for name in chosen:
-            rows, found, unused = _sheet_rows(workbook[name], label=name if len(chosen) > 1 else "")
+            rows, found, unused = _sheet_rows(
+                workbook.get_sheet_by_name(name), label=name if len(chosen) > 1 else ""
+            )
             if positions is not None and found != positions:
                 raise RosterFileError(
                     _(
@@ -367,7 +429,7 @@ def _sheet_rows(worksheet, *, label: str):
     refused whole, never cut."""
     limit = settings.ROSTER_MAX_ROWS
     try:
-        raw_rows = worksheet.iter_rows(max_col=len(COLUMNS) + 30, values_only=True)
+        raw_rows = iter(worksheet.iter_rows())
         header = None
         for number, cells in enumerate(raw_rows, start=1):
             mapped = _map_headers(cells)

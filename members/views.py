@@ -333,9 +333,16 @@ def roster_preview(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 roster.choose_sheet(roster_import, chosen)
         try:
-            report = roster.read_roster(
-                bytes(roster_import.content), branch=branch, sheet=roster_import.sheet
-            )
+            try:
+                report = roster.read_roster(
+                    bytes(roster_import.content), branch=branch, sheet=roster_import.sheet
+                )
+            except roster.RosterFileError:
+                if not roster_import.sheet:
+                    raise
+                # The chosen sheet no longer reads: back to the first visible one.
+                roster.choose_sheet(roster_import, "")
+                report = roster.read_roster(bytes(roster_import.content), branch=branch)
         except roster.RosterFileError as exc:
             roster.discard_import(roster_import)
             messages.error(request, str(exc))

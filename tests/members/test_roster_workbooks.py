@@ -200,3 +200,102 @@ def test_a_refused_list_value_names_the_allowed_ones(clerk, tree):
         clerk, tree, ["姓名", "身份证号", "类别"], ["王十三", next_id_number(), "普通党员"]
     )
     assert any("在册党员" in e and "在职党员" in e for e in row.errors)
+
+
+# --- the formats clerks have, and hostile files -----------------------------------------
+
+HEADER = ["姓名", "身份证号", "类别"]
+
+
+def xls(rows: list[list]) -> bytes:
+    """An old Excel/WPS .xls workbook."""
+    import xlwt
+
+    workbook = xlwt.Workbook(encoding="utf-8")
+    sheet = workbook.add_sheet("花名册")
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            sheet.write(r, c, value)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def ods(rows: list[list]) -> bytes:
+    """A LibreOffice .ods spreadsheet, as LibreOffice writes its parts."""
+    import zipfile
+    from xml.sax.saxutils import escape
+
+    cells = "".join(
+        "<table:table-row>"
+        + "".join(
+            f'<table:table-cell office:value-type="string"><text:p>{escape(str(v))}</text:p>'
+            "</table:table-cell>"
+            for v in row
+        )
+        + "</table:table-row>"
+        for row in rows
+    )
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"'
+        ' xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"'
+        ' xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+        '<office:body><office:spreadsheet><table:table table:name="花名册">'
+        f"{cells}</table:table></office:spreadsheet></office:body></office:document-content>"
+    )
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"'
+        ' manifest:version="1.2"><manifest:file-entry manifest:full-path="/"'
+        ' manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+        "</manifest:manifest>"
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr(
+            zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet"
+        )
+        archive.writestr("META-INF/manifest.xml", manifest, zipfile.ZIP_DEFLATED)
+        archive.writestr("content.xml", content, zipfile.ZIP_DEFLATED)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("make", [xls, ods], ids=["xls", "ods"])
+def test_old_excel_wps_and_libreoffice_files_are_read_with_the_same_checks(clerk, tree, make):
+    good, bad = person("王十四"), ["王十五", "330602199913131234", "在册党员"]
+    response = upload(clerk, tree.branch, make([["秦望村花名册"], HEADER, good, bad]))
+    report = response.context["report"]
+    assert [r.name for r in report.rows] == ["王十四", "王十五"]
+    assert not report.rows[0].errors and report.rows[1].errors
+
+
+def test_a_csv_file_is_refused_with_how_to_save_it_as_a_workbook(clerk, tree):
+    content = "姓名,身份证号,类别\n王十六,330602198001011234,在册党员\n".encode()
+    response = upload(clerk, tree.branch, content)
+    assert "CSV" in response.context["form"].errors["file"][0]
+    assert not RosterImport.objects.exists()
+
+
+def test_a_file_that_unpacks_to_far_more_than_a_roster_is_refused_unread(clerk, tree, settings):
+    import zipfile
+
+    settings.ROSTER_MAX_UNPACKED_BYTES = 4 * 1024 * 1024
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/sharedStrings.xml", b"\0" * (6 * 1024 * 1024))
+    assert len(out.getvalue()) < 64 * 1024  # small on disk
+    response = upload(clerk, tree.branch, out.getvalue())
+    assert "4 MB" in response.context["form"].errors["file"][0]
+    assert not RosterImport.objects.exists()
+
+
+def test_a_password_protected_workbook_is_told_to_remove_the_password(clerk, tree):
+    # An encrypted .xlsx is an OLE compound file holding an "EncryptedPackage" stream.
+    from members.roster import ENCRYPTED_PACKAGE, OLE_MAGIC
+
+    content = OLE_MAGIC + b"\0" * 512 + ENCRYPTED_PACKAGE + b"\0" * 512
+    response = upload(clerk, tree.branch, content)
+    assert "密码" in response.context["form"].errors["file"][0]
