@@ -298,11 +298,13 @@ def get_need_for_user(user: User, pk: int, *, manage: bool = False) -> ResidentN
 
 
 def get_roster_import_for_user(user: User, pk: int) -> RosterImport:
-    """Imports are only ever seen by the secretary of their branch."""
+    """An uploaded roster holds whole ID numbers: only the secretary who uploaded it sees
+    it (or the superuser), while it is kept at all."""
     roster_import = RosterImport.objects.select_related("branch").filter(pk=pk).first()
     if roster_import is None or not can_oversee(user, roster_import.branch):
         raise Http404
-    if not can_manage_branch(user, roster_import.branch):
+    uploader = user.is_superuser or roster_import.uploaded_by_id == user.pk
+    if not (can_manage_branch(user, roster_import.branch) and uploader):
         raise PermissionDenied
     return roster_import
 

@@ -894,6 +894,18 @@ def start_import(*, branch: Unit, uploaded_file, by) -> tuple[RosterImport, Rost
     return roster_import, report
 
 
+ABANDONED_AFTER = dt.timedelta(hours=24)
+
+
+def discard_abandoned(now: dt.datetime | None = None) -> int:
+    """Discard imports left unconfirmed for ABANDONED_AFTER: the file (whole ID numbers)
+    is deleted, the record of the upload stays. Returns how many. The daily sweep runs it."""
+    cutoff = (now or timezone.now()) - ABANDONED_AFTER
+    return RosterImport.objects.filter(
+        status=RosterImport.Status.PENDING, uploaded_at__lt=cutoff
+    ).update(status=RosterImport.Status.DISCARDED, content=b"")
+
+
 def choose_sheet(roster_import: RosterImport, sheet: str) -> None:
     """Read another sheet of the file (or all visible ones) from now on."""
     roster_import.sheet = sheet

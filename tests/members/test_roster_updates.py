@@ -186,3 +186,45 @@ def test_the_workbook_helper_is_a_real_workbook():
     book = Workbook()
     book.active.append(["姓名", "身份证号", "类别"])
     assert book.active.max_row == 1
+
+
+def test_an_abandoned_upload_is_deleted_by_the_daily_sweep(client, secretary, tree, filed):
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    client.force_login(secretary)
+    content = workbook(["姓名", "身份证号", "类别"], [["陈国庆", ID, "在职党员"]])
+    fresh, _response = upload(client, tree.branch, content)
+    old, _response = upload(client, tree.branch, content)
+    RosterImport.objects.filter(pk=old.pk).update(
+        uploaded_at=timezone.now() - dt.timedelta(hours=25)
+    )
+    call_command("daily_sweep", stdout=None)
+    old.refresh_from_db()
+    fresh.refresh_from_db()
+    assert (old.status, bytes(old.content)) == (RosterImport.Status.DISCARDED, b"")
+    assert fresh.status == RosterImport.Status.PENDING and bytes(fresh.content)
+
+
+def test_a_confirmed_upload_keeps_no_file(client, secretary, tree, filed):
+    client.force_login(secretary)
+    content = workbook(["姓名", "身份证号", "类别"], [["陈国庆", ID, "在职党员"]])
+    roster_import, _response = upload(client, tree.branch, content)
+    confirm(client, roster_import)
+    roster_import.refresh_from_db()
+    assert bytes(roster_import.content) == b""
+
+
+def test_only_the_uploader_sees_an_upload(client, secretary, tree, filed):
+    from members.models import RoleAssignment
+    from tests.factories import RoleFactory, UserFactory
+
+    client.force_login(secretary)
+    content = workbook(["姓名", "身份证号", "类别"], [["陈国庆", ID, "在职党员"]])
+    roster_import, _response = upload(client, tree.branch, content)
+    deputy = UserFactory(username="deputy-secretary")
+    RoleFactory(user=deputy, unit=tree.branch, role=RoleAssignment.Role.BRANCH_SECRETARY)
+    client.force_login(deputy)
+    preview = reverse("members:roster-preview", args=[roster_import.pk])
+    assert client.get(preview).status_code == 403
+    assert client.post(preview, {"confirm": "1"}).status_code == 403

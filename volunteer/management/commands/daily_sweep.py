@@ -1,0 +1,28 @@
+"""`manage.py daily_sweep`: the once-a-day clean-up, run from cron or a systemd timer.
+
+- jobs: running jobs whose worker died are marked failed, old finished jobs deleted;
+- rosters: uploaded roster files left unconfirmed for 24 hours are deleted (they hold
+  whole ID numbers); the record of the upload stays;
+- texts: whatever text messages are due are sent (`send_texts` may also run every
+  minute on its own).
+"""
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from inbox import texts
+from members import roster
+
+
+class Command(BaseCommand):
+    help = "Daily clean-up: stale and old jobs, abandoned roster uploads, due text messages."
+
+    def handle(self, *args, **options) -> None:
+        call_command("jobs_sweep", stdout=self.stdout)
+        discarded = roster.discard_abandoned()
+        self.stdout.write(f"Abandoned roster uploads deleted: {discarded}.")
+        counts = texts.send_due()
+        self.stdout.write(
+            f"Text messages: {counts['sent']} sent, {counts['waiting']} to retry, "
+            f"{counts['failed']} failed."
+        )
