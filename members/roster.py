@@ -19,6 +19,10 @@ from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
 from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -51,6 +55,9 @@ COLUMNS = [
     Column("specialties", gettext_lazy("Specialties"), width=18),
     Column("interests", gettext_lazy("Interests"), width=18),
     Column("capability_types", gettext_lazy("Capability types"), width=18),
+    # The member's file number: an exported roster (ID numbers masked) is matched by it
+    # when it comes back.
+    Column("file_number", gettext_lazy("File number"), width=10),
 ]
 ID_COLUMN = 1
 LIST_SEPARATORS = re.compile(r"[,，、;；/\s]+")
@@ -135,15 +142,92 @@ class RosterReport:
         return [row for row in self.rows if row.identity_changes and not row.errors]
 
 
-def template_xlsx() -> bytes:
-    """An empty roster with the expected headers; required columns end with *."""
-    return rows_to_xlsx(
-        [_header(c) for c in COLUMNS],
-        [],
-        title=_("Roster"),
-        column_widths=[c.width for c in COLUMNS],
-        text_columns=[ID_COLUMN],
-    )
+TEMPLATE_ROWS = 1000
+TEXT_FIELDS = ("id_number", "phone")  # typed as text, or Excel eats digits and leading 0s
+LIST_FIELDS = ("category", "education", "gender", "grid", "capability_types")
+
+
+def template_xlsx(branch: Unit) -> bytes:
+    """An empty roster for `branch`: the headers (required ones end with *), ID number
+    and phone cells formatted as text, drop-down lists for category, education, gender
+    and grid, and a second sheet with instructions and the allowed values."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = str(_("Roster"))[:31]
+    sheet.append([_header(c) for c in COLUMNS])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = "A2"
+    letters = {c.field: get_column_letter(i + 1) for i, c in enumerate(COLUMNS)}
+    for column in COLUMNS:
+        sheet.column_dimensions[letters[column.field]].width = column.width
+    for name in TEXT_FIELDS:
+        sheet.column_dimensions[letters[name]].number_format = "@"
+        for row in range(2, TEMPLATE_ROWS + 2):
+            sheet[f"{letters[name]}{row}"].number_format = "@"
+
+    info = workbook.create_sheet(str(_("Instructions"))[:31])
+    allowed = {
+        "category": [str(label) for _code, label in Member.Category.choices],
+        "education": [str(label) for _code, label in Member.Education.choices],
+        "gender": [str(label) for _code, label in Member.Gender.choices],
+        "grid": list(
+            Unit.objects.filter(parent=branch, kind=Unit.Kind.GRID)
+            .order_by("path")
+            .values_list("name", flat=True)
+        ),
+        "capability_types": list(
+            CapabilityType.objects.filter(is_active=True).values_list("name", flat=True)
+        ),
+    }
+    for line in TEMPLATE_INSTRUCTIONS:
+        info.append([str(line)])
+    info.append([])
+    first = info.max_row + 1
+    labels = {c.field: str(c.label) for c in COLUMNS}
+    for offset, name in enumerate(LIST_FIELDS):
+        letter = get_column_letter(offset + 1)
+        info[f"{letter}{first}"] = labels[name]
+        info[f"{letter}{first}"].font = Font(bold=True)
+        for k, value in enumerate(allowed[name], start=1):
+            info[f"{letter}{first + k}"] = value
+        info.column_dimensions[letter].width = 16
+        if name == "capability_types" or not allowed[name]:
+            continue  # several per cell: no single-choice list
+        source = f"'{info.title}'!${letter}${first + 1}:${letter}${first + len(allowed[name])}"
+        validation = DataValidation(
+            type="list",
+            formula1=f"={source}",
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle=str(_("Not on the list")),
+            error=str(_("Choose a value from the drop-down list.")),
+        )
+        sheet.add_data_validation(validation)
+        validation.add(f"{letters[name]}2:{letters[name]}{TEMPLATE_ROWS + 1}")
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+TEMPLATE_INSTRUCTIONS = [
+    gettext_lazy("How to fill in the roster"),
+    gettext_lazy("1. One member a row; columns marked * must be filled in."),
+    gettext_lazy(
+        "2. The ID number and phone columns are text: type the numbers as they are, do not change the cells to numbers."
+    ),
+    gettext_lazy("3. Gender and birth date may be left empty: they are read from the ID number."),
+    gettext_lazy(
+        "4. Choose category, education, gender and grid from the drop-down lists; several capability types go in one cell, separated by 、."
+    ),
+    gettext_lazy(
+        "5. When updating members already on file, a blank cell keeps what the file has: clear a value on the member's page."
+    ),
+    gettext_lazy(
+        "6. Dates like 1980-05-06; a join date may be a month, like 1988.07. Keep the file number of an exported roster: it matches the member back."
+    ),
+    gettext_lazy("The allowed values:"),
+]
 
 
 def _header(column: Column) -> str:
@@ -168,6 +252,7 @@ def export_rows(members):
             member.specialties,
             member.interests,
             "、".join(c.name for c in member.capability_types.all()),
+            member.pk,
         ]
 
 
@@ -375,9 +460,11 @@ def read_roster(content: bytes, *, branch: Unit, sheet: str = "") -> RosterRepor
     one roster)."""
     workbook = _open_workbook(content)
     try:
-        names = visible_sheets(workbook)
-        if not names:
+        visible = visible_sheets(workbook)
+        if not visible:
             raise RosterFileError(_("The file has no visible sheet."))
+        # Sheets with a header row: the template's instructions sheet is not a roster.
+        names = [n for n in visible if _has_header(workbook.get_sheet_by_name(n))] or visible[:1]
         if sheet == ALL_SHEETS:
             chosen = names
         elif sheet:
@@ -420,6 +507,20 @@ def read_roster(content: bytes, *, branch: Unit, sheet: str = "") -> RosterRepor
     report.sheet = sheet or names[0]
     report.ignored_columns = ignored
     return report
+
+
+def _has_header(worksheet) -> bool:
+    try:
+        for number, cells in enumerate(worksheet.iter_rows(), start=1):
+            if _map_headers(cells) is not None:
+                return True
+            if number >= HEADER_SEARCH_ROWS:
+                return False
+    except RosterFileError:
+        return True  # a header with a doubled column: reading it will say so
+    except Exception:
+        return False
+    return False
 
 
 def _sheet_rows(worksheet, *, label: str):
@@ -512,6 +613,7 @@ class _Lookups:
     capability_names: list[str]
     existing: dict[str, Member]
     labels: dict[str, str]
+    by_file_number: dict[str, Member]
 
 
 class _Row:
@@ -561,6 +663,8 @@ class _Row:
 
     def id_number(self) -> str:
         raw = self.cell("id_number")
+        if "*" in _text(raw):
+            return self._id_from_file_number(_text(raw))
         number = idnumbers.normalize(_text(raw))
         # Excel keeps numbers to 15 significant digits: an 18-digit number typed into a
         # number cell has already lost its last digits.
@@ -583,6 +687,19 @@ class _Row:
             return ""
         return number
 
+    def _id_from_file_number(self, masked: str) -> str:
+        """A row of an exported roster: its ID number is masked, its file number names
+        the member, whose masked ID number must be the same."""
+        member = self.lookups.by_file_number.get(_text(self.cell("file_number")))
+        if member is None or idnumbers.mask(member.id_number) != idnumbers.normalize(masked):
+            self.errors.append(
+                _(
+                    "The ID number is masked (from an export) and the file number does not match it: type the whole ID number, or keep the file number of the export."
+                )
+            )
+            return ""
+        return member.id_number
+
     def named(self, name: str, lookup: dict, message: str):
         value = self.text(name)
         if not value:
@@ -594,11 +711,18 @@ class _Row:
 
 
 def _validate_rows(data_rows, positions, branch: Unit) -> RosterReport:
-    ids_in_file = []
-    if "id_number" in positions:
-        for _line, cells in data_rows:
-            if positions["id_number"] < len(cells):
-                ids_in_file.append(idnumbers.normalize(_text(cells[positions["id_number"]])))
+    ids_in_file, file_numbers = [], []
+    for _line, cells in data_rows:
+        for name, found in (("id_number", ids_in_file), ("file_number", file_numbers)):
+            if name in positions and positions[name] < len(cells):
+                found.append(idnumbers.normalize(_text(cells[positions[name]])))
+    by_file_number = {
+        str(m.pk): m
+        for m in Member.all_files.filter(
+            branch=branch, pk__in=[n for n in file_numbers if n.isdigit() and len(n) < 12]
+        )
+    }
+    ids_in_file += [m.id_number for m in by_file_number.values()]
     lookups = _Lookups(
         branch=branch,
         positions=positions,
@@ -619,6 +743,7 @@ def _validate_rows(data_rows, positions, branch: Unit) -> RosterReport:
             .prefetch_related("capability_types")
         },
         labels={c.field: str(c.label) for c in COLUMNS},
+        by_file_number=by_file_number,
     )
     seen_ids: dict[str, int] = {}
     results = [_validate_row(_Row(line, cells, lookups), seen_ids) for line, cells in data_rows]
@@ -867,7 +992,9 @@ def apply_roster(
     return report
 
 
-COLUMN_FIELDS = [c.field for c in COLUMNS if c.field not in {"id_number", "capability_types"}]
+COLUMN_FIELDS = [
+    c.field for c in COLUMNS if c.field not in {"id_number", "capability_types", "file_number"}
+]
 
 
 def _replace_capabilities(pairs: list[tuple[int, list[int]]]) -> None:

@@ -250,8 +250,8 @@ def need_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def roster_template(request: HttpRequest, pk: int) -> HttpResponse:
-    access.get_branch_for_user(request.user, pk, manage=True)
-    return xlsx_response(roster.template_xlsx(), _("roster-template.xlsx"))
+    branch = access.get_branch_for_user(request.user, pk, manage=True)
+    return xlsx_response(roster.template_xlsx(branch), _("roster-template.xlsx"))
 
 
 @login_required

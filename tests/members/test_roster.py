@@ -49,7 +49,7 @@ def test_the_template_has_every_column_and_marks_required_ones(as_secretary, tre
     sheet = load_workbook(io.BytesIO(response.content)).active
     headers = [cell.value for cell in sheet[1]]
     assert response["Content-Type"] == XLSX
-    assert headers[0].endswith("*") and len(headers) == 14
+    assert headers[0].endswith("*") and len(headers) == 15
 
 
 def test_a_valid_file_is_previewed_without_saving_anything(as_secretary, tree):

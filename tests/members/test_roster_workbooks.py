@@ -299,3 +299,65 @@ def test_a_password_protected_workbook_is_told_to_remove_the_password(clerk, tre
     content = OLE_MAGIC + b"\0" * 512 + ENCRYPTED_PACKAGE + b"\0" * 512
     response = upload(clerk, tree.branch, content)
     assert "密码" in response.context["form"].errors["file"][0]
+
+
+def test_the_template_formats_numbers_as_text_and_offers_drop_down_lists(clerk, tree):
+    from openpyxl import load_workbook
+
+    response = clerk.get(reverse("members:roster-template", args=[tree.branch.pk]))
+    workbook = load_workbook(io.BytesIO(response.content))
+    roster_sheet, instructions = workbook.worksheets
+    assert roster_sheet["B2"].number_format == "@" and roster_sheet["E2"].number_format == "@"
+    lists = {str(v.sqref).split(":")[0][0] for v in roster_sheet.data_validations.dataValidation}
+    assert {"C", "F", "G", "I"} <= lists  # gender, category, grid, education
+    values = [c.value for row in instructions.iter_rows() for c in row if c.value]
+    assert "在册党员" in values and tree.grid.name in values
+
+
+def test_the_template_comes_back_as_one_roster_sheet(clerk, tree):
+    from openpyxl import load_workbook
+
+    response = clerk.get(reverse("members:roster-template", args=[tree.branch.pk]))
+    workbook = load_workbook(io.BytesIO(response.content))
+    name, number, category = person("王十七")
+    for column, value in ((1, name), (2, number), (6, category)):  # as a clerk types row 2
+        workbook.worksheets[0].cell(row=2, column=column, value=value)
+    out = io.BytesIO()
+    workbook.save(out)
+    report = upload(clerk, tree.branch, out.getvalue()).context["report"]
+    assert report.sheets == [workbook.worksheets[0].title]  # the instructions are not offered
+    assert [r.name for r in report.rows] == ["王十七"]
+    assert not report.bad_rows
+
+
+def test_an_exported_roster_can_be_imported_again(clerk, tree):
+    from openpyxl import load_workbook
+
+    member = MemberFactory(branch=tree.branch, name="王十八", phone="13700002222")
+    exported = clerk.get(reverse("members:roster-export", args=[tree.branch.pk])).content
+    workbook = load_workbook(io.BytesIO(exported))
+    sheet = workbook.worksheets[0]
+    headers = [c.value for c in sheet[1]]
+    sheet.cell(row=2, column=headers.index("联系电话") + 1, value="13700003333")
+    out = io.BytesIO()
+    workbook.save(out)
+    response = upload(clerk, tree.branch, out.getvalue())
+    [row] = response.context["report"].rows
+    assert not row.errors, row.errors
+    assert [(c.field, c.new) for c in row.changes] == [("phone", "13700003333")]
+    assert row.existing == member
+
+
+def test_a_masked_id_with_a_wrong_file_number_is_refused(clerk, tree):
+    member = MemberFactory(branch=tree.branch, name="王十九")
+    other = MemberFactory(branch=tree.branch, name="王二十")
+    from members import idnumbers
+
+    header = ["姓名", "身份证号", "类别", "档案编号"]
+    row = ["王十九", idnumbers.mask(member.id_number), "在册党员", other.pk]
+    [result] = (
+        upload(clerk, tree.branch, book(("Sheet1", [header, row], "visible")))
+        .context["report"]
+        .rows
+    )
+    assert result.errors
