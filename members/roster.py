@@ -101,6 +101,7 @@ class RowResult:
     capability_ids: list[int] = field(default_factory=list)
     existing: Member | None = None
     changes: list[FieldChange] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # shown, not blocking
 
     @property
     def identity_changes(self) -> list[FieldChange]:
@@ -838,6 +839,9 @@ def _validate_row(row: _Row, seen_ids: dict[str, int]) -> RowResult:
             values["gender"] = gender
         elif values["gender"] != gender:
             row.errors.append(_("The gender does not match the ID number."))
+        warnings = _name_gender_warnings(values["name"], gender)
+    else:
+        warnings = []
 
     changes = _changes(member, values, capability_ids, lookups) if member is not None else []
     return RowResult(
@@ -850,7 +854,24 @@ def _validate_row(row: _Row, seen_ids: dict[str, int]) -> RowResult:
         capability_ids=capability_ids,
         existing=member,
         changes=changes,
+        warnings=warnings,
     )
+
+
+# Characters that almost always mark a woman's or a man's given name: a row whose name
+# reads as the other gender than its ID number's may have a name and an ID number from
+# different people (a re-sorted column). Only a warning: names are the family's choice.
+FEMININE = set("娟婷娜妹姑娥媛婉妮娇嫣姗婵娅妍芳霞燕萍凤琴莲翠菊")
+MASCULINE = set("刚强勇彪虎雄豪鹏武峰杰涛斌")
+
+
+def _name_gender_warnings(name: str, gender: str) -> list[str]:
+    given = set(name[1:])
+    if gender == Member.Gender.MALE and given & FEMININE and not given & MASCULINE:
+        return [_("The name reads as a woman's but the ID number is a man's: check the row.")]
+    if gender == Member.Gender.FEMALE and given & MASCULINE and not given & FEMININE:
+        return [_("The name reads as a man's but the ID number is a woman's: check the row.")]
+    return []
 
 
 ADMISSION_AGE = 18  # the Party's admission age: nobody joins younger

@@ -361,3 +361,18 @@ def test_a_masked_id_with_a_wrong_file_number_is_refused(clerk, tree):
         .rows
     )
     assert result.errors
+
+
+def test_a_name_that_reads_as_the_other_gender_is_flagged(clerk, tree):
+    man = next_id_number(dt.date(1970, 1, 1), male=True)
+    woman = next_id_number(dt.date(1971, 1, 1), male=False)
+    rows = rows_of(
+        clerk,
+        tree,
+        HEADER,
+        ["李秀娟", man, "在册党员"],
+        ["李秀娟", woman, "在册党员"],
+        ["王志强", next_id_number(dt.date(1972, 1, 1), male=False), "在册党员"],
+    )
+    assert [bool(r.warnings) for r in rows] == [True, False, True]
+    assert not any(r.errors for r in rows)  # a warning, not a refusal
