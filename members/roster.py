@@ -374,7 +374,7 @@ MAX_COMPRESSION_RATIO = 200
 
 
 def unpacked_limit() -> int:
-    return getattr(settings, "ROSTER_MAX_UNPACKED_BYTES", 50 * 1024 * 1024)
+    return settings.ROSTER_MAX_UNPACKED_BYTES
 
 
 def _check_zip_parts(content: bytes) -> None:
