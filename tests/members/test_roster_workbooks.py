@@ -376,3 +376,27 @@ def test_a_name_that_reads_as_the_other_gender_is_flagged(clerk, tree):
     )
     assert [bool(r.warnings) for r in rows] == [True, False, True]
     assert not any(r.errors for r in rows)  # a warning, not a refusal
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        ["坏一", "330602199913131234", "在册党员", ""],  # impossible ID number
+        ["坏二", "*", "在册党员", ""],  # a masked number without its file
+        ["坏三", "IDNUMBER", "普通党员", ""],  # a list value not allowed
+        ["坏四", "IDNUMBER", "在册党员", "2031-01-01"],  # a date in the future
+        ["坏五", "IDNUMBER", "在册党员", "1988071"],  # a date that would need guessing
+        ["", "IDNUMBER", "在册党员", ""],  # no name
+    ],
+)
+def test_any_refused_row_saves_nothing_at_all(clerk, tree, bad):
+    good = person("好人")
+    bad = [next_id_number() if cell == "IDNUMBER" else cell for cell in bad]
+    content = book(("Sheet1", [[*HEADER, "入党时间"], [*good, ""], bad], "visible"))
+    response = upload(clerk, tree.branch, content)
+    assert response.context["report"].bad_rows
+    roster_import = RosterImport.objects.get()
+    clerk.post(reverse("members:roster-preview", args=[roster_import.pk]), {"confirm": "1"})
+    assert not Member.objects.exists()
+    roster_import.refresh_from_db()
+    assert roster_import.status == RosterImport.Status.PENDING
