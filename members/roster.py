@@ -29,7 +29,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from members import idnumbers
 from members.forms import clean_phone
 from members.models import CapabilityType, Member, PartnerUnit, RosterImport, Unit
-from volunteer.xlsx import rows_to_xlsx
+from volunteer.xlsx import neutralise, rows_to_xlsx
 
 
 @dataclass(frozen=True)
@@ -191,7 +191,7 @@ def template_xlsx(branch: Unit) -> bytes:
         info[f"{letter}{first}"] = labels[name]
         info[f"{letter}{first}"].font = Font(bold=True)
         for k, value in enumerate(allowed[name], start=1):
-            info[f"{letter}{first + k}"] = value
+            info[f"{letter}{first + k}"] = neutralise(value)  # typed names: never formulas
         info.column_dimensions[letter].width = 16
         if name == "capability_types" or not allowed[name]:
             continue  # several per cell: no single-choice list
@@ -465,7 +465,7 @@ def read_roster(content: bytes, *, branch: Unit, sheet: str = "") -> RosterRepor
         if not visible:
             raise RosterFileError(_("The file has no visible sheet."))
         # Sheets with a header row: the template's instructions sheet is not a roster.
-        names = [n for n in visible if _has_header(workbook.get_sheet_by_name(n))] or visible[:1]
+        names = [n for n in visible if _has_header(workbook, n)] or visible[:1]
         if sheet == ALL_SHEETS:
             chosen = names
         elif sheet:
@@ -478,9 +478,7 @@ def read_roster(content: bytes, *, branch: Unit, sheet: str = "") -> RosterRepor
             chosen = names[:1]
         data_rows, positions, ignored = [], None, []
         for name in chosen:
-            rows, found, unused = _sheet_rows(
-                workbook.get_sheet_by_name(name), label=name if len(chosen) > 1 else ""
-            )
+            rows, found, unused = _sheet_rows(workbook, name, label=name if len(chosen) > 1 else "")
             if positions is not None and found != positions:
                 raise RosterFileError(
                     _(
@@ -510,9 +508,9 @@ def read_roster(content: bytes, *, branch: Unit, sheet: str = "") -> RosterRepor
     return report
 
 
-def _has_header(worksheet) -> bool:
+def _has_header(workbook, name: str) -> bool:
     try:
-        for number, cells in enumerate(worksheet.iter_rows(), start=1):
+        for number, cells in enumerate(workbook.get_sheet_by_name(name).iter_rows(), start=1):
             if _map_headers(cells) is not None:
                 return True
             if number >= HEADER_SEARCH_ROWS:
@@ -524,14 +522,14 @@ def _has_header(worksheet) -> bool:
     return False
 
 
-def _sheet_rows(worksheet, *, label: str):
+def _sheet_rows(workbook, name: str, *, label: str):
     """The member rows of one sheet, each (row label, cells), with the header's column
     positions and the headers it does not use. The header row is looked for below title
     and blank rows. Every non-empty row is read and counted: a file over the limit is
     refused whole, never cut."""
     limit = settings.ROSTER_MAX_ROWS
     try:
-        raw_rows = iter(worksheet.iter_rows())
+        raw_rows = iter(workbook.get_sheet_by_name(name).iter_rows())
         header = None
         for number, cells in enumerate(raw_rows, start=1):
             mapped = _map_headers(cells)
