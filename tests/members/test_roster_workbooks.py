@@ -293,11 +293,13 @@ def test_a_file_that_unpacks_to_far_more_than_a_roster_is_refused_unread(clerk, 
 
 
 def test_a_password_protected_workbook_is_told_to_remove_the_password(clerk, tree):
-    # An encrypted .xlsx is an OLE compound file holding an "EncryptedPackage" stream.
-    from members.roster import ENCRYPTED_PACKAGE, OLE_MAGIC
+    from msoffcrypto.format.ooxml import OOXMLFile
 
-    content = OLE_MAGIC + b"\0" * 512 + ENCRYPTED_PACKAGE + b"\0" * 512
-    response = upload(clerk, tree.branch, content)
+    locked = io.BytesIO()
+    OOXMLFile(io.BytesIO(book(("花名册", [HEADER, person("王")], "visible")))).encrypt(
+        "secret", locked
+    )
+    response = upload(clerk, tree.branch, locked.getvalue())
     assert "密码" in response.context["form"].errors["file"][0]
 
 
