@@ -2,8 +2,11 @@
 
 Import is two-phase: `read_roster` validates a file and reports every bad row without
 writing anything; `apply_roster` re-reads the same stored file and saves all rows in one
-transaction, or none. Rows are matched to existing files by ID number, so importing the
-same people again updates them.
+transaction, or none. Rows are matched to existing files by ID number (or, for an
+exported roster whose ID numbers are masked, by file number), so importing the same people
+again updates them: only cells holding a value write, and the preview lists each change.
+Clerks' workbooks are taken as they come (.xlsx, .xls, .ods; title rows; their own
+header spellings; several sheets); see issue 16's note for each habit handled.
 """
 
 import datetime as dt
