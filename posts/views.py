@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -240,6 +241,16 @@ def choice_list(request: HttpRequest, pk: int) -> HttpResponse:
         .select_related("post", "member")
         .order_by("post__name", "created_at")
     )
+    # Right after confirming: the new holder's post certificate is one tap away.
+    confirmed = request.GET.get("confirmed", "")
+    just_confirmed = (
+        Choice.objects.confirmed()
+        .filter(pk=int(confirmed), post__branch=branch)
+        .select_related("post", "member")
+        .first()
+        if confirmed.isdigit() and len(confirmed) < 12 and granted.may_manage
+        else None
+    )
     return render(
         request,
         "posts/choice_list.html",
@@ -247,6 +258,7 @@ def choice_list(request: HttpRequest, pk: int) -> HttpResponse:
             "branch": branch,
             "choices": choices,
             "can_manage": granted.may_manage,
+            "just_confirmed": just_confirmed,
         },
     )
 
@@ -259,13 +271,9 @@ def choice_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         services.confirm_choice(choice=choice, by=request.user)
     except services.PostsError as error:
         messages.error(request, str(error))
-    else:
-        messages.success(
-            request,
-            _("%(name)s now holds %(post)s.")
-            % {"name": choice.member.name, "post": choice.post.name},
-        )
-    return redirect("posts:choice-list", pk=choice.post.branch_id)
+        return redirect("posts:choice-list", pk=choice.post.branch_id)
+    url = reverse("posts:choice-list", args=[choice.post.branch_id])
+    return redirect(f"{url}?confirmed={choice.pk}")
 
 
 @login_required

@@ -121,6 +121,31 @@ def test_the_secretary_confirms_from_the_choices_page(client, secretary, post, m
     assert choice.status == Choice.Status.CONFIRMED
 
 
+def test_right_after_confirming_the_post_certificate_is_one_tap_away(
+    client, secretary, post, member
+):
+    choice = services.apply_for_post(member=member, post=post, by=None)
+    client.force_login(secretary)
+    response = client.post(reverse("posts:choice-confirm", args=[choice.pk]), follow=True)
+    certificate = reverse("posts:post-certificate", args=[choice.pk])
+    assert response.context["just_confirmed"] == choice
+    assert certificate in response.content.decode()
+    assert client.get(certificate)["Content-Type"] == "application/pdf"
+
+
+def test_the_holder_row_of_a_post_prints_its_certificate(client, secretary, held_post):
+    client.force_login(secretary)
+    page = client.get(reverse("posts:post-detail", args=[held_post.post_id]))
+    assert reverse("posts:post-certificate", args=[held_post.pk]) in page.content.decode()
+
+
+def test_another_branchs_confirmed_choice_is_not_offered(client, neighbour_secretary, held_post):
+    client.force_login(neighbour_secretary)
+    url = reverse("posts:choice-list", args=[neighbour_secretary.role_assignments.get().unit_id])
+    response = client.get(url, {"confirmed": held_post.pk})
+    assert response.context["just_confirmed"] is None
+
+
 def test_confirming_a_full_post_shows_why(client, secretary, post, tree):
     choices = [
         services.apply_for_post(member=MemberFactory(branch=tree.branch), post=post, by=None)
