@@ -2,6 +2,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Max
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,7 +22,7 @@ from posts.forms import (
     RecommendationForm,
     ReviewForm,
 )
-from posts.models import Choice, Pledge, Post, PostType
+from posts.models import Choice, Pledge, PledgeVersion, Post, PostType
 from volunteer.history import change_log
 from volunteer.urls_util import year_param
 
@@ -371,6 +372,12 @@ def pledge_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def pledge_edit(request: HttpRequest, pk: int) -> HttpResponse:
     pledge = access.get_pledge_for_user(request.user, pk, write=True).pledge
     current = pledge.current_version()
+    # What the reviewer asked for, beside the form that answers it.
+    returned = (
+        current
+        if current is not None and current.decision == PledgeVersion.Decision.RETURNED
+        else None
+    )
     items = {i.duty_item_id: i.commitment for i in current.items.all()} if current else {}
     clerk = pledge.choice.member.user_id != request.user.pk
     form = PledgeForm(
@@ -395,7 +402,9 @@ def pledge_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Pledge saved and sent to the branch for review."))
             return redirect("posts:pledge-detail", pk=pledge.pk)
     return render(
-        request, "posts/pledge_form.html", {"form": form, "pledge": pledge, "clerk": clerk}
+        request,
+        "posts/pledge_form.html",
+        {"form": form, "pledge": pledge, "clerk": clerk, "returned": returned},
     )
 
 
@@ -428,13 +437,25 @@ def pledge_review(request: HttpRequest, pk: int) -> HttpResponse:
 def pledge_list(request: HttpRequest, pk: int) -> HttpResponse:
     branch = member_access.get_branch_for_user(request.user, pk)
     year = year_param(request)
-    pledges = (
-        Pledge.objects.filter(choice__post__branch=branch, choice__post__year=year)
-        .select_related("choice__post", "choice__member")
-        .order_by("status", "choice__member__name")
-    )
+    every = Pledge.objects.filter(choice__post__branch=branch, choice__post__year=year)
+    waiting = every.filter(status=Pledge.Status.SUBMITTED)
+    waiting_count = waiting.count()
+    # Opens on what waits for review, the longest waiting first; "all" shows every pledge.
+    show_all = request.GET.get("show") == "all" or not waiting_count
+    if show_all:
+        pledges = every.order_by("status", "choice__member__name")
+    else:
+        pledges = waiting.annotate(sent_at=Max("versions__written_at")).order_by("sent_at", "pk")
     return render(
-        request, "posts/pledge_list.html", {"branch": branch, "pledges": pledges, "year": year}
+        request,
+        "posts/pledge_list.html",
+        {
+            "branch": branch,
+            "pledges": pledges.select_related("choice__post", "choice__member"),
+            "year": year,
+            "show_all": show_all,
+            "waiting_count": waiting_count,
+        },
     )
 
 

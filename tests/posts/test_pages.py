@@ -373,7 +373,7 @@ def test_the_pledge_list_makes_the_same_number_of_queries_whatever_its_length(
     assert len(response.context["pledges"]) == rows
 
 
-QUERIES_ON_PLEDGE_LIST = 7
+QUERIES_ON_PLEDGE_LIST = 8  # … and the count of pledges waiting for review
 
 
 def test_the_home_page_lists_what_waits_for_the_secretary(client, secretary, member_user, pledge):
@@ -462,3 +462,43 @@ def test_declining_a_choice_of_a_member_with_only_a_phone_texts_them(
     assert response["Location"] == reverse("posts:choice-list", args=[post.branch_id])
     text = TextMessage.objects.get(mobile="13905750001")
     assert "本岗位已满" in text.text
+
+
+def test_the_revise_form_shows_the_secretarys_return_comment(
+    client, member_user, secretary, pledge
+):
+    services.write_pledge(
+        pledge=pledge, lines=lines_for(pledge.choice.post, "偶尔巡逻"), based_on=0, by=member_user
+    )
+    services.return_pledge(pledge=pledge, comment="请写明每周几晚", by=secretary)
+    client.force_login(member_user)
+    page = client.get(reverse("posts:pledge-edit", args=[pledge.pk]))
+    assert "请写明每周几晚" in page.content.decode()
+    assert page.context["returned"].review_comment == "请写明每周几晚"
+
+
+def test_the_pledge_list_opens_on_what_waits_oldest_first(client, secretary, tree, post_type):
+    import time_machine
+
+    post = PostFactory(branch=tree.branch, post_type=post_type, seats=5)
+    held = []
+    for name in ("先交", "后交", "未交"):
+        choice = services.apply_for_post(
+            member=MemberFactory(branch=tree.branch, name=name), post=post, by=None
+        )
+        services.confirm_choice(choice=choice, by=secretary)
+        held.append(choice)
+    with time_machine.travel("2026-11-01 09:00 +0800"):
+        services.write_pledge(
+            pledge=held[0].pledge, lines=lines_for(post, "一"), based_on=0, by=secretary
+        )
+    with time_machine.travel("2026-11-20 09:00 +0800"):
+        services.write_pledge(
+            pledge=held[1].pledge, lines=lines_for(post, "二"), based_on=0, by=secretary
+        )
+    client.force_login(secretary)
+    url = reverse("posts:pledge-list", args=[tree.branch.pk])
+    waiting = client.get(url, {"year": 2026})
+    assert [p.choice.member.name for p in waiting.context["pledges"]] == ["先交", "后交"]
+    every = client.get(url, {"year": 2026, "show": "all"})
+    assert len(every.context["pledges"]) == 3
