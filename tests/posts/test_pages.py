@@ -502,3 +502,20 @@ def test_the_pledge_list_opens_on_what_waits_oldest_first(client, secretary, tre
     assert [p.choice.member.name for p in waiting.context["pledges"]] == ["先交", "后交"]
     every = client.get(url, {"year": 2026, "show": "all"})
     assert len(every.context["pledges"]) == 3
+
+
+def test_history_is_told_in_words(client, secretary, pledge, member_user):
+    secretary.first_name = "马慧燕"
+    secretary.save()
+    services.write_pledge(
+        pledge=pledge, lines=lines_for(pledge.choice.post, "每周两晚"), based_on=0, by=member_user
+    )
+    client.force_login(secretary)
+    response = client.get(reverse("posts:pledge-detail", args=[pledge.pk]))
+    changes = [c for entry in response.context["choice_log"] for c in entry.changes]
+    decided_by = next(c for c in changes if c.field == "处理人")
+    assert decided_by.new == "马慧燕"  # a person by name, not a number
+    decided_at = next(c for c in changes if c.field == "处理时间")
+    assert "年" in decided_at.new and "." not in decided_at.new  # a Chinese date, no microseconds
+    pledge_changes = [c.field for entry in response.context["log"] for c in entry.changes]
+    assert "version count" not in pledge_changes and pledge_changes  # counters left out
