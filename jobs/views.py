@@ -8,12 +8,12 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
-from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from jobs import services
 from jobs.models import Job
+from volunteer.filenames import content_disposition
 
 
 @login_required
@@ -62,9 +62,7 @@ def job_file(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     content = bytes(job.content)
     response = HttpResponse(content, content_type=job.content_type or "application/octet-stream")
-    response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=job.filename or f"job-{job.pk}"
-    )
+    response["Content-Disposition"] = content_disposition(job.filename or f"job-{job.pk}")
     response["Content-Length"] = str(len(content))
     # Batches carry names and phones: never kept by a shared cache.
     patch_cache_control(response, private=True, no_store=True)

@@ -28,9 +28,10 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils._os import safe_join
 from django.utils.cache import patch_cache_control
-from django.utils.http import content_disposition_header
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from volunteer.filenames import content_disposition
 
 # The base URL every print document is laid out against. `{% static %}` gives
 # "/static/...", which WeasyPrint joins onto this base before asking the fetcher. It is
@@ -175,14 +176,13 @@ def _then(paint, progress, done: int, total: int):
 
 
 def pdf_response(content: bytes, filename: str, *, inline: bool = True) -> HttpResponse:
-    """Wrap PDF bytes in a response; `filename` may be Chinese (RFC 5987 encoded).
+    """Wrap PDF bytes in a response; `filename` may be Chinese (RFC 5987 encoded, with an
+    ASCII name beside it: volunteer.filenames).
 
     The response is marked private and not stored: printed documents carry names.
     """
     response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(
-        as_attachment=not inline, filename=filename
-    )
+    response["Content-Disposition"] = content_disposition(filename, as_attachment=not inline)
     response["Content-Length"] = str(len(content))
     patch_cache_control(response, private=True, no_store=True)
     return response
