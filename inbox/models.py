@@ -129,3 +129,21 @@ class TextMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.mobile} · {self.get_status_display()}"
+
+
+class DisplayPreference(models.Model):
+    """How the pages look for one user, kept on the server so it follows them to every
+    phone: large text (大字版, the MIIT 适老化 style) for elderly members. Copied into the
+    session at log-in (`inbox.display`), so a page costs no query to read it."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="display_preference"
+    )
+    large_text = models.BooleanField(_("large text"), default=False)
+
+    class Meta:
+        verbose_name = _("display preference")
+        verbose_name_plural = _("display preferences")
+
+    def __str__(self) -> str:
+        return str(self.user)

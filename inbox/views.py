@@ -7,7 +7,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from inbox import channels, contacts, services
+from inbox import channels, contacts, display, services
 from inbox.models import NoticeContact, Notification
 
 NOTIFICATIONS_PER_PAGE = 30
@@ -77,3 +77,16 @@ def _contact_context(user, record: NoticeContact, typed: dict) -> dict:
         "typed_email": typed.get("email", ""),
         "typed_mobile": typed.get("mobile", ""),
     }
+
+
+@require_POST
+def text_size(request: HttpRequest) -> HttpResponse:
+    """The header's large-text switch (大字版), for everyone, logged in or not: back to the
+    page it was pressed on."""
+    display.choose(request, large=request.POST.get("large_text") == "1")
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = "home" if request.user.is_authenticated else "login"
+    return redirect(target)

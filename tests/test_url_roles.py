@@ -127,6 +127,8 @@ TABLE = {
     "inbox:list": (None, EVERYONE_LOGGED_IN),
     "inbox:open": ("notification", {r: 404 for r in ROLES} | {"anonymous": 302, "member": 200}),
     "inbox:mark-all-read": (None, ALL(405)),
+    # The header's large-text switch (大字版): a POST for anyone, logged in or not.
+    "inbox:text-size": (None, ALL(405)),
     # Steps 1-3: post types (town), posts, choices, pledges (branch), publication.
     "posts:type-list": ("town", TOWN_READ),
     "posts:type-add": ("town", TOWN_READ),

@@ -36,3 +36,40 @@ document.addEventListener("change", function (event) {
     master.indeterminate = ticked.length > 0 && ticked.length < boxes.length;
   }
 });
+// A list table marked `table-stack` is a pile of cards on a phone (static/css/app.css): each
+// cell shows its column's name, copied here from the header into data-label unless the
+// template set one. The table's roles are stated, as a screen reader may lose them once
+// the cells are laid out as blocks.
+document.querySelectorAll("table.table-stack").forEach(function (table) {
+  var headerRows = table.tHead ? table.tHead.rows : [];
+  var names = [];
+  if (headerRows.length) {
+    Array.prototype.forEach.call(headerRows[headerRows.length - 1].cells, function (th) {
+      var name = th.textContent.replace(/\s+/g, " ").trim();
+      for (var i = 0; i < (th.colSpan || 1); i++) {
+        names.push(name);
+      }
+    });
+  }
+  table.setAttribute("role", "table");
+  Array.prototype.forEach.call(table.querySelectorAll(":scope > thead, :scope > tbody, :scope > tfoot"), function (group) {
+    group.setAttribute("role", "rowgroup");
+  });
+  Array.prototype.forEach.call(table.rows, function (row) {
+    row.setAttribute("role", "row");
+    var column = 0;
+    Array.prototype.forEach.call(row.cells, function (cell) {
+      var inHead = row.parentNode.tagName === "THEAD";
+      if (cell.tagName === "TH") {
+        cell.setAttribute("role", inHead ? "columnheader" : "rowheader");
+      } else {
+        cell.setAttribute("role", "cell");
+      }
+      if (!inHead && !cell.hasAttribute("data-label")) {
+        var span = cell.colSpan || 1;
+        cell.setAttribute("data-label", span === 1 && names[column] ? names[column] : "");
+      }
+      column += cell.colSpan || 1;
+    });
+  });
+});
