@@ -425,3 +425,34 @@ def figures(unit: Unit, year: int) -> Figures:
         trainings=trainings,
         volunteers_trained=trained,
     )
+
+
+# --- home pages ------------------------------------------------------------------------
+
+
+@dataclass
+class RequestCounts:
+    """Open requests of a branch: all of them, those past a time limit, and those no
+    team holds."""
+
+    open: int = 0
+    late: int = 0
+    unowned: int = 0
+
+
+def request_counts_by_branch(unit: Unit, now: dt.datetime) -> dict[int, RequestCounts]:
+    """`RequestCounts` for every branch within `unit` that has open requests, by
+    branch id, in one query."""
+    rows = (
+        HelpRequest.objects.in_unit(unit)
+        .open()
+        .values("branch_id")
+        .annotate(
+            open=Count("id"),
+            late=Count("id", filter=late_condition(now)),
+            unowned=Count("id", filter=Q(team__isnull=True)),
+        )
+    )
+    return {
+        row["branch_id"]: RequestCounts(row["open"], row["late"], row["unowned"]) for row in rows
+    }

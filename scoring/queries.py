@@ -19,6 +19,7 @@ from scoring.models import (
     Activity,
     ActivityKind,
     Attendance,
+    Evaluation,
     MonthlyTally,
     PointsEntry,
     PointsRule,
@@ -654,3 +655,72 @@ def training_figures(year: int, members) -> tuple[int, int]:
         activity__kind=ActivityKind.TRAINING, activity__held_on__year=year, member__in=members
     ).aggregate(trainings=Count("activity", distinct=True), people=Count("member", distinct=True))
     return row["trainings"], row["people"]
+
+
+# --- home pages ------------------------------------------------------------------------
+
+
+@dataclass
+class BranchMonth:
+    """Steps 4–5 of a branch as its secretary's home page shows them."""
+
+    month: dt.date
+    activities: int
+    last_month: dt.date
+    last_month_published: bool
+    evaluations: int
+    evaluations_computed: int
+    evaluations_published: int
+
+
+def branch_month(branch: Unit, month: dt.date) -> BranchMonth:
+    """This month's activities, whether last month's tally is published, and the
+    year's evaluation, in three queries."""
+    last = previous_month(month)
+    evaluations = Evaluation.objects.filter(branch=branch, year=month.year).aggregate(
+        total=Count("id"),
+        computed=Count("id", filter=Q(grade__gt="")),
+        published=Count("id", filter=Q(published_at__isnull=False)),
+    )
+    return BranchMonth(
+        month=month,
+        activities=Activity.objects.filter(
+            branch=branch, held_on__gte=month, held_on__lt=next_month(month)
+        ).count(),
+        last_month=last,
+        last_month_published=MonthlyTally.objects.filter(branch=branch, month=last).exists(),
+        evaluations=evaluations["total"],
+        evaluations_computed=evaluations["computed"],
+        evaluations_published=evaluations["published"],
+    )
+
+
+def branches_without_tally(unit: Unit, month: dt.date) -> set[int]:
+    """Ids of the branches within `unit` whose tally of `month` is not published."""
+    published = MonthlyTally.objects.filter(branch__path__startswith=unit.path, month=month)
+    return set(
+        Unit.objects.filter(path__startswith=unit.path, kind=Unit.Kind.BRANCH)
+        .exclude(pk__in=published.values("branch_id"))
+        .values_list("pk", flat=True)
+    )
+
+
+@dataclass
+class MemberPoints:
+    month: dt.date
+    month_total: Decimal
+    year_total: Decimal
+
+
+def member_points(member: Member, month: dt.date) -> MemberPoints:
+    """A member's points of `month` and of its year so far, as the points card counts
+    them (by tally month), in one query."""
+    totals = PointsEntry.objects.filter(
+        member=member, month__gte=dt.date(month.year, 1, 1), month__lte=dt.date(month.year, 12, 1)
+    ).aggregate(year=Sum("points"), month=Sum("points", filter=Q(month=month)))
+    return MemberPoints(month, totals["month"] or ZERO, totals["year"] or ZERO)
+
+
+def latest_evaluation(member: Member) -> Evaluation | None:
+    """The member's evaluation of the latest year that has one."""
+    return Evaluation.objects.filter(member=member).order_by("-year").first()

@@ -307,3 +307,9 @@ def test_the_district_organiser_sets_the_rule_and_a_town_organiser_reads_it(
     client.post(url, data)
     rule = services.excellence_rule(tree.district, YEAR)
     assert (rule.min_hours, rule.min_services, rule.min_favourable_percent) == (200, 50, 90)
+
+
+def test_a_team_leader_finds_their_team_on_the_home_page(client, team, team_leader):
+    client.force_login(team_leader)
+    page = client.get(reverse("home")).content.decode()
+    assert reverse("helpdesk:team-detail", args=[team.pk]) in page

@@ -381,8 +381,11 @@ def test_the_home_page_lists_what_waits_for_the_secretary(client, secretary, mem
         pledge=pledge, lines=lines_for(pledge.choice.post, "每周两晚"), based_on=0, by=member_user
     )
     client.force_login(secretary)
-    tasks = client.get(reverse("home")).context["tasks"]
-    assert [(t["kind"], t["count"]) for t in tasks] == [("reviews", 1)]
+    (branch,) = client.get(reverse("home")).context["branches"]
+    assert [(step.key, step.todo) for step in branch.steps if step.todo][:2] == [
+        ("pledges", 1),
+        ("tally", 1),
+    ]
 
 
 def test_the_home_page_lists_pledges_to_publish_for_the_organiser(
@@ -393,8 +396,8 @@ def test_the_home_page_lists_pledges_to_publish_for_the_organiser(
     )
     services.approve_pledge(pledge=pledge, by=secretary)
     client.force_login(town_organiser)
-    tasks = client.get(reverse("home")).context["tasks"]
-    assert [(t["kind"], t["count"]) for t in tasks] == [("publish", 1)]
+    (area,) = client.get(reverse("home")).context["areas"]
+    assert area.lagging[0].to_publish == 1
 
 
 def test_the_pledge_page_shows_who_confirmed_the_choice(client, secretary, pledge):
