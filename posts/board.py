@@ -18,7 +18,7 @@ from django.db.models import Exists, F, OuterRef, Prefetch, Q
 from django.http import Http404
 from django.utils import timezone
 
-from members.models import Member, PartnerUnit, Unit
+from members.models import Member, PartnerUnit, RoleAssignment, Unit
 from posts.models import Choice, Pledge, PledgeItem, Post
 
 
@@ -214,3 +214,53 @@ def employer_pledges(partner: PartnerUnit, units, year: int) -> list[EmployerRow
             )
         )
     return rows
+
+
+# --- the printed notice (公示) ------------------------------------------------------------
+
+# How long a printed notice stays up: seven days, the first and the last included.
+NOTICE_DAYS = 7
+
+
+@dataclass(frozen=True)
+class NoticePeriod:
+    """The publication period (公示期) printed on the sheet, both days included."""
+
+    start: dt.date
+    end: dt.date
+
+
+def notice_period(start: str | None = None) -> NoticePeriod:
+    """The period of a notice put up on `start` (?from=, an ISO date; today when it is
+    missing or not a date): NOTICE_DAYS days."""
+    try:
+        day = dt.date.fromisoformat(start) if start else timezone.localdate()
+    except ValueError:
+        day = timezone.localdate()
+    return NoticePeriod(day, day + dt.timedelta(days=NOTICE_DAYS - 1))
+
+
+@dataclass(frozen=True)
+class FeedbackContact:
+    """Whom residents tell what they think of the notice: the branch secretary, by name;
+    the phone only where the sheet is printed by someone who oversees the branch (the
+    public download leaves it out: phones go to the roles that call people)."""
+
+    name: str
+    phone: str
+
+
+def feedback_contact(branch: Unit, *, with_phone: bool) -> FeedbackContact | None:
+    """The branch's first secretary (by appointment) with a name on file, or None."""
+    roles = (
+        RoleAssignment.objects.filter(unit=branch, role=RoleAssignment.Role.BRANCH_SECRETARY)
+        .select_related("user__member_file")
+        .order_by("created_at", "pk")
+    )
+    for role in roles:
+        member = getattr(role.user, "member_file", None)
+        name = member.name if member else role.user.get_full_name()
+        if name:
+            phone = member.phone if member and with_phone else ""
+            return FeedbackContact(name, phone)
+    return None

@@ -27,14 +27,37 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from members.models import Unit
-from posts.models import Choice, Pledge, PledgeItem, PledgeVersion
+from members.models import Member, Unit
+from posts.models import Choice, Pledge, PledgeItem, PledgeVersion, Post
 from volunteer.pdf import render_pdf
 from volunteer.qr import qr_svg_data_uri
 from volunteer.verification import Absolute, Verdict
 
 POST_CERTIFICATE_TEMPLATE = "posts/print/post_certificate.html"
+PLEDGE_FORM_TEMPLATE = "posts/print/pledge_form.html"
+# Rows for commitments beyond the duty menu on the blank pledge form.
+PLEDGE_FORM_SPARE_ROWS = 2
 PLEDGE_CERTIFICATE_TEMPLATE = "posts/print/pledge_certificate.html"
+
+# --- the issuing committee of a red-header document (红头) -------------------------------
+
+# What a branch's name may end with, and the committee it then signs as.
+_COMMITTEE_OF = [
+    ("党总支", _("CPC %(unit)s General Branch Committee")),
+    ("党支部", _("CPC %(unit)s Branch Committee")),
+    ("党委", _("CPC %(unit)s Committee")),
+]
+
+
+def issuing_committee(unit: Unit) -> str:
+    """The party committee a unit's notices are issued by, as a red header names it:
+    "中共秦望村委员会"; a name that says the organisation's level keeps it ("秦望村党支部"
+    signs as "中共秦望村支部委员会")."""
+    for ending, committee in _COMMITTEE_OF:
+        if unit.name.endswith(ending) and len(unit.name) > len(ending):
+            return str(committee) % {"unit": unit.name.removesuffix(ending)}
+    return str(_("CPC %(unit)s Committee")) % {"unit": unit.name}
+
 
 # --- post certificates (党员岗位证) -------------------------------------------------------
 
@@ -283,4 +306,23 @@ def branch_pledge_certificates_pdf(branch: Unit, year: int, *, absolute: Absolut
     certificates = branch_pledge_certificates(branch, year, absolute=absolute)
     return render_pledge_certificates(
         pledge_certificates_context(certificates, branch=branch, year=year)
+    )
+
+
+# --- the blank pledge form (择岗承诺书, to fill in by hand) -----------------------------------
+
+
+def pledge_form_pdf(post: Post, *, member: Member | None = None) -> bytes:
+    """The pledge of `post` as a form to fill in on paper: the post's duty menu with a
+    box to tick and lines to write on for each item, spare rows, the signature and the
+    branch's review. `member` prints their name in (a confirmed holder); without one the
+    name is a blank line. The secretary enters the filled-in form as a paper pledge."""
+    return render_pdf(
+        PLEDGE_FORM_TEMPLATE,
+        {
+            "post": post,
+            "member": member,
+            "items": post.menu(),
+            "spare_rows": range(PLEDGE_FORM_SPARE_ROWS),
+        },
     )

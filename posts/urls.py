@@ -52,6 +52,12 @@ urlpatterns = [
         views_documents.branch_pledge_certificates,
         name="branch-pledge-certificates",
     ),
+    path("<int:pk>/pledge-form.pdf", views_documents.pledge_form, name="pledge-form"),
+    path(
+        "choices/<int:pk>/pledge-form.pdf",
+        views_documents.choice_pledge_form,
+        name="choice-pledge-form",
+    ),
     path("verify/post/<str:code>/", views_documents.verify_post, name="verify-post"),
     path(
         "verify/pledge/<str:code>/<int:version>/",

@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -17,6 +18,7 @@ from jobs.printing import batch_print
 from members import access as member_access
 from posts import access, batches, documents
 from posts.models import Choice, Pledge, PledgeVersion
+from volunteer.filenames import file_name
 from volunteer.pdf import pdf_response, render_pdf
 from volunteer.urls_util import year_param
 
@@ -143,6 +145,34 @@ def verify_pledge(request: HttpRequest, code: str, version: int) -> HttpResponse
                 else None,
             },
         )
+    )
+
+
+# --- the blank pledge form, for members who write their pledge on paper ------------------
+
+
+@login_required
+def pledge_form(request: HttpRequest, pk: int) -> HttpResponse:
+    """The post's pledge as a blank form, for everyone who may read the post."""
+    post = access.get_post_for_user(request.user, pk)
+    return pdf_response(
+        documents.pledge_form_pdf(post),
+        file_name(gettext_lazy("Pledge form %(post)s.pdf"), post=post.name),
+    )
+
+
+@login_required
+def choice_pledge_form(request: HttpRequest, pk: int) -> HttpResponse:
+    """The blank form with the holder's name in, for a confirmed choice: for its member
+    and those who oversee the branch (the secretary hands it over)."""
+    choice = access.get_choice_for_user(request.user, pk)
+    if choice.status != Choice.Status.CONFIRMED:
+        raise Http404
+    return pdf_response(
+        documents.pledge_form_pdf(choice.post, member=choice.member),
+        file_name(
+            gettext_lazy("Pledge form %(post)s %(name)s.pdf"), post=choice.post.name, name=choice.member.name
+        ),
     )
 
 

@@ -10,12 +10,15 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from members import access as member_access
 from members.models import PartnerUnit
-from posts import board
+from posts import board, documents
+from volunteer.filenames import file_name
 from volunteer.pdf import pdf_response, render_pdf
+from volunteer.qr import qr_svg_data_uri
 from volunteer.urls_util import year_param
 
 # The kiosk reloads itself this often, so newly published pledges appear on the screen.
@@ -49,13 +52,23 @@ def board_kiosk(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def board_sheet(request: HttpRequest, pk: int) -> HttpResponse:
+    """The notice to put up (公示), red-headed, for its publication period (?from=, the
+    day it goes up; default today), with whom to tell and a QR code to the online board.
+    The secretary's phone prints only for those who oversee the branch."""
     context = _board_context(request, pk)
-    pdf = render_pdf("posts/print/board_sheet.html", context, request=request)
-    filename = _("%(branch)s posts notice %(year)s.pdf") % {
-        "branch": context["branch"].name,
-        "year": context["year"],
+    branch, year = context["branch"], context["year"]
+    board_url = request.build_absolute_uri(f"{reverse('posts:board', args=[branch.pk])}?year={year}")
+    context |= {
+        "period": board.notice_period(request.GET.get("from")),
+        "contact": board.feedback_contact(
+            branch, with_phone=member_access.can_oversee(request.user, branch)
+        ),
+        "issuer": documents.issuing_committee(branch),
+        "board_qr": qr_svg_data_uri(board_url, width_mm=22),
     }
-    return pdf_response(pdf, filename)
+    pdf = render_pdf("posts/print/board_sheet.html", context, request=request)
+    name = file_name(_("%(branch)s posts notice %(year)s.pdf"), branch=branch.name, year=year)
+    return pdf_response(pdf, name)
 
 
 @login_required

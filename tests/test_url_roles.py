@@ -159,6 +159,8 @@ TABLE = {
     # -- certificates and verification --
     # "choice" is another member's pending choice: no certificate, 404 to every reader.
     "posts:post-certificate": ("held_choice", BRANCH_READ | {"member": 200}),
+    "posts:pledge-form": ("post", BRANCH_READ | {"member": 200}),
+    "posts:choice-pledge-form": ("held_choice", BRANCH_READ | {"member": 200}),
     "posts:pledge-certificate": ("pledge", BRANCH_READ | {"member": 200}),
     "posts:branch-pledge-certificates": ("branch", BRANCH_READ),
     "posts:verify-post": (lambda o: {"code": o["held_choice_code"]}, ALL(200)),
