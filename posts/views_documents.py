@@ -171,7 +171,9 @@ def choice_pledge_form(request: HttpRequest, pk: int) -> HttpResponse:
     return pdf_response(
         documents.pledge_form_pdf(choice.post, member=choice.member),
         file_name(
-            gettext_lazy("Pledge form %(post)s %(name)s.pdf"), post=choice.post.name, name=choice.member.name
+            gettext_lazy("Pledge form %(post)s %(name)s.pdf"),
+            post=choice.post.name,
+            name=choice.member.name,
         ),
     )
 

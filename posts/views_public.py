@@ -9,8 +9,8 @@ pledge items only.
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils import timezone
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from members import access as member_access
@@ -57,7 +57,9 @@ def board_sheet(request: HttpRequest, pk: int) -> HttpResponse:
     The secretary's phone prints only for those who oversee the branch."""
     context = _board_context(request, pk)
     branch, year = context["branch"], context["year"]
-    board_url = request.build_absolute_uri(f"{reverse('posts:board', args=[branch.pk])}?year={year}")
+    board_url = request.build_absolute_uri(
+        f"{reverse('posts:board', args=[branch.pk])}?year={year}"
+    )
     context |= {
         "period": board.notice_period(request.GET.get("from")),
         "contact": board.feedback_contact(
