@@ -139,6 +139,7 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "capabilities": member.capability_types.all(),
             "show_phone": granted.may_see_phone,
             "can_manage": granted.may_manage,
+            "branch_link": access.can_oversee(request.user, member.branch),
             "login_state": activation.login_state(member) if granted.may_give_login else "",
             "log": change_log(member, hidden=frozenset({"id_number"})),
         },

@@ -190,7 +190,10 @@ def post_detail(request: HttpRequest, pk: int) -> HttpResponse:
             and member.branch_id == post.branch_id
             and not member.is_exempt,
             "form": form,
-            "log": change_log(post),
+            # The post's own management history is the branch's business, not its
+            # members': a member reads the history of their choice and pledge instead.
+            "log": change_log(post) if granted.oversees or can_manage else [],
+            "oversees": granted.oversees or can_manage,
         },
     )
 

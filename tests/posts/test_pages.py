@@ -1,9 +1,11 @@
 import pytest
 from django.urls import reverse
 
+from members.models import RoleAssignment
 from posts import services
 from posts.models import Choice, DutyItem, Pledge, Post, PostType
-from tests.factories import MemberFactory, PostFactory
+from tests.conftest import make_member_user
+from tests.factories import MemberFactory, PostFactory, RoleFactory
 from tests.posts.conftest import lines_for
 
 
@@ -522,3 +524,22 @@ def test_history_is_told_in_words(client, secretary, pledge, member_user):
     assert "年" in decided_at.new and "." not in decided_at.new  # a Chinese date, no microseconds
     pledge_changes = [c.field for entry in response.context["log"] for c in entry.changes]
     assert "version count" not in pledge_changes and pledge_changes  # counters left out
+
+
+def test_the_secretarys_main_action_on_a_post_is_recommending_a_member(client, tree, post):
+    secretary = make_member_user(tree)
+    RoleFactory(user=secretary, unit=tree.branch, role=RoleAssignment.Role.BRANCH_SECRETARY)
+    client.force_login(secretary)
+    page = client.get(reverse("posts:post-detail", args=[post.pk])).content.decode()
+    recommend = page.index('id="recommend-member"')
+    assert 'class="btn btn-danger" id="recommend-member"' in page
+    apply_form = page[page.rindex("<form", 0, page.index('id="apply-myself"')) :]
+    assert "data-confirm=" in apply_form[: apply_form.index(">")]
+    assert recommend < page.index('id="apply-myself"')
+
+
+def test_a_member_reads_no_management_history_on_a_post_page(client, post, member_user):
+    client.force_login(member_user)
+    response = client.get(reverse("posts:post-detail", args=[post.pk]))
+    assert response.status_code == 200
+    assert response.context["log"] == []
