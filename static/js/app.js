@@ -65,6 +65,9 @@ document.querySelectorAll("table.table-stack").forEach(function (table) {
       } else {
         cell.setAttribute("role", "cell");
       }
+      if (!inHead && !cell.textContent.trim() && !cell.querySelector("input, select, button, img, svg")) {
+        cell.classList.add("table-stack-empty");
+      }
       if (!inHead && !cell.hasAttribute("data-label")) {
         var span = cell.colSpan || 1;
         cell.setAttribute("data-label", span === 1 && names[column] ? names[column] : "");
