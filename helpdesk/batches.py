@@ -20,6 +20,8 @@ from volunteer.pdf import render_pdf_in_parts
 
 BADGES = "helpdesk.batches.badges"
 CARDS = "helpdesk.batches.cards"
+BADGE_SHEETS = "helpdesk.batches.badge_sheets"
+CARD_SHEETS = "helpdesk.batches.card_sheets"
 BADGES_TEMPLATE = "helpdesk/print/badges.html"
 CARDS_TEMPLATE = "helpdesk/print/contact_cards.html"
 
@@ -38,12 +40,16 @@ def _absolute(base_url: str):
     return lambda path: urljoin(base_url, path)
 
 
-def _pdf_in_parts(job, template: str, items, context_for_part, filename: str) -> jobs.Output:
+def _pdf_in_parts(
+    job, template: str, items, context_for_part, filename: str, *, per_sheet: int = 1
+) -> jobs.Output:
+    # Parts of whole sheets, so that only the batch's last sheet has empty places.
+    part_size = max(1, settings.JOBS_CHUNK_SIZE // per_sheet) * per_sheet
     content = render_pdf_in_parts(
         template,
         list(items),
         context_for_part,
-        part_size=settings.JOBS_CHUNK_SIZE,
+        part_size=part_size,
         progress=jobs.progress_reporter(job),
     )
     return jobs.Output(content, filename)
@@ -72,4 +78,40 @@ def cards(job, *, unit: int, base_url: str, filename: str) -> jobs.Output:
         documents.card_teams(_unit(job, unit)),
         lambda part: {"cards": documents.contact_cards(part, absolute)},
         filename,
+    )
+
+
+@jobs.job_work
+def badge_sheets(job, *, unit: int, base_url: str, filename: str) -> jobs.Output:
+    """The badges of every active volunteer of the unit on A4 cutting sheets."""
+    absolute = _absolute(base_url)
+    return _pdf_in_parts(
+        job,
+        documents.BADGE_SHEETS_TEMPLATE,
+        documents.badge_profiles(_unit(job, unit)),
+        lambda part: {
+            "sheets": documents.cutting_sheets(
+                documents.badges(part, absolute), documents.BADGES_PER_SHEET
+            )
+        },
+        filename,
+        per_sheet=documents.BADGES_PER_SHEET,
+    )
+
+
+@jobs.job_work
+def card_sheets(job, *, unit: int, base_url: str, filename: str) -> jobs.Output:
+    """The contact cards of every team of the unit on A4 cutting sheets."""
+    absolute = _absolute(base_url)
+    return _pdf_in_parts(
+        job,
+        documents.CARD_SHEETS_TEMPLATE,
+        documents.card_teams(_unit(job, unit)),
+        lambda part: {
+            "sheets": documents.cutting_sheets(
+                documents.contact_cards(part, absolute), documents.CARDS_PER_SHEET
+            )
+        },
+        filename,
+        per_sheet=documents.CARDS_PER_SHEET,
     )

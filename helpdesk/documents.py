@@ -2,7 +2,9 @@
 (volunteer.pdf): the volunteer ID badge (义工身份证, card size, with a QR code to its
 public verification page), the team's service contact card (服务联系卡, A6, for the
 households of the grid), the blank service-log sheet (服务日志) for leaders who keep
-their log on paper, and a town's monthly report of service logs.
+their log on paper, and a town's monthly report of service logs. A batch of badges or
+cards also prints as A4 cutting sheets (ten badges, four cards to a sheet) for an
+ordinary office printer.
 
 The contact card is the one document that prints volunteers' phones: the case report's
 cards list "队员的姓名、特长、电话" so that residents can call them at any hour. It is
@@ -32,10 +34,24 @@ from volunteer.verification import Absolute
 # Lines on the blank service-log sheet.
 SHEET_ROWS = 8
 
+# A4 cutting sheets of a batch: badges 2 × 5 (ten to a sheet), contact cards 2 × 2.
+BADGES_PER_SHEET = 10
+CARDS_PER_SHEET = 4
+PER_ROW = 2
+BADGE_SHEETS_TEMPLATE = "helpdesk/print/badge_sheets.html"
+CARD_SHEETS_TEMPLATE = "helpdesk/print/contact_card_sheets.html"
+
 
 def _render(template: str, context: dict) -> bytes:
     with translation.override(settings.LANGUAGE_CODE):
         return render_pdf(template, context | {"printed_on": timezone.localdate()})
+
+
+def cutting_sheets(items: list, per_sheet: int) -> list[list[list]]:
+    """`items` laid out on A4 cutting sheets: a list of sheets, each a list of rows of
+    PER_ROW items (the last row of the last sheet may hold fewer)."""
+    sheets = [items[i : i + per_sheet] for i in range(0, len(items), per_sheet)]
+    return [[sheet[i : i + PER_ROW] for i in range(0, len(sheet), PER_ROW)] for sheet in sheets]
 
 
 # --- badges (义工身份证) ----------------------------------------------------------------------
@@ -74,6 +90,12 @@ def badges(profiles: Iterable[VolunteerProfile], absolute: Absolute) -> list[Bad
 
 def badges_pdf(profiles: Iterable[VolunteerProfile], absolute: Absolute) -> bytes:
     return _render("helpdesk/print/badges.html", {"badges": badges(profiles, absolute)})
+
+
+def badge_sheets_pdf(profiles: Iterable[VolunteerProfile], absolute: Absolute) -> bytes:
+    """The same badges on A4 cutting sheets, ten to a sheet, for an ordinary printer."""
+    sheets = cutting_sheets(badges(profiles, absolute), BADGES_PER_SHEET)
+    return _render(BADGE_SHEETS_TEMPLATE, {"sheets": sheets})
 
 
 # --- contact cards (服务联系卡) ---------------------------------------------------------------
@@ -137,6 +159,12 @@ def contact_cards(teams: Iterable[ServiceTeam], absolute: Absolute) -> list[Cont
 
 def contact_cards_pdf(teams: Iterable[ServiceTeam], absolute: Absolute) -> bytes:
     return _render("helpdesk/print/contact_cards.html", {"cards": contact_cards(teams, absolute)})
+
+
+def card_sheets_pdf(teams: Iterable[ServiceTeam], absolute: Absolute) -> bytes:
+    """The same contact cards on A4 cutting sheets, four to a sheet."""
+    sheets = cutting_sheets(contact_cards(teams, absolute), CARDS_PER_SHEET)
+    return _render(CARD_SHEETS_TEMPLATE, {"sheets": sheets})
 
 
 # --- the blank service-log sheet and the monthly report ---------------------------------------

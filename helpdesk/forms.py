@@ -224,7 +224,7 @@ class DispatchForm(forms.Form):
 
 class ResolveForm(forms.Form):
     resolution = forms.CharField(
-        label=_("What was done"),
+        label=_("Outcome"),
         max_length=300,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),

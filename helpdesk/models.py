@@ -290,7 +290,7 @@ class HelpRequest(models.Model):
     on_site_at = models.DateTimeField(_("on site at"), null=True, blank=True)
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
-    resolution = models.CharField(_("what was done"), max_length=300, blank=True)
+    resolution = models.CharField(_("outcome"), max_length=300, blank=True)
     close_reason = models.CharField(_("reason for closing"), max_length=300, blank=True)
     rating = models.PositiveSmallIntegerField(_("rating"), null=True, blank=True)
     rating_comment = models.CharField(_("comment"), max_length=300, blank=True)
@@ -472,7 +472,7 @@ class ServiceLog(models.Model):
     category = models.CharField(
         _("kind of service"), max_length=12, choices=ServiceCategory.choices
     )
-    content = models.TextField(_("what was done"), max_length=2000)
+    content = models.TextField(_("service content"), max_length=2000)
     volunteers = models.ManyToManyField(
         VolunteerProfile, verbose_name=_("volunteers present"), related_name="service_logs"
     )

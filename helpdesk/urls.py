@@ -66,4 +66,10 @@ urlpatterns = [
     path("teams/<int:pk>/log-sheet.pdf", views_reports.log_sheet, name="log-sheet"),
     path("units/<int:pk>/badges.pdf", views_reports.unit_badges, name="unit-badges"),
     path("units/<int:pk>/cards.pdf", views_reports.unit_cards, name="unit-cards"),
+    path(
+        "units/<int:pk>/badge-sheets.pdf",
+        views_reports.unit_badge_sheets,
+        name="unit-badge-sheets",
+    ),
+    path("units/<int:pk>/card-sheets.pdf", views_reports.unit_card_sheets, name="unit-card-sheets"),
 ]

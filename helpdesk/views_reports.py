@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import formats
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_http_methods
 
 from helpdesk import access, batches, documents, queries, services
@@ -20,6 +21,7 @@ from helpdesk.forms import ExcellenceRuleForm
 from jobs.printing import batch_print
 from members import access as member_access
 from members.models import Unit
+from volunteer.filenames import file_name
 from volunteer.history import change_log
 from volunteer.pdf import pdf_response
 from volunteer.xlsx import rows_to_xlsx, xlsx_response
@@ -70,7 +72,7 @@ def report_headers() -> list[str]:
         _("Kind of service"),
         _("People served"),
         _("Number served"),
-        _("What was done"),
+        _("Service content"),
         _("Volunteers present"),
         _("Volunteers"),
         _("Hours each"),
@@ -145,7 +147,7 @@ def excellent(request: HttpRequest, pk: int, year: int) -> HttpResponse:
 def excellent_headers() -> list[str]:
     return [
         _("Volunteer number"),
-        _("Name"),
+        pgettext("person", "Name"),
         _("Town or street"),
         _("Village or community"),
         _("Grid"),
@@ -293,4 +295,36 @@ def unit_cards(request: HttpRequest, pk: int) -> HttpResponse:
         label=_("Contact cards of %(unit)s") % {"unit": unit.name},
         filename=f"{unit.name}-{_('contact cards')}.pdf",
         make_pdf=documents.contact_cards_pdf,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def unit_badge_sheets(request: HttpRequest, pk: int) -> HttpResponse:
+    """The unit's badges on A4 cutting sheets (ten to a sheet), for an ordinary printer."""
+    unit = _batch_unit(request, pk)
+    return _batch(
+        request,
+        unit,
+        kind=batches.BADGE_SHEETS,
+        items=documents.badge_profiles(unit),
+        label=_("Volunteer badges of %(unit)s, A4 cutting sheets") % {"unit": unit.name},
+        filename=file_name(gettext_lazy("%(unit)s volunteer badges A4 sheets.pdf"), unit=unit.name),
+        make_pdf=documents.badge_sheets_pdf,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def unit_card_sheets(request: HttpRequest, pk: int) -> HttpResponse:
+    """The unit's contact cards on A4 cutting sheets (four to a sheet)."""
+    unit = _batch_unit(request, pk)
+    return _batch(
+        request,
+        unit,
+        kind=batches.CARD_SHEETS,
+        items=documents.card_teams(unit),
+        label=_("Contact cards of %(unit)s, A4 cutting sheets") % {"unit": unit.name},
+        filename=file_name(gettext_lazy("%(unit)s contact cards A4 sheets.pdf"), unit=unit.name),
+        make_pdf=documents.card_sheets_pdf,
     )

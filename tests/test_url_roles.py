@@ -289,6 +289,8 @@ TABLE = {
     "helpdesk:log-sheet": ("team", BRANCH_READ | {"team_leader": 200}),
     "helpdesk:unit-badges": ("branch", BRANCH_READ),
     "helpdesk:unit-cards": ("branch", BRANCH_READ),
+    "helpdesk:unit-badge-sheets": ("branch", BRANCH_READ),
+    "helpdesk:unit-card-sheets": ("branch", BRANCH_READ),
     # -- background jobs: a job (a finished one, started by the secretary) is seen by
     # whoever started it and by superusers only; retrying is a POST --
     "jobs:list": (None, EVERYONE_LOGGED_IN),
