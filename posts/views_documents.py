@@ -33,7 +33,11 @@ def post_certificate(request: HttpRequest, pk: int) -> HttpResponse:
     card = documents.post_certificate(choice, absolute=request.build_absolute_uri)
     return pdf_response(
         documents.render_post_certificates([card]),
-        f"post-certificate-{choice.certificate_number}.pdf",
+        file_name(
+            gettext_lazy("Post certificate %(name)s %(number)s.pdf"),
+            name=choice.member.name,
+            number=choice.certificate_number,
+        ),
     )
 
 
@@ -55,7 +59,12 @@ def pledge_certificate(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     return pdf_response(
         documents.render_pledge_certificates(documents.pledge_certificates_context([certificate])),
-        f"pledge-{pledge.pk}-v{certificate.version.number}.pdf",
+        file_name(
+            gettext_lazy("Pledge certificate %(name)s %(post)s v%(version)s.pdf"),
+            name=pledge.choice.member.name,
+            post=pledge.choice.post.name,
+            version=certificate.version.number,
+        ),
     )
 
 
@@ -75,7 +84,9 @@ def branch_pledge_certificates(request: HttpRequest, pk: int) -> HttpResponse:
     """
     branch = member_access.get_branch_for_user(request.user, pk)
     year = year_param(request)
-    filename = f"pledges-{branch.pk}-{year}.pdf"
+    filename = file_name(
+        gettext_lazy("Pledge certificates %(branch)s %(year)s.pdf"), branch=branch.name, year=year
+    )
     label = _("Pledge certificates of %(branch)s, %(year)s") % {
         "branch": branch.name,
         "year": year,
@@ -193,7 +204,9 @@ def _paper_notice(request: HttpRequest, *, member, subject: str, body: str, back
     }
     if "pdf" in request.GET:
         content = render_pdf("print/paper_notice.html", context)
-        return pdf_response(content, _("Notice %(name)s.pdf") % {"name": member.name})
+        return pdf_response(
+            content, file_name(gettext_lazy("Notice %(name)s.pdf"), name=member.name)
+        )
     return render(request, "posts/paper_notice.html", context)
 
 

@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -30,6 +31,7 @@ from scoring import batches, documents, queries, services
 from scoring.forms import ActivityFilterForm, ActivityForm, CorrectionForm, PointsRuleForm
 from scoring.models import MonthlyTally
 from volunteer import charts
+from volunteer.filenames import file_name
 from volunteer.history import change_log
 from volunteer.pdf import pdf_response, render_pdf
 from volunteer.urls_util import year_param
@@ -223,7 +225,9 @@ def branch_cards_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """
     branch = access.get_branch_for_user(request.user, pk)
     year = year_param(request)
-    filename = f"points-cards-{branch.pk}-{year}.pdf"
+    filename = file_name(
+        gettext_lazy("Points cards %(branch)s %(year)s.pdf"), branch=branch.name, year=year
+    )
     label = _("Points cards of %(branch)s, %(year)s") % {"branch": branch.name, "year": year}
     return batch_print(
         request,

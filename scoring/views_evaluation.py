@@ -20,6 +20,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -41,6 +42,7 @@ from scoring.forms_evaluation import (
 )
 from scoring.models import Ballot, Evaluation, EvaluationRule, Grade, Honour, Sanction
 from scoring.services import ScoringError, district_of
+from volunteer.filenames import file_name
 from volunteer.pdf import pdf_response, render_pdf
 from volunteer.xlsx import rows_to_xlsx, xlsx_response
 
@@ -436,7 +438,13 @@ def notice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     if evaluation.published_at is None:
         raise Http404
     return _notice_pdf(
-        request, [evaluation], f"evaluation-{evaluation.year}-{evaluation.member.name}.pdf"
+        request,
+        [evaluation],
+        file_name(
+            gettext_lazy("Evaluation result notice %(name)s %(year)s.pdf"),
+            name=evaluation.member.name,
+            year=evaluation.year,
+        ),
     )
 
 
@@ -464,7 +472,15 @@ def branch_notices_pdf(request: HttpRequest, pk: int, year: int) -> HttpResponse
     )
     if not evaluations:
         raise Http404
-    return _notice_pdf(request, evaluations, f"evaluations-{branch.name}-{year}.pdf")
+    return _notice_pdf(
+        request,
+        evaluations,
+        file_name(
+            gettext_lazy("Evaluation result notices %(branch)s %(year)s.pdf"),
+            branch=branch.name,
+            year=year,
+        ),
+    )
 
 
 # --- results for employer units and Excel --------------------------------------------------------
@@ -660,4 +676,7 @@ def ballot_sheets(request: HttpRequest, pk: int, year: int) -> HttpResponse:
             "copies": range(1, int(copies) + 1),
         },
     )
-    return pdf_response(pdf, f"ballots-{year}-{branch.name}.pdf")
+    return pdf_response(
+        pdf,
+        file_name(gettext_lazy("Ballots %(branch)s %(year)s.pdf"), branch=branch.name, year=year),
+    )

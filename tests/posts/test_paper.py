@@ -190,3 +190,36 @@ def test_the_pledge_page_offers_the_secretary_the_paper_form(client, pledge, sec
     page = client.get(reverse("posts:pledge-detail", args=[pledge.pk])).content.decode()
 
     assert reverse("posts:choice-pledge-form", args=[pledge.choice.pk]) in page
+
+
+# --- download names -----------------------------------------------------------------------
+
+
+def test_the_post_certificate_is_named_for_its_holder_in_chinese(client, held_post, secretary):
+    client.force_login(secretary)
+
+    response = client.get(reverse("posts:post-certificate", args=[held_post.pk]))
+
+    assert file_name_of(response) == in_chinese(
+        "Post certificate %(name)s %(number)s.pdf",
+        name="王建国",
+        number=held_post.certificate_number,
+    )
+    assert (
+        f'filename="Post certificate {held_post.certificate_number}.pdf"'
+        in (response["Content-Disposition"])
+    )
+
+
+def test_the_branch_batch_of_pledge_certificates_is_named_in_chinese(
+    client, tree, published, secretary
+):
+    client.force_login(secretary)
+
+    response = client.get(
+        reverse("posts:branch-pledge-certificates", args=[tree.branch.pk]), {"year": 2026}
+    )
+
+    assert file_name_of(response) == in_chinese(
+        "Pledge certificates %(branch)s %(year)s.pdf", branch="秦望村", year=2026
+    )

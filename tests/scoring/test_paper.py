@@ -8,6 +8,8 @@ from urllib.parse import unquote
 import pytest
 from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 
 from scoring import services
 from scoring.models import ActivityKind
@@ -70,3 +72,21 @@ def test_the_card_is_named_in_chinese_in_the_chinese_ui(client, member_user):
 
     disposition = response["Content-Disposition"]
     assert unquote(disposition.split("filename*=UTF-8''", 1)[1]) == "王建国-2026-服务积分卡.pdf"
+
+
+def test_the_branch_batch_of_cards_is_named_for_the_branch(client, tree, secretary, member_user):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    client.force_login(secretary)
+
+    response = client.get(
+        reverse("scoring:branch-cards-pdf", args=[tree.branch.pk]), {"year": 2026}
+    )
+
+    disposition = response["Content-Disposition"]
+    with translation.override("zh-hans"):
+        expected = gettext("Points cards %(branch)s %(year)s.pdf") % {
+            "branch": "秦望村",
+            "year": 2026,
+        }
+    assert unquote(disposition.split("filename*=UTF-8''", 1)[1]) == expected
+    assert 'filename="Points cards 2026.pdf"' in disposition
