@@ -77,7 +77,7 @@ def branch_home(branch: Unit, today: dt.date) -> BranchHome:
                 "left": posts.seats_left,
                 "seats": posts.seats,
             },
-            reverse("posts:post-list", args=[branch.pk]),
+            reverse("posts:post-list" if posts.posts else "posts:post-add", args=[branch.pk]),
             _("Posts") if posts.posts else _("Set up the first post"),
             todo=0 if posts.posts else 1,
         ),
