@@ -38,7 +38,13 @@ def _board_context(request: HttpRequest, pk: int) -> dict:
 
 
 def board_page(request: HttpRequest, pk: int) -> HttpResponse:
-    return render(request, "posts/board.html", _board_context(request, pk))
+    context = _board_context(request, pk)
+    # Those who oversee the branch choose the day the printed notice goes up.
+    context |= {
+        "oversees": member_access.can_oversee(request.user, context["branch"]),
+        "notice_days": board.NOTICE_DAYS,
+    }
+    return render(request, "posts/board.html", context)
 
 
 def board_kiosk(request: HttpRequest, pk: int) -> HttpResponse:

@@ -223,3 +223,20 @@ def test_the_branch_batch_of_pledge_certificates_is_named_in_chinese(
     assert file_name_of(response) == in_chinese(
         "Pledge certificates %(branch)s %(year)s.pdf", branch="秦望村", year=2026
     )
+
+
+def test_the_secretary_picks_the_day_the_notice_goes_up_on_the_board_page(
+    client, tree, published, secretary
+):
+    client.force_login(secretary)
+
+    page = client.get(reverse("posts:board", args=[tree.branch.pk])).content.decode()
+
+    assert 'id="notice-period"' in page
+    assert 'name="from" value="2026-12-03"' in page
+
+
+def test_residents_see_no_date_to_pick(client, tree, published):
+    page = client.get(reverse("posts:board", args=[tree.branch.pk])).content.decode()
+
+    assert 'id="notice-period"' not in page
