@@ -8,6 +8,8 @@ through. The issue's target is at most 12; it takes 11.
 """
 
 import datetime as dt
+import os
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -48,8 +50,14 @@ def _tap(page: Page, selector: str) -> None:
         locator.tap()
 
 
-def _fits(page: Page) -> None:
+def _fits(page: Page, name: str) -> None:
+    """The page does not scroll sideways; with SCREENSHOT_DIR set, it is saved there as
+    `name`.png to be looked at (`SCREENSHOT_DIR=/tmp/journey make test-postgres` or
+    pytest on this file)."""
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], page.url
+    if folder := os.environ.get("SCREENSHOT_DIR"):
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
 
 
 def _download_pdf(page: Page, base: str, selector: str) -> bytes:
@@ -70,6 +78,7 @@ def test_the_secretary_sets_up_a_post_and_prints_both_certificates_on_a_phone(
     secretary_page = _phone(browser)
     loads = _count_loads(secretary_page)
     _log_in(secretary_page, base, "secretary")
+    _fits(secretary_page, "0-secretary-home")
 
     # Home → the branch's step 1 (no post yet: straight to the form) → a post named
     # after its common type.
@@ -82,28 +91,30 @@ def test_the_secretary_sets_up_a_post_and_prints_both_certificates_on_a_phone(
     _tap(secretary_page, "main form[method=post] button[type=submit]")
     post = Post.objects.get(branch=tree.branch)
     assert post.name == post_type.name
-    _fits(secretary_page)
+    _fits(secretary_page, "1-post-set-up")
 
     # The post page's main action: recommend a member, then confirm.
     _tap(secretary_page, "#recommend-member")
     secretary_page.select_option("select[name=member]", str(member_user.member_file.pk))
     secretary_page.fill("input[name=meeting_date]", str(dt.date.today()))
     _tap(secretary_page, "main form[method=post] button[type=submit]")
-    _fits(secretary_page)
+    _fits(secretary_page, "2-recommended")
     _tap(secretary_page, "#choice-table form button[type=submit]")
     choice = Choice.objects.get(post=post)
     assert choice.status == Choice.Status.CONFIRMED
+    _fits(secretary_page, "3-confirmed")
     post_certificate = _download_pdf(secretary_page, base, "#print-post-certificate")
     assert post_certificate.startswith(b"%PDF")
 
     # The member writes the pledge on their phone, from the to-do on their home page.
     member_page = _phone(browser)
     _log_in(member_page, base, "member")
+    _fits(member_page, "4-member-home")
     _tap(member_page, "#member-todos a")
     item = post.menu()[0]
     member_page.locator(f"textarea[name=commitment_{item.pk}]").fill("每周二、周五晚巡逻两小时")
     member_page.locator(f"input[name=pick_{item.pk}]").check()
-    _fits(member_page)
+    _fits(member_page, "4-member-pledge-form")
     _tap(member_page, "main form[method=post] button[type=submit]")
     pledge = Pledge.objects.get(choice=choice)
     assert pledge.status == Pledge.Status.SUBMITTED
@@ -118,7 +129,7 @@ def test_the_secretary_sets_up_a_post_and_prints_both_certificates_on_a_phone(
     pledge.refresh_from_db()
     assert pledge.status == Pledge.Status.APPROVED
     assert _download_pdf(secretary_page, base, "#pledge-certificate-link").startswith(b"%PDF")
-    _fits(secretary_page)
+    _fits(secretary_page, "5-approved")
 
     print(f"\nThe secretary's page loads: {len(loads)}")  # noqa: T201 - the note quotes it
     for url in loads:
