@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -85,8 +85,8 @@ def text_size(request: HttpRequest) -> HttpResponse:
     page it was pressed on."""
     display.choose(request, large=request.POST.get("large_text") == "1")
     target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
-        target = "home" if request.user.is_authenticated else "login"
-    return redirect(target)
+        return HttpResponseRedirect(target)  # a path, never taken for a view's name
+    return redirect("home" if request.user.is_authenticated else "login")

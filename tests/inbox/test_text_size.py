@@ -68,9 +68,13 @@ def test_a_saved_choice_wins_over_the_visitors_session(client, member_user):
     assert "large-text" not in _html_tag(client.get(reverse("inbox:list")))
 
 
-def test_the_switch_goes_back_only_to_this_site(client, member_user):
+@pytest.mark.parametrize(
+    "target", ["https://example.invalid/", "//example.invalid/", "home", "x" * 3000, "javascript:1"]
+)
+def test_the_switch_goes_back_only_to_a_page_of_this_site(client, member_user, target):
     client.force_login(member_user)
-    response = client.post(SWITCH, {"large_text": "1", "next": "https://example.invalid/"})
+    response = client.post(SWITCH, {"large_text": "1", "next": target})
+    assert response.status_code == 302
     assert response.url == reverse("home")
 
 
