@@ -1,8 +1,9 @@
 """Phone first (issue 15, point 4): every role's main pages on a 390×844 phone, in Chinese.
 
 No page scrolls sideways (document.documentElement.scrollWidth <= 390) and every visible
-target in the main content (a, button, input, select, textarea, [role=button], summary)
-is at least 44 px high (WCAG 2.5.5). A checkbox or radio button counts with its label,
+target in the main content and the header bar (a, button, input, select, textarea,
+[role=button], summary; the closed menu's items are not visible) is at least 44 px high
+(WCAG 2.5.5). A checkbox or radio button counts with its label,
 which is its target too. Exempt, as WCAG 2.5.8 exempts them: a link inside running
 text (an inline link in a <p>, a form's help text or an alert), whose height is the
 line's; and what is hidden from everyone (the help form's honeypot, aria-hidden).
@@ -10,7 +11,14 @@ line's; and what is hidden from everyone (the help form's honeypot, aria-hidden)
 The pages are those of tests/browser/test_accessibility.py (the same objects, built by
 tests/test_url_roles.py). The widest page is printed (run with -s to see it) and named in
 any failure. Large text (大字版) is checked too: the member's pages, 125 % larger, still fit.
+
+PHONE_SCREENSHOTS=<folder> saves a full-page screenshot of every page measured, to look at:
+  PHONE_SCREENSHOTS=/tmp/phone-shots DATABASE_URL=postgres://… pytest tests/browser/test_phone.py
 """
+
+import os
+import re
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -31,6 +39,7 @@ pytestmark = pytest.mark.browser
 
 WIDTH, HEIGHT = 390, 844
 MIN_TARGET = 44
+SCREENSHOTS = os.environ.get("PHONE_SCREENSHOTS", "")
 
 # Runs in the page: its width and the targets smaller than MIN_TARGET, described.
 MEASURE = """(minTarget) => {
@@ -38,9 +47,9 @@ MEASURE = """(minTarget) => {
     && el.closest("p, .form-text, .alert") !== null;
   const hidden = (el) => el.closest("[aria-hidden=true], .visually-hidden") !== null;
   const small = [];
-  const root = document.querySelector("main") || document.body;
-  const targets = root.querySelectorAll(
-    "a[href], button, input:not([type=hidden]), select, textarea, [role=button], summary");
+  const selector = "a[href], button, input:not([type=hidden]), select, textarea, [role=button], summary";
+  const roots = [...document.querySelectorAll("main, nav.navbar")];
+  const targets = (roots.length ? roots : [document.body]).flatMap((root) => [...root.querySelectorAll(selector)]);
   for (const el of targets) {
     const box = el.getBoundingClientRect();
     if (box.width === 0 || box.height === 0 || getComputedStyle(el).visibility === "hidden") {
@@ -63,7 +72,17 @@ MEASURE = """(minTarget) => {
 }"""
 
 
-def _measure_pages(browser: Browser, base: str, user, urls: list[str]) -> list[tuple]:
+def _screenshot(page: Page, label: str, url: str) -> None:
+    if SCREENSHOTS:
+        folder = Path(SCREENSHOTS)
+        folder.mkdir(parents=True, exist_ok=True)
+        name = re.sub(r"[^A-Za-z0-9]+", "_", f"{label}{url}").strip("_")
+        page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
+
+
+def _measure_pages(
+    browser: Browser, base: str, user, urls: list[str], label: str = ""
+) -> list[tuple]:
     """(url, page width, small targets) for each URL, as `user` (None: a visitor)."""
     context = browser.new_context(locale="zh-CN", viewport={"width": WIDTH, "height": HEIGHT})
     context.set_default_timeout(TIMEOUT_MS)
@@ -81,6 +100,7 @@ def _measure_pages(browser: Browser, base: str, user, urls: list[str]) -> list[t
             page.wait_for_load_state("load")
             measured = page.evaluate(MEASURE, MIN_TARGET)
             found.append((url, measured["width"], measured["small"]))
+            _screenshot(page, label, url)
     finally:
         context.close()
     return found
@@ -110,7 +130,7 @@ def test_no_page_scrolls_sideways_and_every_target_is_44_px_high(
     for role, urls in by_role.items():
         found += [
             (f"{url} ({role})", width, small)
-            for url, width, small in _measure_pages(browser, base, accounts[role], urls)
+            for url, width, small in _measure_pages(browser, base, accounts[role], urls, role)
         ]
     widest, problems = _report(found)
     print(f"\n{len(found)} pages at {WIDTH}×{HEIGHT}; widest: {widest[0]}, {widest[1]} px")
@@ -128,7 +148,7 @@ def test_large_text_scales_the_member_pages_and_they_still_fit(
     DisplayPreference.objects.create(user=member_user, large_text=True)
     base = live_server.url
     urls = [_url(name, key, objects) for role, name, key in PAGES if role == "member"]
-    found = _measure_pages(browser, base, member_user, urls)
+    found = _measure_pages(browser, base, member_user, urls, "large_member")
     widest, problems = _report(found)
     print(f"\nlarge text: widest member page {widest[0]}, {widest[1]} px")
     assert not problems, "\n".join(problems)
