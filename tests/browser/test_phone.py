@@ -200,3 +200,42 @@ def test_the_closed_menu_button_shows_the_unread_count(
     inbox_item = page.locator(f"#main-nav a[href='{reverse('inbox:list')}']")
     expect(inbox_item.locator(".badge")).to_be_visible()
     expect(badge).to_be_hidden()
+
+
+def test_the_member_list_is_a_pile_of_cards_on_a_phone_and_a_table_on_a_desk(
+    live_server,
+    page: Page,
+    secretary,
+    objects,  # noqa: F811
+):
+    base = live_server.url
+    page.context.add_cookies(
+        [
+            _session_cookie(secretary, base),
+            {"name": settings.LANGUAGE_COOKIE_NAME, "value": "zh-hans", "url": base},
+        ]
+    )
+    url = base + reverse("members:member-list", args=[objects["branch"]])
+    row = page.locator("#member-table tbody tr").first
+    label = "(cell) => getComputedStyle(cell, '::before').content"
+
+    page.set_viewport_size({"width": WIDTH, "height": HEIGHT})
+    page.goto(url)
+    assert row.evaluate("(tr) => getComputedStyle(tr).display") == "block"
+    expect(page.locator("#member-table thead")).not_to_be_in_viewport()
+    cells = row.locator("td")
+    assert cells.nth(2).evaluate(label) == '"网格"'  # each cell says its column
+    expect(row.locator(".masked-id")).to_be_hidden()  # no ID number on a phone
+    # A cell with nothing in it (no exemption) leaves the card.
+    expect(cells.last).to_be_hidden()
+    # The filters fold under one button, open on a tap.
+    filters = page.locator("#member-filters")
+    expect(filters).to_be_hidden()
+    page.locator("[data-bs-target='#member-filters']").click()
+    expect(filters).to_be_visible()
+
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(url)
+    assert row.evaluate("(tr) => getComputedStyle(tr).display") == "table-row"
+    expect(row.locator(".masked-id")).to_be_visible()
+    expect(page.locator("#member-filters")).to_be_visible()
