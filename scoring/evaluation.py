@@ -54,16 +54,46 @@ def one_place(value: Decimal) -> Decimal:
 # --- the rules -----------------------------------------------------------------------
 
 
-def points_score(points: Decimal, *, rule: EvaluationRule, best_in_branch: Decimal) -> Decimal:
-    """Points of the year as a 0–100 score. Relative to the best: the branch's highest
-    total scores 100 (nobody scored: everyone 0). Relative to a target: the target or
-    more scores 100. A negative total (corrections) scores 0."""
+def points_score(
+    points: Decimal,
+    *,
+    rule: EvaluationRule,
+    best_in_branch: Decimal,
+    rank: int | None = None,
+    ranked: int = 0,
+) -> Decimal:
+    """Points of the year as a 0–100 score. Relative to a target (the default): the
+    target or more scores 100. Relative to the best: the branch's highest total scores
+    100 (nobody scored: everyone 0). By rank: the first of the `ranked` members scores
+    100, the last 0, evenly between; equal points share the higher rank; a branch of
+    one scores 100. A negative total (corrections) scores 0 by points."""
+    method = rule.points_method
+    if method == EvaluationRule.PointsMethod.RANK:
+        if ranked <= 1 or rank is None:
+            return one_place(HUNDRED)
+        return one_place(Decimal(ranked - rank) * HUNDRED / Decimal(ranked - 1))
     points = max(points, ZERO)
-    if rule.points_method == EvaluationRule.PointsMethod.TARGET:
+    if method == EvaluationRule.PointsMethod.TARGET:
         return one_place(min(points / rule.target_points, Decimal("1")) * HUNDRED)
     if best_in_branch <= 0:
         return one_place(ZERO)
     return one_place(min(points / best_in_branch, Decimal("1")) * HUNDRED)
+
+
+def counted_points(total: Decimal, grid: Decimal, rule: EvaluationRule) -> Decimal:
+    """The points the score is worked from: the year's points with its grid-service
+    points counted in full, up to the district's cap, or not at all."""
+    if rule.grid_points == EvaluationRule.GridPoints.NONE:
+        return total - grid
+    if rule.grid_points == EvaluationRule.GridPoints.CAPPED:
+        return total - grid + min(grid, rule.grid_points_cap)
+    return total
+
+
+def ranks(points: dict[int, Decimal]) -> dict[int, int]:
+    """Rank of each key by points, highest first; equal points share the higher rank."""
+    ordered = sorted(points.values(), reverse=True)
+    return {key: ordered.index(value) + 1 for key, value in points.items()}
 
 
 def appraisal_score(favourable: int, total: int) -> Decimal | None:
@@ -181,7 +211,7 @@ class Step:
 @dataclass(frozen=True)
 class Computation:
     points_total: Decimal
-    points_basis: Decimal  # the points that score 100: the branch's best, or the target
+    points_basis: Decimal  # the branch's best, the target, or (by rank) members ranked
     votes: Votes
     points_score: Decimal
     appraisal_score: Decimal | None
@@ -203,12 +233,28 @@ def _percent(weight: Decimal) -> str:
 
 
 def compute(
-    *, points_total: Decimal, best_in_branch: Decimal, votes: Votes, rule: EvaluationRule
+    *,
+    points_total: Decimal,
+    best_in_branch: Decimal,
+    votes: Votes,
+    rule: EvaluationRule,
+    grid_points: Decimal = ZERO,
+    rank: int | None = None,
+    ranked: int = 0,
 ) -> Computation:
-    """Run every rule for one member and write down each step."""
-    by_target = rule.points_method == EvaluationRule.PointsMethod.TARGET
-    basis = rule.target_points if by_target else best_in_branch
-    p_score = points_score(points_total, rule=rule, best_in_branch=best_in_branch)
+    """Run every rule for one member and write down each step. `best_in_branch` and
+    `rank` of `ranked` are worked out from the branch's counted points."""
+    method = rule.points_method
+    counted = counted_points(points_total, grid_points, rule)
+    if method == EvaluationRule.PointsMethod.TARGET:
+        basis = rule.target_points
+    elif method == EvaluationRule.PointsMethod.RANK:
+        basis = Decimal(ranked)
+    else:
+        basis = best_in_branch
+    p_score = points_score(
+        counted, rule=rule, best_in_branch=best_in_branch, rank=rank, ranked=ranked
+    )
     a_score = appraisal_score(votes.favourable, votes.total)
     final = final_score(a_score, p_score, rule) if a_score is not None else None
     grade = grade_for(final, rule) if final is not None else None
@@ -221,13 +267,46 @@ def compute(
             _n(points_total),
         ),
     ]
-    if by_target:
+    if rule.grid_points != EvaluationRule.GridPoints.FULL:
+        if rule.grid_points == EvaluationRule.GridPoints.NONE:
+            how = _("grid-service points not counted")
+            worked = f"{_n(points_total)} − {_n(grid_points)}"
+        else:
+            how = _("grid-service points counted up to %(cap)s") % {"cap": _n(rule.grid_points_cap)}
+            worked = (
+                f"{_n(points_total)} − {_n(grid_points)} + "
+                f"min({_n(grid_points)}, {_n(rule.grid_points_cap)})"
+            )
+        steps.append(Step(_("Points counted"), how, worked, _n(counted)))
+    if method == EvaluationRule.PointsMethod.TARGET:
         steps.append(
             Step(_("Points that score 100"), _("The district's target"), _n(basis), _n(basis))
         )
-        worked = f"min({_n(max(points_total, ZERO))} ÷ {_n(basis)}, 1) × 100"
+        worked = f"min({_n(max(counted, ZERO))} ÷ {_n(basis)}, 1) × 100"
         steps.append(
             Step(_("Points score"), _("min(points ÷ target, 1) × 100"), worked, _n(p_score))
+        )
+    elif method == EvaluationRule.PointsMethod.RANK:
+        steps.append(
+            Step(
+                _("Rank in the branch"),
+                _("by points, highest first; equal points share a rank"),
+                _("%(rank)s of %(count)s") % {"rank": rank or 1, "count": ranked},
+                str(rank or 1),
+            )
+        )
+        worked = (
+            f"({ranked} − {rank}) ÷ ({ranked} − 1) × 100"
+            if ranked > 1 and rank is not None
+            else _("the only member evaluated: 100")
+        )
+        steps.append(
+            Step(
+                _("Points score"),
+                _("(members − rank) ÷ (members − 1) × 100"),
+                worked,
+                _n(p_score),
+            )
         )
     else:
         steps.append(
@@ -239,7 +318,7 @@ def compute(
             )
         )
         worked = (
-            f"{_n(max(points_total, ZERO))} ÷ {_n(basis)} × 100"
+            f"{_n(max(counted, ZERO))} ÷ {_n(basis)} × 100"
             if basis > 0
             else _("nobody in the branch has points: 0")
         )
@@ -350,12 +429,19 @@ def stored_computation(evaluation: Evaluation, votes: Votes) -> Computation | No
     year's rule cannot change, so this gives the stored figures again."""
     if evaluation.computed_at is None or evaluation.rule is None:
         return None
-    by_best = evaluation.rule.points_method == EvaluationRule.PointsMethod.RELATIVE_TO_BEST
+    method = evaluation.rule.points_method
     return compute(
         points_total=evaluation.points_total,
-        best_in_branch=evaluation.points_basis if by_best else ZERO,
+        best_in_branch=evaluation.points_basis
+        if method == EvaluationRule.PointsMethod.RELATIVE_TO_BEST
+        else ZERO,
         votes=votes,
         rule=evaluation.rule,
+        grid_points=evaluation.grid_points or ZERO,
+        rank=evaluation.points_rank,
+        ranked=int(evaluation.points_basis or 0)
+        if method == EvaluationRule.PointsMethod.RANK
+        else 0,
     )
 
 
@@ -406,6 +492,8 @@ def set_evaluation_rule(
     good_from: Decimal,
     average_from: Decimal,
     by,
+    grid_points: str = EvaluationRule.GridPoints.FULL,
+    grid_points_cap: Decimal | None = None,
 ) -> EvaluationRule:
     """The district organiser sets the year's rule, until a branch publishes results
     computed with it."""
@@ -421,6 +509,10 @@ def set_evaluation_rule(
         target_points and target_points > 0
     ):
         raise ScoringError(_("Give a target above 0 for scoring points against a target."))
+    if grid_points == EvaluationRule.GridPoints.CAPPED and not (
+        grid_points_cap and grid_points_cap > 0
+    ):
+        raise ScoringError(_("Give a cap above 0 for counting grid-service points up to a cap."))
     published = Evaluation.objects.filter(
         branch__path__startswith=district.path, year=year, published_at__isnull=False
     )
@@ -439,6 +531,10 @@ def set_evaluation_rule(
     rule.excellent_from = excellent_from
     rule.good_from = good_from
     rule.average_from = average_from
+    rule.grid_points = grid_points
+    rule.grid_points_cap = (
+        grid_points_cap if grid_points == EvaluationRule.GridPoints.CAPPED else None
+    )
     save_with_history(rule, by=by)
     return rule
 
@@ -460,7 +556,9 @@ def _locked(evaluation: Evaluation) -> Evaluation:
 COMPUTED_FIELDS = [
     "rule",
     "points_total",
+    "grid_points",
     "points_basis",
+    "points_rank",
     "points_score",
     "appraisal_score",
     "final_score",
@@ -473,7 +571,9 @@ def _clear_results(evaluation: Evaluation) -> None:
     """New votes make the stored scores out of date: the branch computes again."""
     evaluation.rule = None
     evaluation.points_total = None
+    evaluation.grid_points = None
     evaluation.points_basis = None
+    evaluation.points_rank = None
     evaluation.points_score = None
     evaluation.appraisal_score = None
     evaluation.final_score = None
@@ -633,29 +733,40 @@ def compute_branch(*, branch: Unit, year: int, by) -> BranchResult:
     if any(e.published_at for e in evaluations):
         raise ScoringError(_("The results are published and can no longer change."))
     rule = rule_for(district_of(branch), year)
-    totals = dict(
-        PointsEntry.objects.filter(
+    grid_service = Q(attendance__activity__hours__isnull=False) | Q(
+        corrects__attendance__activity__hours__isnull=False
+    )
+    totals = {
+        row["member"]: (row["total"] or ZERO, row["grid"] or ZERO)
+        for row in PointsEntry.objects.filter(
             member__in=[e.member_id for e in evaluations], occurred_on__range=year_range(year)
         )
         .order_by()
         .values("member")
-        .annotate(total=Sum("points"))
-        .values_list("member", "total")
-    )
-    points = {e.pk: totals.get(e.member_id) or ZERO for e in evaluations}
-    best = max([ZERO, *points.values()])
+        .annotate(total=Sum("points"), grid=Sum("points", filter=grid_service))
+    }
+    points = {e.pk: totals.get(e.member_id, (ZERO, ZERO)) for e in evaluations}
+    counted = {pk: counted_points(total, grid, rule) for pk, (total, grid) in points.items()}
+    best = max([ZERO, *counted.values()])
+    rank_of = ranks(counted)
     votes = votes_by_evaluation(evaluations)
     now = timezone.now()
     incomplete = []
     for evaluation in evaluations:
+        total, grid = points[evaluation.pk]
         result = compute(
-            points_total=points[evaluation.pk],
+            points_total=total,
+            grid_points=grid,
             best_in_branch=best,
             votes=votes[evaluation.pk],
             rule=rule,
+            rank=rank_of[evaluation.pk],
+            ranked=len(evaluations),
         )
         evaluation.rule = rule
         evaluation.points_total = result.points_total
+        evaluation.grid_points = grid
+        evaluation.points_rank = rank_of[evaluation.pk]
         evaluation.points_basis = result.points_basis
         evaluation.points_score = result.points_score
         evaluation.appraisal_score = result.appraisal_score
@@ -772,3 +883,33 @@ def record_sanction(
     )
     save_with_history(sanction, by=by)
     return sanction
+
+
+# --- grade distribution ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Distribution:
+    """How a branch's computed grades spread, for a look before publishing."""
+
+    rows: tuple[tuple[str, int, int], ...]  # (grade label, members, per cent)
+    graded: int
+    crowded: str  # the label of a grade that holds more than half of the branch, or ""
+
+
+def grade_distribution(evaluations: Iterable[Evaluation]) -> Distribution:
+    """Members per grade among `evaluations`; a grade holding more than half of them is
+    named, since a points rule that fits the branch badly shows first as a crowd."""
+    counts = {grade: 0 for grade in Grade}
+    for evaluation in evaluations:
+        if evaluation.grade:
+            counts[Grade(evaluation.grade)] += 1
+    graded = sum(counts.values())
+    rows = tuple(
+        (str(grade.label), n, round(n * 100 / graded) if graded else 0)
+        for grade, n in counts.items()
+    )
+    crowded = next(
+        (str(grade.label) for grade, n in counts.items() if graded > 1 and n * 2 > graded), ""
+    )
+    return Distribution(rows, graded, crowded)

@@ -145,6 +145,23 @@ class EvaluationRuleForm(forms.Form):
         required=False,
         help_text=_("Only for scoring against a target: the points that score 100."),
     )
+    grid_points = forms.ChoiceField(
+        label=_("Grid-service points in the score"),
+        choices=EvaluationRule.GridPoints.choices,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Points from grid service logs stay on the points card either way; this only "
+            "decides how much of them the year-end points score counts."
+        ),
+    )
+    grid_points_cap = forms.DecimalField(
+        label=_("Cap on grid-service points"),
+        max_digits=6,
+        decimal_places=1,
+        min_value=Decimal("0.1"),
+        required=False,
+        help_text=_("Only when they count up to a cap."),
+    )
     appraisal_weight = forms.DecimalField(
         label=_("Weight of the appraisal"),
         max_digits=3,

@@ -299,13 +299,25 @@ class Grade(models.TextChoices):
     POOR = "poor", _("Poor")
 
 
+# About eight points a month: the branch's monthly collective activity (2 points) and
+# two individual services (3 each). A district that finds it too high or too low sets its
+# own; the grade distribution before publishing shows a target that does not fit.
+DEFAULT_TARGET_POINTS = Decimal("100")
+
+
 class EvaluationRule(models.Model):
     """A district's rule for the year-end evaluation (考评规则): how points become a
     0–100 score, the weights of appraisal and points, and the grade thresholds."""
 
     class PointsMethod(models.TextChoices):
-        RELATIVE_TO_BEST = "best", _("Relative to the branch's best (best = 100)")
         TARGET = "target", _("Relative to a target (target or more = 100)")
+        RELATIVE_TO_BEST = "best", _("Relative to the branch's best (best = 100)")
+        RANK = "rank", _("By rank within the branch (first = 100, last = 0)")
+
+    class GridPoints(models.TextChoices):
+        FULL = "full", _("Count in full")
+        CAPPED = "capped", _("Count up to a cap")
+        NONE = "none", _("Do not count")
 
     district = models.ForeignKey(
         Unit,
@@ -319,10 +331,28 @@ class EvaluationRule(models.Model):
         _("points score"),
         max_length=10,
         choices=PointsMethod.choices,
-        default=PointsMethod.RELATIVE_TO_BEST,
+        default=PointsMethod.TARGET,
     )
+    # A yearly target is fair to every branch: one member's many grid services no longer
+    # push everyone else of the branch down, as scoring against the branch's best did.
     target_points = models.DecimalField(
-        _("target points"), max_digits=6, decimal_places=1, null=True, blank=True
+        _("target points"),
+        max_digits=6,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        default=DEFAULT_TARGET_POINTS,
+    )
+    # Grid-service points are the entries of activities recorded with service hours,
+    # which only the grid service's logs pass (helpdesk.services).
+    grid_points = models.CharField(
+        _("grid-service points in the score"),
+        max_length=10,
+        choices=GridPoints.choices,
+        default=GridPoints.FULL,
+    )
+    grid_points_cap = models.DecimalField(
+        _("cap on grid-service points"), max_digits=6, decimal_places=1, null=True, blank=True
     )
     appraisal_weight = models.DecimalField(
         _("weight of the appraisal"), max_digits=3, decimal_places=2, default=Decimal("0.50")
@@ -357,8 +387,12 @@ class EvaluationRule(models.Model):
                 name="grade_thresholds_descend",
             ),
             models.CheckConstraint(
-                condition=Q(points_method="best") | Q(target_points__gt=0),
+                condition=~Q(points_method="target") | Q(target_points__gt=0),
                 name="target_method_has_a_target",
+            ),
+            models.CheckConstraint(
+                condition=~Q(grid_points="capped") | Q(grid_points_cap__gt=0),
+                name="capped_grid_points_have_a_cap",
             ),
         ]
 
@@ -410,9 +444,13 @@ class Evaluation(models.Model):
     points_total = models.DecimalField(
         _("points of the year"), max_digits=7, decimal_places=1, null=True, blank=True
     )
+    grid_points = models.DecimalField(
+        _("grid-service points"), max_digits=7, decimal_places=1, null=True, blank=True
+    )
     points_basis = models.DecimalField(
         _("points that score 100"), max_digits=7, decimal_places=1, null=True, blank=True
     )
+    points_rank = models.PositiveSmallIntegerField(_("rank in the branch"), null=True, blank=True)
     points_score = models.DecimalField(
         _("points score"), max_digits=5, decimal_places=1, null=True, blank=True
     )

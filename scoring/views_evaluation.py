@@ -44,6 +44,7 @@ from scoring.models import Ballot, Evaluation, EvaluationRule, Grade, Honour, Sa
 from scoring.services import ScoringError, district_of
 from volunteer.filenames import file_name
 from volunteer.pdf import pdf_response, render_pdf
+from volunteer.urls_util import row_id
 from volunteer.xlsx import rows_to_xlsx, xlsx_response
 
 # --- arguments ------------------------------------------------------------------------
@@ -96,6 +97,7 @@ def branch_board(request: HttpRequest, pk: int, year: int) -> HttpResponse:
             "can_manage": granted.may_manage,
             "district": district,
             "can_see_rule": access.is_organiser(request.user),
+            "distribution": ev.grade_distribution(evaluations),
         },
     )
 
@@ -546,10 +548,10 @@ def results_xlsx(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     if unit.kind == Unit.Kind.GRID:
         raise Http404
     evaluations = _published_in(Unit.objects.within(unit), year)
-    employer = request.GET.get("employer", "")
-    if employer.isdigit():
+    employer = row_id(request.GET.get("employer"))
+    if employer:
         evaluations = evaluations.filter(
-            member__category=Member.Category.IN_SERVICE, member__employer_id=int(employer)
+            member__category=Member.Category.IN_SERVICE, member__employer_id=employer
         )
     evaluations = list(evaluations)
     notes = _honours_by_member(evaluations, year)

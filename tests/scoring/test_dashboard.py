@@ -12,7 +12,7 @@ from members.models import Unit
 from scoring import evaluation as year_end
 from scoring import services
 from scoring.dashboard import unit_dashboard
-from scoring.models import ActivityKind, Grade, PointsEntry
+from scoring.models import ActivityKind, EvaluationRule, Grade, PointsEntry
 from tests.factories import ChoiceFactory, MemberFactory, PostFactory, UnitFactory
 
 YEAR = 2026
@@ -59,6 +59,10 @@ def year_of_work(tree, secretary):
     record(other, Kind.INDIVIDUAL, [geng], secretary)
     record(home, Kind.COLLECTIVE, [yi], secretary, day=dt.date(YEAR - 1, 6, 1))  # last year
 
+    # Graded against the branch's best (甲 = 100), so each grade appears once.
+    EvaluationRule.objects.create(
+        district=tree.district, year=YEAR, points_method="best", target_points=None
+    )
     year_end.open_evaluations(branch=home, year=YEAR, by=secretary)
     for evaluation in home.evaluations.all():
         year_end.enter_paper_counts(

@@ -34,8 +34,10 @@ MAY = dt.date(YEAR, 5, 12)
 
 
 def rule(**changes) -> EvaluationRule:
-    """An unsaved rule: the defaults (best = 100, 50/50, 90/75/60) with `changes`."""
-    return EvaluationRule(year=YEAR, **changes)
+    """An unsaved rule: best = 100, 50/50, 90/75/60, with `changes`."""
+    return EvaluationRule(
+        year=YEAR, **({"points_method": "best", "target_points": None} | changes)
+    )
 
 
 # --- the rules, as plain functions -----------------------------------------------------
@@ -157,6 +159,18 @@ def _votes(member, favourable, total, *, by):
     evaluation = Evaluation.objects.get(member=member, year=YEAR)
     ev.enter_paper_counts(
         evaluation=evaluation, member_favourable=favourable, member_total=total, by=by
+    )
+
+
+@pytest.fixture(autouse=True)
+def relative_to_best(request, tree):
+    """Most tests here work their figures against the branch's best, the rule these
+    examples were written with; the default (a yearly target) has tests of its own,
+    marked `default_rule`."""
+    if "default_rule" in request.keywords:
+        return None
+    return EvaluationRule.objects.create(
+        district=tree.district, year=YEAR, points_method="best", target_points=None
     )
 
 
@@ -374,14 +388,12 @@ def test_a_rule_changed_after_computing_must_be_computed_again(
     assert len(ev.publish_branch(branch=tree.branch, year=YEAR, by=secretary)) == 2
 
 
+@pytest.mark.default_rule
 def test_a_missing_rule_is_written_down_with_the_defaults(tree):
     made = ev.rule_for(tree.district, YEAR)
 
-    assert (made.points_method, made.appraisal_weight, made.points_weight) == (
-        "best",
-        D("0.5"),
-        D("0.5"),
-    )
+    assert (made.points_method, made.target_points, made.grid_points) == ("target", D(100), "full")
+    assert (made.appraisal_weight, made.points_weight) == (D("0.5"), D("0.5"))
     assert (made.excellent_from, made.good_from, made.average_from) == (D(90), D(75), D(60))
     assert ev.rule_for(tree.district, YEAR) == made
 
@@ -394,8 +406,10 @@ def test_a_missing_rule_is_written_down_with_the_defaults(tree):
         {"average_from": D("75")},  # equal to good
         {"points_method": "target", "target_points": None},
         {"points_method": "target", "target_points": D("0")},
+        {"grid_points": "capped", "grid_points_cap": None},
     ],
 )
+@pytest.mark.default_rule
 def test_a_rule_that_does_not_add_up_is_refused(tree, district_organiser, changes):
     values = {
         "points_method": "best",
@@ -771,6 +785,7 @@ def test_the_branch_page_links_to_the_year_end_evaluation(client, tree, secretar
     assert reverse("scoring:evaluation-branch", args=[tree.branch.pk, dt.date.today().year]) in page
 
 
+@pytest.mark.default_rule
 def test_the_district_organiser_sets_the_rule_and_a_town_organiser_may_only_read(
     client, tree, district_organiser, town_organiser
 ):
@@ -778,6 +793,7 @@ def test_the_district_organiser_sets_the_rule_and_a_town_organiser_may_only_read
     data = {
         "points_method": "target",
         "target_points": "40",
+        "grid_points": "full",
         "appraisal_weight": "0.6",
         "points_weight": "0.4",
         "excellent_from": "90",
