@@ -705,6 +705,15 @@ def branches_without_tally(unit: Unit, month: dt.date) -> set[int]:
     )
 
 
+def unpublished_branches(unit: Unit, month: dt.date) -> list[Unit]:
+    """The branches within `unit` whose tally of `month` is not published, town by town."""
+    return list(
+        Unit.objects.filter(pk__in=branches_without_tally(unit, month))
+        .select_related("parent")
+        .order_by("path")
+    )
+
+
 @dataclass
 class MemberPoints:
     month: dt.date

@@ -204,6 +204,24 @@ def publish_tally(*, branch: Unit, month: dt.date, by) -> MonthlyTally:
     return tally
 
 
+@transaction.atomic
+def publish_tallies(*, unit: Unit, branch_ids: list[int], month: dt.date, by) -> list[MonthlyTally]:
+    """An organiser publishes the month's tallies of branches within `unit` at once, as
+    each secretary would (`publish_tally`), the organiser recorded as publisher. A branch
+    outside `unit`, or published meanwhile, stops the whole batch: nothing is
+    published."""
+    branches = list(
+        Unit.objects.filter(
+            pk__in=branch_ids, kind=Unit.Kind.BRANCH, path__startswith=unit.path
+        ).order_by("code")
+    )
+    if not branches:
+        raise ScoringError(_("Choose at least one branch that has not published this month."))
+    if len(branches) != len(set(branch_ids)):
+        raise ScoringError(_("Some of the branches chosen are not in %(unit)s.") % {"unit": unit})
+    return [publish_tally(branch=branch, month=month, by=by) for branch in branches]
+
+
 # --- many activities at once -----------------------------------------------------------
 
 

@@ -24,6 +24,11 @@ urlpatterns = [
     path("public/branches/<int:pk>/tallies/", views.public_tally, name="public-tally"),
     path("units/<int:pk>/tallies/<year:year>/<month:month>/", views.unit_tally, name="unit-tally"),
     path(
+        "units/<int:pk>/tallies/<year:year>/<month:month>/publish/",
+        views.unit_tally_publish,
+        name="unit-tally-publish",
+    ),
+    path(
         "units/<int:pk>/tallies/<year:year>/<month:month>.xlsx", views.tally_xlsx, name="tally-xlsx"
     ),
     path("districts/<int:pk>/rules/", views.rules, name="rules"),

@@ -321,6 +321,32 @@ def tally_publish(request: HttpRequest, pk: int, year: int, month: int) -> HttpR
     return redirect("scoring:tally", pk=branch.pk, year=year, month=month)
 
 
+@require_POST
+@login_required
+def unit_tally_publish(request: HttpRequest, pk: int, year: int, month: int) -> HttpResponse:
+    """A town or district organiser publishes the month for the branches chosen."""
+    unit = access.get_unit_for_user(request.user, pk)
+    if unit.kind not in (Unit.Kind.TOWN, Unit.Kind.DISTRICT) or not access.can_organise(
+        request.user, unit
+    ):
+        raise Http404
+    first = dt.date(year, month, 1)  # the URL converters checked both
+    chosen = [int(v) for v in request.POST.getlist("branch") if v.isdigit() and len(v) < 10]
+    try:
+        published = services.publish_tallies(
+            unit=unit, branch_ids=chosen, month=first, by=request.user
+        )
+    except services.ScoringError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("%(count)s tallies of %(month)s published and frozen.")
+            % {"count": len(published), "month": _month_label(first)},
+        )
+    return redirect("scoring:unit-tally", pk=unit.pk, year=year, month=month)
+
+
 def public_tally(request: HttpRequest, pk: int) -> HttpResponse:
     """A branch's published tallies for everyone (公示栏), no log-in: names and points
     from the frozen lines only, never anything else from a member file."""
@@ -371,6 +397,9 @@ def unit_tally(request: HttpRequest, pk: int, year: int, month: int) -> HttpResp
             "published": sum(row.published for row in rows),
             "total": sum((row.total for row in rows), queries.ZERO),
             "breadcrumbs": [*access.units_above_overseen(request.user, unit), unit],
+            "unpublished": queries.unpublished_branches(unit, first)
+            if access.can_organise(request.user, unit) and first <= queries.this_month()
+            else [],
         },
     )
 

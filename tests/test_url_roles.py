@@ -180,6 +180,7 @@ TABLE = {
     "scoring:branch-cards-pdf": ("branch", BRANCH_READ),
     "scoring:tally": (lambda o: o["branch_month"], BRANCH_READ),
     "scoring:tally-publish": (lambda o: o["branch_month"], ALL(405)),
+    "scoring:unit-tally-publish": (lambda o: o["branch_month"] | {"pk": o["town"]}, ALL(405)),
     "scoring:public-tally": ("branch", ALL(200)),
     "scoring:unit-tally": (lambda o: o["branch_month"] | {"pk": o["town"]}, TOWN_READ),
     "scoring:tally-xlsx": (lambda o: o["branch_month"], BRANCH_READ),
