@@ -9,8 +9,8 @@ urlpatterns = [
     path("ask/", views_public.ask, name="ask"),
     path("ask/<int:pk>/", views_public.ask_form, name="ask-form"),
     path("track/", views_public.track, name="track"),
-    path("track/<str:code>/", views_public.request_status, name="request-status"),
-    path("verify/<str:number>/", views_public.verify_badge, name="verify-badge"),
+    path("track/<code:code>/", views_public.request_status, name="request-status"),
+    path("verify/<code:number>/", views_public.verify_badge, name="verify-badge"),
     # -- requests and dispatch --
     path("board/", views.board, name="board"),
     path("requests/add/", views.request_add, name="request-add"),

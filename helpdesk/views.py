@@ -42,7 +42,7 @@ from members import access as member_access
 from members.models import Member, Unit
 from volunteer import charts
 from volunteer.history import change_log
-from volunteer.urls_util import year_param
+from volunteer.urls_util import row_id, year_param
 
 PER_PAGE = 50
 RECENT = 20
@@ -563,10 +563,10 @@ def log_add(request: HttpRequest, pk: int) -> HttpResponse:
     paper sheet: one form with the volunteers present."""
     team = access.get_team_for_user(request.user, pk, log=True)
     initial = {}
-    answered = request.GET.get("request", "")
-    if answered.isdigit():
-        initial["request"] = int(answered)
-        found = HelpRequest.objects.filter(pk=int(answered), team=team).first()
+    answered = row_id(request.GET.get("request"))
+    if answered:
+        initial["request"] = answered
+        found = HelpRequest.objects.filter(pk=answered, team=team).first()
         if found is not None:
             initial["category"] = found.category
     form = ServiceLogForm(request.POST or None, team=team, initial=initial)

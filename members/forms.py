@@ -3,7 +3,9 @@ import unicodedata
 
 from django import forms
 from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -203,6 +205,17 @@ class CapabilityTypeForm(forms.ModelForm):
 
 class RosterUploadForm(forms.Form):
     file = forms.FileField(label=_("Roster file (.xlsx, .xls or .ods)"))
+
+
+class LoginForm(AuthenticationForm):
+    """Django's log-in form, whose user name field shows a maxlength but does not check
+    it: a longer name (no user has one) is refused here, before it is tried and recorded
+    as a failed log-in in a column too short for it."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["username"]
+        field.validators.append(MaxLengthValidator(field.max_length))
 
 
 class ActivationForm(forms.Form):

@@ -32,6 +32,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from members import idnumbers
 from members.forms import clean_phone
 from members.models import CapabilityType, Member, PartnerUnit, RosterImport, Unit
+from volunteer.urls_util import row_ids
 from volunteer.xlsx import neutralise, rows_to_xlsx
 
 
@@ -719,10 +720,7 @@ def _validate_rows(data_rows, positions, branch: Unit) -> RosterReport:
             if name in positions and positions[name] < len(cells):
                 found.append(idnumbers.normalize(_text(cells[positions[name]])))
     by_file_number = {
-        str(m.pk): m
-        for m in Member.all_files.filter(
-            branch=branch, pk__in=[n for n in file_numbers if n.isdigit() and len(n) < 12]
-        )
+        str(m.pk): m for m in Member.all_files.filter(branch=branch, pk__in=row_ids(file_numbers))
     }
     ids_in_file += [m.id_number for m in by_file_number.values()]
     lookups = _Lookups(

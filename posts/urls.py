@@ -58,9 +58,9 @@ urlpatterns = [
         views_documents.choice_pledge_form,
         name="choice-pledge-form",
     ),
-    path("verify/post/<str:code>/", views_documents.verify_post, name="verify-post"),
+    path("verify/post/<code:code>/", views_documents.verify_post, name="verify-post"),
     path(
-        "verify/pledge/<str:code>/<int:version>/",
+        "verify/pledge/<code:code>/<int:version>/",
         views_documents.verify_pledge,
         name="verify-pledge",
     ),

@@ -24,7 +24,7 @@ from posts.forms import (
 )
 from posts.models import Choice, Pledge, PledgeVersion, Post, PostType
 from volunteer.history import change_log
-from volunteer.urls_util import year_param
+from volunteer.urls_util import row_id, row_ids, year_param
 
 # --- town: common post types and duty menus --------------------------------------------
 
@@ -246,13 +246,13 @@ def choice_list(request: HttpRequest, pk: int) -> HttpResponse:
         .order_by("post__name", "created_at")
     )
     # Right after confirming: the new holder's post certificate is one tap away.
-    confirmed = request.GET.get("confirmed", "")
+    confirmed = row_id(request.GET.get("confirmed"))
     just_confirmed = (
         Choice.objects.confirmed()
-        .filter(pk=int(confirmed), post__branch=branch)
+        .filter(pk=confirmed, post__branch=branch)
         .select_related("post", "member")
         .first()
-        if confirmed.isdigit() and len(confirmed) < 12 and granted.may_manage
+        if confirmed and granted.may_manage
         else None
     )
     return render(
@@ -476,7 +476,7 @@ def publish_queue(request: HttpRequest, pk: int) -> HttpResponse:
         .order_by("choice__post__branch__path", "choice__member__name")
     )
     if request.method == "POST":
-        chosen = waiting.filter(pk__in=request.POST.getlist("pledge"))
+        chosen = waiting.filter(pk__in=row_ids(request.POST.getlist("pledge")))
         count = services.publish_pledges(pledges=list(chosen), by=request.user)
         if count:
             messages.success(

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
 from members import views_logins as members_logins
+from members.forms import LoginForm
 from volunteer import (
     urls_util,  # noqa: F401 - registers the year and month converters
     views,
@@ -14,7 +15,9 @@ urlpatterns = [
     path("", views.home, name="home"),
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        auth_views.LoginView.as_view(
+            redirect_authenticated_user=True, authentication_form=LoginForm
+        ),
         name="login",
     ),
     path("accounts/activate/", members_logins.activate, name="activate"),

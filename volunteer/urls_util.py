@@ -55,8 +55,23 @@ class MonthConverter:
         return str(int(value))
 
 
+class CodeConverter:
+    """`<code:code>`: a code or number printed on paper (a certificate's, a badge's, a
+    help request's): up to 64 characters, none of them a control character. Anything
+    else matches no URL (404): PostgreSQL refuses to compare text holding a NUL."""
+
+    regex = r"[^/\x00-\x1f\x7f]{1,64}"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return str(value)
+
+
 register_converter(YearConverter, "year")
 register_converter(MonthConverter, "month")
+register_converter(CodeConverter, "code")
 
 
 def year_param(request: HttpRequest, default: int | None = None) -> int:
@@ -69,3 +84,26 @@ def year_param(request: HttpRequest, default: int | None = None) -> int:
     if FIRST_YEAR <= year <= LAST_YEAR:
         return year
     return default if default is not None else timezone.localdate().year
+
+
+# --- row numbers in query strings and posted lists ----------------------------------------
+# The one rule for a number naming a row (?employer=, ?confirmed=, ticked pledges): ASCII
+# digits within a key column's range, or nothing (it names no row). int() alone takes
+# "²"-like digits as digits but fails on them, and a number past the column's range fails
+# in the database.
+
+MAX_ID = 2**63 - 1
+
+
+def row_id(value: str | None) -> int | None:
+    """The primary key `value` names, or None."""
+    value = (value or "").strip()
+    if not (value.isascii() and value.isdigit()):
+        return None
+    number = int(value)
+    return number if 0 < number <= MAX_ID else None
+
+
+def row_ids(values: list[str]) -> list[int]:
+    """The primary keys a posted list names, the rest left out."""
+    return [number for number in map(row_id, values) if number is not None]
