@@ -126,10 +126,11 @@ _superseded_message = lazy(_superseded, str)
 def pledge_version_status(pledge: Pledge, version: PledgeVersion, versions) -> Verdict:
     """How a version of a pledge stands; `versions` are all the pledge's versions.
 
-    Valid: the published version (while nothing newer is approved) and an approved one
-    waiting for publication. Not valid: a version under review, one returned for changes,
-    one superseded by a newer approved or published version, and every version of a
-    pledge that was withdrawn or whose post the member no longer holds.
+    Valid: the published version, until a newer one is published (the board still shows
+    it meanwhile), and an approved one waiting for publication. Not valid: a version
+    under review, one returned for changes, one superseded by a newer published version
+    (or, not itself published, by a newer approved one), and every version of a pledge
+    that was withdrawn or whose post the member no longer holds.
     """
     if pledge.status == Pledge.Status.WITHDRAWN or pledge.choice.status != Choice.Status.CONFIRMED:
         return Verdict("withdrawn", False, _("No longer valid: this pledge was withdrawn."))
@@ -140,8 +141,11 @@ def pledge_version_status(pledge: Pledge, version: PledgeVersion, versions) -> V
         for other in versions
         if other.number > version.number
         and (
-            other.decision == PledgeVersion.Decision.APPROVED
-            or other.pk == pledge.published_version_id
+            other.pk == pledge.published_version_id
+            or (
+                other.decision == PledgeVersion.Decision.APPROVED
+                and version.pk != pledge.published_version_id
+            )
         )
     ]
     if newer:

@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.html import conditional_escape
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from members.forms import DateInput
 from members.models import Member, RoleAssignment, Unit
@@ -74,7 +75,28 @@ class PostForm(forms.ModelForm):
         elif not cleaned.get("name"):
             cleaned["name"] = cleaned["post_type"].name
         self._check_name_free(cleaned)
+        self._check_seats_hold_the_holders(cleaned)
         return cleaned
+
+    def _check_seats_hold_the_holders(self, cleaned: dict) -> None:
+        """A post cannot have fewer seats than members confirmed in it: the secretary
+        ends someone's post first."""
+        seats = cleaned.get("seats")
+        if not self.instance.pk or seats is None:
+            return
+        holders = self.instance.choices.confirmed().count()
+        if seats < holders:
+            self.add_error(
+                "seats",
+                ngettext(
+                    "%(count)s member holds this post: keep at least %(count)s seat, or end "
+                    "a holder's post first.",
+                    "%(count)s members hold this post: keep at least %(count)s seats, or end "
+                    "a holder's post first.",
+                    holders,
+                )
+                % {"count": holders},
+            )
 
     def _check_name_free(self, cleaned: dict) -> None:
         """Post names are unique in a branch's year (the model's constraint): say so on the

@@ -62,6 +62,10 @@ def set_points_rule(
     a rule once set is never overwritten, so the history of rules stays whole."""
     if points < 0:
         raise ScoringError(_("Points cannot be negative."))
+    # Entries keep the rule in force on their date: a rule dated back would leave the
+    # entries already made at the old value while later ones took the new.
+    if effective_from < timezone.localdate():
+        raise ScoringError(_("A new rule takes effect today or later, never on a past date."))
     if PointsRule.objects.filter(
         district=district, kind=kind, effective_from=effective_from
     ).exists():

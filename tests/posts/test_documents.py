@@ -369,14 +369,20 @@ def test_pledge_versions_verify_as_published_approved_superseded_or_under_review
     assert verify_pledge(client, pledge, 1).context["verdict"].state == "published"
     assert verify_pledge(client, pledge, 2).context["verdict"].state == "under_review"
 
+    # Approved, version 2 waits for publication: version 1 stays valid, as the board
+    # still shows it.
     services.approve_pledge(pledge=pledge, by=secretary)
+    assert verify_pledge(client, pledge, 1).context["verdict"].state == "published"
+    assert verify_pledge(client, pledge, 2).context["verdict"].state == "approved"
+
+    services.publish_pledges(pledges=[pledge], by=town_organiser)
     superseded = verify_pledge(client, pledge, 1).context["verdict"]
     assert (superseded.state, superseded.superseded_by, superseded.valid) == (
         "superseded",
         2,
         False,
     )
-    assert verify_pledge(client, pledge, 2).context["verdict"].state == "approved"
+    assert verify_pledge(client, pledge, 2).context["verdict"].state == "published"
 
 
 def test_returned_and_withdrawn_pledges_verify_as_not_valid(client, secretary, held_post):

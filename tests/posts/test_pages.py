@@ -543,3 +543,16 @@ def test_a_member_reads_no_management_history_on_a_post_page(client, post, membe
     response = client.get(reverse("posts:post-detail", args=[post.pk]))
     assert response.status_code == 200
     assert response.context["log"] == []
+
+
+def test_seats_cannot_go_below_the_members_holding_the_post(client, secretary, held_post):
+    post = held_post.post
+    client.force_login(secretary)
+    data = {"name": post.name, "year": post.year, "seats": 0, "post_type": post.post_type_id}
+    response = client.post(reverse("posts:post-edit", args=[post.pk]), data | {"seats": 0})
+    assert response.status_code == 200
+    post.refresh_from_db()
+    assert post.seats == 2
+    assert "1 member holds this post" in response.content.decode() or response.context[
+        "form"
+    ].errors.get("seats")

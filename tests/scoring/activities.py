@@ -2,6 +2,9 @@
 
 import datetime as dt
 from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import time_machine
 
 from scoring import services
 from scoring.models import ActivityKind
@@ -19,4 +22,12 @@ def patrol(tree, members, by, held_on=MARCH, title="夜间治安巡逻", hours=N
         members=members,
         by=by,
         hours=None if hours is None else Decimal(hours),
+    )
+
+
+def on_day(day: dt.date):
+    """The clock set to 9:00 on `day` (Beijing time), for a step done back then, such as a
+    district rule set before the date it takes effect."""
+    return time_machine.travel(
+        dt.datetime.combine(day, dt.time(9), tzinfo=ZoneInfo("Asia/Shanghai")), tick=False
     )

@@ -12,6 +12,7 @@ from django.utils import timezone
 from scoring import services
 from scoring.models import Activity, ActivityKind, Attendance, PointsEntry
 from tests.factories import MemberFactory
+from tests.scoring.activities import on_day
 
 MARCH = dt.date(2026, 3, 12)
 APRIL = dt.date(2026, 4, 3)
@@ -68,13 +69,14 @@ def test_it_writes_what_record_activity_writes_one_by_one(tree, people, secretar
 
 
 def test_each_entry_names_the_rule_in_force_on_its_date(tree, people, secretary):
-    services.set_points_rule(
-        district=tree.district,
-        kind=ActivityKind.COLLECTIVE,
-        points=Decimal("4"),
-        effective_from=dt.date(2026, 4, 1),
-        by=secretary,
-    )
+    with on_day(dt.date(2026, 3, 1)):
+        services.set_points_rule(
+            district=tree.district,
+            kind=ActivityKind.COLLECTIVE,
+            points=Decimal("4"),
+            effective_from=dt.date(2026, 4, 1),
+            by=secretary,
+        )
     services.record_activities(
         records=[
             _record(tree, people[:1], held_on=MARCH),

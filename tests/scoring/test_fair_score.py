@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from scoring import evaluation as ev
 from scoring import services
-from scoring.models import ActivityKind, Evaluation, EvaluationRule
+from scoring.models import ActivityKind, Evaluation
 from tests.factories import ChoiceFactory, MemberFactory, PostFactory
 
 YEAR = 2026

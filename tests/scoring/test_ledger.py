@@ -9,7 +9,7 @@ from django.db import connection, transaction
 from scoring import services
 from scoring.models import ActivityKind, MonthlyTally, PointsEntry, PointsRule
 from tests.factories import MemberFactory, UserFactory
-from tests.scoring.activities import patrol
+from tests.scoring.activities import on_day, patrol
 
 MARCH = dt.date(2026, 3, 12)
 
@@ -55,13 +55,14 @@ def test_a_changed_rule_applies_from_its_date_and_old_entries_keep_theirs(
     tree, district_organiser, people, secretary
 ):
     patrol(tree, people[:1], secretary, held_on=dt.date(2026, 2, 10))
-    services.set_points_rule(
-        district=tree.district,
-        kind=ActivityKind.COLLECTIVE,
-        points=Decimal("2.5"),
-        effective_from=dt.date(2026, 3, 1),
-        by=district_organiser,
-    )
+    with on_day(dt.date(2026, 2, 20)):
+        services.set_points_rule(
+            district=tree.district,
+            kind=ActivityKind.COLLECTIVE,
+            points=Decimal("2.5"),
+            effective_from=dt.date(2026, 3, 1),
+            by=district_organiser,
+        )
     patrol(tree, people[:1], secretary, held_on=dt.date(2026, 3, 5))
     february, march = PointsEntry.objects.order_by("occurred_on")
     assert (february.points, march.points) == (Decimal("2"), Decimal("2.5"))
@@ -171,21 +172,22 @@ def test_a_rule_cannot_be_negative(tree):
 
 
 def test_a_rule_once_set_is_never_overwritten(tree, district_organiser):
-    services.set_points_rule(
-        district=tree.district,
-        kind=ActivityKind.COLLECTIVE,
-        points=Decimal("2.5"),
-        effective_from=MARCH,
-        by=district_organiser,
-    )
-    with pytest.raises(services.ScoringError):
+    with on_day(dt.date(2026, 3, 1)):
         services.set_points_rule(
             district=tree.district,
             kind=ActivityKind.COLLECTIVE,
-            points=Decimal("4"),
+            points=Decimal("2.5"),
             effective_from=MARCH,
             by=district_organiser,
         )
+        with pytest.raises(services.ScoringError):
+            services.set_points_rule(
+                district=tree.district,
+                kind=ActivityKind.COLLECTIVE,
+                points=Decimal("4"),
+                effective_from=MARCH,
+                by=district_organiser,
+            )
     assert PointsRule.objects.get(kind=ActivityKind.COLLECTIVE).points == Decimal("2.5")
 
 
@@ -227,3 +229,17 @@ def test_an_activity_recorded_while_its_month_is_being_published_counts_in_the_n
     late = PointsEntry.objects.get(attendance__activity=recorded[0])
     assert late.month == dt.date(2026, 4, 1)
     assert MonthlyTally.objects.get(branch=tree.branch).total_points == 0
+
+
+def test_a_rule_cannot_take_effect_on_a_past_date(tree, district_organiser):
+    """Entries already made keep the rule of their date: a backdated rule would split a
+    past month between two values."""
+    with pytest.raises(services.ScoringError):
+        services.set_points_rule(
+            district=tree.district,
+            kind=ActivityKind.COLLECTIVE,
+            points=Decimal("4"),
+            effective_from=dt.date(2026, 12, 2),
+            by=district_organiser,
+        )
+    assert not PointsRule.objects.filter(points=Decimal("4")).exists()
