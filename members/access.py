@@ -82,6 +82,22 @@ def can_manage_branch(user: User, branch: Unit) -> bool:
     )
 
 
+def may_decide_for(user: User, member_user_id: int | None, branch: Unit) -> bool:
+    """Who approves a member's pledge and enters their year-end appraisal: the branch's
+    secretary; for the secretary's own, the organisers above the branch. Nobody decides
+    on their own record."""
+    if not user.is_authenticated or (member_user_id is not None and member_user_id == user.pk):
+        return False
+    member_is_secretary = member_user_id is not None and (
+        RoleAssignment.objects.filter(
+            user_id=member_user_id, unit=branch, role=Role.BRANCH_SECRETARY
+        ).exists()
+    )
+    if member_is_secretary:
+        return can_organise(user, branch)
+    return can_manage_branch(user, branch)
+
+
 def can_give_logins(user: User, branch: Unit) -> bool:
     """Log-ins and activation codes for a branch's members: its secretary, or an
     organiser above it."""

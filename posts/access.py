@@ -116,7 +116,7 @@ class PledgeAccess:
     pledge: Pledge
     is_own: bool
     may_write: bool  # the member, or the secretary entering a paper pledge
-    may_review: bool  # the secretary, while a version waits for review
+    may_review: bool  # the secretary (the town, for hers), while a version waits
     may_print_post_certificate: bool  # as posts:post-certificate allows: a confirmed
     # choice, for its member and those who oversee the branch
 
@@ -125,8 +125,8 @@ def get_pledge_for_user(
     user: User, pk: int, *, write: bool = False, review: bool = False
 ) -> PledgeAccess:
     """Read: the member, the branch's overseers and the post's instructor (else 404).
-    Write: the member, or the secretary entering a paper pledge. Review: the secretary
-    (else 403)."""
+    Write: the member, or the secretary entering a paper pledge. Review: the secretary,
+    or for the secretary's own pledge the organisers above (`may_decide_for`; else 403)."""
     pledge = (
         Pledge.objects.select_related(
             "choice__post__branch", "choice__post__post_type", "choice__member"
@@ -145,13 +145,14 @@ def get_pledge_for_user(
     is_secretary = access.can_manage_branch(user, post.branch)
     if write and not (is_own or is_secretary):
         raise PermissionDenied
-    if review and not is_secretary:
+    reviewer = access.may_decide_for(user, pledge.choice.member.user_id, post.branch)
+    if review and not reviewer:
         raise PermissionDenied
     return PledgeAccess(
         pledge=pledge,
         is_own=is_own,
         may_write=is_own or is_secretary,
-        may_review=is_secretary and pledge.status == Pledge.Status.SUBMITTED,
+        may_review=reviewer and pledge.status == Pledge.Status.SUBMITTED,
         may_print_post_certificate=(
             pledge.choice.status == Choice.Status.CONFIRMED and (is_own or oversees)
         ),

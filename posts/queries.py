@@ -3,9 +3,9 @@
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 
-from members.models import Member, Unit
+from members.models import Member, RoleAssignment, Unit
 from posts.models import Choice, Pledge, Post
 
 
@@ -167,3 +167,20 @@ def member_pledges(member: Member, year: int) -> list[MemberPledge]:
         .order_by("post__name")
     )
     return [MemberPledge(choice, getattr(choice, "pledge", None)) for choice in choices]
+
+
+def secretaries_pledges_to_review(unit: Unit, limit: int = 10) -> list[Pledge]:
+    """Pledges of branch secretaries within `unit` waiting for review, which the town
+    reviews (members.access.may_decide_for), oldest first, in one query."""
+    secretary_of_branch = RoleAssignment.objects.filter(
+        user=OuterRef("choice__member__user"),
+        unit=OuterRef("choice__post__branch"),
+        role=RoleAssignment.Role.BRANCH_SECRETARY,
+    )
+    return list(
+        Pledge.objects.in_unit(unit)
+        .filter(status=Pledge.Status.SUBMITTED)
+        .filter(Exists(secretary_of_branch))
+        .select_related("choice__member", "choice__post__branch")
+        .order_by("id")[:limit]
+    )

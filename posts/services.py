@@ -343,6 +343,10 @@ def _latest_for_review(pledge: Pledge) -> tuple[Pledge, PledgeVersion]:
 
 @transaction.atomic
 def approve_pledge(*, pledge: Pledge, comment: str = "", by) -> Pledge:
+    if by is not None and pledge.choice.member.user_id == by.pk:
+        raise PostsError(
+            _("Nobody approves their own pledge: a secretary's is reviewed by the town.")
+        )
     pledge, version = _latest_for_review(pledge)
     now = timezone.now()
     PledgeVersion.objects.filter(pk=version.pk).update(

@@ -38,7 +38,8 @@ class EvaluationAccess:
     evaluation: Evaluation
     is_own: bool  # the member evaluated
     oversees: bool  # an overseer of the branch: sees results before they are published
-    may_manage: bool  # the branch's secretary: enters votes, assessments, honours
+    may_manage: bool  # enters votes, assessments, honours: the branch's secretary, or
+    # for the secretary's own evaluation the organisers above (members.access.may_decide_for)
 
 
 def get_evaluation_for_user(user: User, pk: int, *, manage: bool = False) -> EvaluationAccess:
@@ -53,7 +54,7 @@ def get_evaluation_for_user(user: User, pk: int, *, manage: bool = False) -> Eva
     oversees = access.can_oversee(user, evaluation.branch)
     if not own and not oversees:
         raise Http404
-    may_manage = access.can_manage_branch(user, evaluation.branch)
+    may_manage = access.may_decide_for(user, evaluation.member.user_id, evaluation.branch)
     if manage and not may_manage:
         raise PermissionDenied
     return EvaluationAccess(evaluation, own, oversees, may_manage)

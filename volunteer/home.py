@@ -292,6 +292,7 @@ class AreaHome:
     last_month: dt.date
     district: Unit | None
     rules: list = field(default_factory=list)
+    secretaries_pledges: list = field(default_factory=list)
 
 
 def area_home(unit: Unit, today: dt.date) -> AreaHome:
@@ -323,7 +324,13 @@ def area_home(unit: Unit, today: dt.date) -> AreaHome:
         district = Unit.objects.filter(pk=unit.parent_id, kind=Unit.Kind.DISTRICT).first()
     rules = scoring_queries.district_rules(district, today)[0] if district else []
     return AreaHome(
-        unit, rows[:LAGGING_SHOWN], max(len(rows) - LAGGING_SHOWN, 0), last_month, district, rules
+        unit,
+        rows[:LAGGING_SHOWN],
+        max(len(rows) - LAGGING_SHOWN, 0),
+        last_month,
+        district,
+        rules,
+        posts_queries.secretaries_pledges_to_review(unit),
     )
 
 
