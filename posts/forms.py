@@ -157,7 +157,11 @@ class ReviewForm(forms.Form):
 
 
 class PledgeForm(forms.Form):
-    """One checkbox and one commitment field per item of the post's menu."""
+    """One checkbox and one commitment field per item of the post's menu. A commitment
+    written under an item left unticked ticks it (`ticked` names those items): what was
+    typed is what the member takes on, never dropped. The text an item already had in
+    the current version is not typed: left under an unticked item, the item is left out
+    (that is how an item is dropped on revising)."""
 
     based_on = forms.IntegerField(widget=forms.HiddenInput)
     on_paper = forms.BooleanField(
@@ -175,6 +179,7 @@ class PledgeForm(forms.Form):
     ):
         super().__init__(*args, **kwargs)
         self.menu = menu
+        self.ticked: list[DutyItem] = []
         self.initial["based_on"] = based_on
         if not clerk:
             del self.fields["on_paper"]
@@ -193,6 +198,19 @@ class PledgeForm(forms.Form):
                 initial=current.get(item.pk, ""),
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
+
+        if self.is_bound:
+            self._tick_written_items(current)
+
+    def _tick_written_items(self, current: dict[int, str]) -> None:
+        data = self.data.copy()
+        for item in self.menu:
+            pick = self.add_prefix(f"pick_{item.pk}")
+            written = (data.get(self.add_prefix(f"commitment_{item.pk}")) or "").strip()
+            if written and not data.get(pick) and written != current.get(item.pk, "").strip():
+                data[pick] = "on"
+                self.ticked.append(item)
+        self.data = data
 
     def rows(self):
         for item in self.menu:

@@ -7,6 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from members import access as member_access
@@ -403,6 +404,16 @@ def pledge_edit(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Pledge saved and sent to the branch for review."))
+            if form.ticked:
+                messages.info(
+                    request,
+                    ngettext(
+                        "%(items)s was ticked: you wrote a commitment for it.",
+                        "%(items)s were ticked: you wrote a commitment for each.",
+                        len(form.ticked),
+                    )
+                    % {"items": "、".join(item.name for item in form.ticked)},
+                )
             return redirect("posts:pledge-detail", pk=pledge.pk)
     return render(
         request,
