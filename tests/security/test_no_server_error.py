@@ -37,6 +37,7 @@ from html.parser import HTMLParser
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 
 import pytest
+from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import FieldDoesNotExist
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -245,12 +246,19 @@ def as_shown(form: Form) -> dict[str, list[str]]:
 PLAUSIBLE_TEXT = {"email": "a@example.com", "tel": "13905751234", "url": "https://example.com"}
 
 
+MARKER = "测试内容"
+TYPED_KINDS = {"text", "textarea", "search"}
+
+
 def filled(form: Form) -> dict[str, list[str]]:
-    """The form as shown, every empty field given a plausible value."""
+    """The form as shown, every empty field given a plausible value; what one types into
+    each text field is marked (测试内容1, 测试内容2…) to find it again on a refusal."""
     data = as_shown(form)
     radios = {f.name for f in form.fields if f.kind == "radio"}
-    for f in form.fields:
-        if f.kind == "select" and not [v for v in data.get(f.name, []) if v]:
+    for number, f in enumerate(form.fields, start=1):
+        if f.kind in TYPED_KINDS and f.group == "text":
+            data[f.name] = [f"{MARKER}{number}"]
+        elif f.kind == "select" and not [v for v in data.get(f.name, []) if v]:
             options = [o for o in f.options if o]
             data[f.name] = options[:1]
         elif f.kind == "radio" and f.name in radios and not data.get(f.name):
@@ -261,7 +269,7 @@ def filled(form: Form) -> dict[str, list[str]]:
             elif f.kind in NUMBER_TYPES:
                 data[f.name] = [f.attrs.get("min") or "1"]
             else:
-                data[f.name] = [PLAUSIBLE_TEXT.get(f.kind, "测试内容")]
+                data[f.name] = [PLAUSIBLE_TEXT.get(f.kind, MARKER)]
     return data
 
 
@@ -373,6 +381,7 @@ class Crawl:
         self.people = people
         self.clients: dict[str, Client] = {}
         self.errors: list[str] = []
+        self.lost: list[str] = []
         self._exception = ""
 
     def client(self, role: str) -> Client:
@@ -416,6 +425,55 @@ class Crawl:
                 f"{response.status_code} {self._exception}"
             )
         return response
+
+    def check_kept(self, response, form: Form, role: str, label: str, data: dict) -> None:
+        """A refusal shows again what was typed and ticked: a page answering the post (a
+        form with its errors) holds every marked value sent and has every box sent still
+        ticked, every option sent still selected; a redirect with an error message holds
+        none, so it may follow only a post where nothing was typed."""
+        url = form.action
+        typed = [
+            value
+            for values in data.values()
+            for value in (values if isinstance(values, list) else [values])
+            if isinstance(value, str) and re.fullmatch(f"{MARKER}[0-9]+", value)
+        ]
+        if not typed:
+            return
+        where = f"POST {url[:160]!r} as {role} [{label}]"
+        if response.status_code == 200 and "html" in response.get("Content-Type", ""):
+            page = response.content.decode()
+            missing = [value for value in typed if value not in page]
+            missing += _unticked(form, data, read_page(url, page)[0])
+            if missing:
+                self.lost.append(f"{where}: the refusal dropped {missing}")
+        elif response.status_code == 302:
+            stored = getattr(response.wsgi_request, "_messages", None)
+            queued = getattr(stored, "_queued_messages", [])
+            if any(message.level >= messages.ERROR for message in queued):
+                self.lost.append(f"{where}: refused with a redirect, dropping {typed}")
+
+
+def _unticked(sent: Form, data: dict, forms: list[Form]) -> list[str]:
+    """The boxes and options ticked in `data` that the form shown again has lost."""
+    again = next((f for f in forms if f.action == sent.action and f.method == "post"), None)
+    if again is None:
+        return []
+    shown: dict[str, set[str]] = {}
+    for f in again.fields:
+        values = shown.setdefault(f.name, set())
+        if f.kind in CHECK_TYPES and f.checked:
+            values.add(f.value)
+        elif f.kind == "select":
+            values.update(f.selected)
+    lost = []
+    for f in sent.fields:
+        if f.kind not in CHECK_TYPES | {"select"} or f.name not in shown:
+            continue
+        offered = {f.value} if f.kind in CHECK_TYPES else set(f.options)
+        ticked = set(data.get(f.name, [])) & offered - {""}
+        lost += [f"{f.name}={value}" for value in sorted(ticked - shown[f.name])]
+    return sorted(set(lost))
 
 
 def _path_variants(name: str, kwargs: dict) -> Iterator[tuple[str, str]]:
@@ -536,9 +594,12 @@ def test_no_answer_is_a_server_error(seeded, name):
                 payload = with_files(form, data, label)
                 if button:
                     payload[button[0]] = button[1]
-                crawl.request("post", form.action, role, f"{label} {button or ''}".strip(), payload)
+                label = f"{label} {button or ''}".strip()
+                response = crawl.request("post", form.action, role, label, payload)
+                crawl.check_kept(response, form, role, label, payload)
         for other in OTHER_ROLES:
             if other != role:
                 crawl.request("post", form.action, other, "filled, by another role", filled(form))
 
     assert crawl.errors == [], "\n".join(crawl.errors)
+    assert crawl.lost == [], "\n".join(crawl.lost)
