@@ -452,12 +452,22 @@ def notice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 @never_cache
 def verify_notice(request: HttpRequest, token: str) -> HttpResponse:
-    """Public, no log-in: is this result notice genuine? Shows name, branch, year, grade
-    and final score of a published result only; an unpublished one is 404."""
+    """Public, no log-in: is this result notice genuine? Shows name, branch and year of a
+    published result (grade and score to the member and overseers only); an unpublished
+    one is 404."""
     evaluation = documents.published_evaluation_for_verification(token)
     status = 200 if evaluation is not None else 404
+    # Anyone may learn the notice is genuine; its grade only the member and those who
+    # oversee the branch (the results' limited scope).
+    shows_grade = evaluation is not None and (
+        (request.user.is_authenticated and evaluation.member.user_id == request.user.pk)
+        or access.can_oversee(request.user, evaluation.branch)
+    )
     response = render(
-        request, "scoring/verify_notice.html", {"evaluation": evaluation}, status=status
+        request,
+        "scoring/verify_notice.html",
+        {"evaluation": evaluation, "shows_grade": shows_grade},
+        status=status,
     )
     response["X-Robots-Tag"] = "noindex, nofollow"  # reached from a QR code only
     return response
@@ -611,14 +621,32 @@ def results_xlsx(request: HttpRequest, pk: int, year: int) -> HttpResponse:
 
 
 def public_results(request: HttpRequest, pk: int, year: int) -> HttpResponse:
-    """A branch's published year-end results for everyone (公示栏), no log-in: names,
-    final scores and grades, nothing else from a member file."""
+    """A branch's published year-end results. The case publishes them within a limited
+    scope (在一定范围内公布): everyone sees the honours (履岗先锋, 服务之星) and how many
+    members each grade holds; names with their grades only the branch's own members and
+    those who oversee it, once logged in."""
     branch = get_object_or_404(Unit.objects.select_related("parent"), pk=pk, kind=Unit.Kind.BRANCH)
-    rows = list(
-        Evaluation.objects.filter(branch=branch, year=year, published_at__isnull=False)
+    published = Evaluation.objects.filter(branch=branch, year=year, published_at__isnull=False)
+    may_see_names = _may_see_branch_results(request.user, branch)
+    rows = (
+        list(
+            published.select_related("member")
+            .only("year", "grade", "final_score", "published_at", "member__name")
+            .order_by(F("final_score").desc(nulls_last=True), "member__name")
+        )
+        if may_see_names
+        else []
+    )
+    counts = dict(published.order_by().values_list("grade").annotate(n=Count("id")))
+    first = published.only("published_at").first()
+    honours = list(
+        Honour.objects.filter(
+            year=year,
+            member__branch=branch,
+            kind__in=[Honour.Kind.PIONEER, Honour.Kind.SERVICE_STAR],
+        )
         .select_related("member")
-        .only("year", "grade", "final_score", "published_at", "member__name")
-        .order_by(F("final_score").desc(nulls_last=True), "member__name")
+        .order_by("kind", "member__name")
     )
     return render(
         request,
@@ -627,9 +655,23 @@ def public_results(request: HttpRequest, pk: int, year: int) -> HttpResponse:
             "branch": branch,
             "year": year,
             "rows": rows,
-            "published_at": rows[0].published_at if rows else None,
+            "may_see_names": may_see_names,
+            "grade_counts": [(grade.label, counts.get(grade.value, 0)) for grade in Grade],
+            "evaluated": sum(counts.values()),
+            "honours": honours,
+            "published_at": first.published_at if first else None,
         },
     )
+
+
+def _may_see_branch_results(user, branch: Unit) -> bool:
+    """Names and grades: the branch's own members and its overseers, logged in."""
+    if not user.is_authenticated:
+        return False
+    if access.can_oversee(user, branch):
+        return True
+    member = access.member_file_of(user)
+    return member is not None and member.branch_id == branch.pk
 
 
 MAX_BALLOT_COPIES = 300

@@ -26,7 +26,13 @@ from scoring.models import (
     PointsEntry,
     Sanction,
 )
-from tests.factories import ChoiceFactory, MemberFactory, PartnerUnitFactory, PostFactory
+from tests.factories import (
+    ChoiceFactory,
+    MemberFactory,
+    PartnerUnitFactory,
+    PostFactory,
+    UserFactory,
+)
 from tests.pdf import pdf_text
 
 YEAR = 2026
@@ -35,9 +41,7 @@ MAY = dt.date(YEAR, 5, 12)
 
 def rule(**changes) -> EvaluationRule:
     """An unsaved rule: best = 100, 50/50, 90/75/60, with `changes`."""
-    return EvaluationRule(
-        year=YEAR, **({"points_method": "best", "target_points": None} | changes)
-    )
+    return EvaluationRule(year=YEAR, **({"points_method": "best", "target_points": None} | changes))
 
 
 # --- the rules, as plain functions -----------------------------------------------------
@@ -903,9 +907,43 @@ def test_the_public_results_page_shows_a_published_year_to_anyone(
     after = client.get(url).content.decode()
 
     assert "王建国" not in before
-    assert "王建国" in after and "李娜" in after and "82.5" in after
-    assert member_user.member_file.phone not in after
-    assert member_user.member_file.id_number[-4:] not in after
+    # Everyone: how many members each grade holds, no names.
+    assert "王建国" not in after and "82.5" not in after
+    assert client.get(url).context["evaluated"] == 2
+    # The branch's own members, logged in: names and grades.
+    client.force_login(member_user)
+    inside = client.get(url).content.decode()
+    assert "王建国" in inside and "李娜" in inside and "82.5" in inside
+    assert member_user.member_file.phone not in inside
+    assert member_user.member_file.id_number[-4:] not in inside
+
+
+def test_the_public_results_page_names_the_honoured_to_everyone(
+    client, tree, secretary, member_user, scored
+):
+    ev.publish_branch(branch=tree.branch, year=YEAR, by=secretary)
+    evaluation = Evaluation.objects.get(member=member_user.member_file, year=YEAR)
+    Honour.objects.create(
+        member=member_user.member_file, year=YEAR, kind=Honour.Kind.PIONEER, awarded_by=secretary
+    )
+    url = reverse("scoring:public-results", args=[tree.branch.pk, YEAR])
+    content = client.get(url).content.decode()
+    assert "王建国" in content
+    assert str(evaluation.final_score) not in content
+
+
+def make_member_user_in(branch):
+    user = UserFactory(username="outsider")
+    MemberFactory(branch=branch, user=user, name="外村党员")
+    return user
+
+
+def test_a_member_of_another_branch_sees_no_names(client, tree, secretary, scored):
+    ev.publish_branch(branch=tree.branch, year=YEAR, by=secretary)
+    outsider = make_member_user_in(tree.neighbour_branch)
+    client.force_login(outsider)
+    url = reverse("scoring:public-results", args=[tree.branch.pk, YEAR])
+    assert client.get(url).context["rows"] == []
 
 
 @pytest.mark.parametrize("size", [1, 4])
@@ -917,7 +955,11 @@ def test_the_public_results_page_makes_the_same_queries_whatever_its_length(
     _published(tree, secretary, {holder: (9, 10) for holder in holders})
     url = reverse("scoring:public-results", args=[tree.branch.pk, YEAR])
 
-    with django_assert_num_queries(2):  # the branch, the results
+    client.force_login(secretary)
+    client.get(url)
+    # session, user, roles, unread; the branch, the file, the results, the count per
+    # grade, the first, the honours
+    with django_assert_num_queries(10):
         response = client.get(url)
 
     assert len(response.context["rows"]) == size

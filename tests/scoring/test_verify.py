@@ -299,16 +299,31 @@ def test_the_notice_pdf_says_scan_to_verify(client, me, published, tmp_path):
     assert "王建国" in text
 
 
-def test_a_published_notice_verifies_without_logging_in(client, published):
+def test_a_published_notice_verifies_without_logging_in_but_keeps_its_grade(client, published):
     response = client.get(documents.verify_notice_path(published))
 
     assert response.status_code == 200
     assert response["X-Robots-Tag"].startswith("noindex")
     content = response.content.decode()
     assert "王建国" in content and "秦望村" in content and str(YEAR) in content
+    assert 'id="grade"' not in content and 'id="final-score"' not in content
+
+
+@pytest.mark.parametrize("viewer", ["member_user", "town_organiser"])
+def test_the_member_and_the_organisers_see_the_grade_on_the_notices_page(
+    client, published, viewer, request
+):
+    client.force_login(request.getfixturevalue(viewer))
+    content = client.get(documents.verify_notice_path(published)).content.decode()
     assert f'id="final-score">{published.final_score}<' in content
     assert f'id="grade">{published.get_grade_display()}<' in content
     assert published.grade
+
+
+def test_a_neighbour_sees_no_grade_on_the_notices_page(client, published, neighbour_secretary):
+    client.force_login(neighbour_secretary)
+    content = client.get(documents.verify_notice_path(published)).content.decode()
+    assert 'id="grade"' not in content
 
 
 def test_an_unpublished_result_does_not_verify(client, result):
@@ -348,8 +363,9 @@ def test_the_notice_page_never_shows_a_phone_or_an_id_number(client, published, 
     assert me.id_number not in content
 
 
-def test_the_notice_page_is_in_chinese_by_default(client, published):
+def test_the_notice_page_is_in_chinese_by_default(client, published, member_user):
     del client.cookies[settings.LANGUAGE_COOKIE_NAME]
+    client.force_login(member_user)
 
     content = client.get(documents.verify_notice_path(published)).content.decode()
 
