@@ -62,3 +62,10 @@ def test_the_kiosk_in_portrait_fills_the_screen_with_text_as_large_as_landscape(
     assert portrait["font"] >= landscape["font"]
     assert portrait["width"] <= PORTRAIT["width"]
     assert portrait["bodyHeight"] >= PORTRAIT["height"] - 1
+
+
+def test_the_kiosk_link_opened_on_a_phone_does_not_scroll_sideways(
+    live_server, browser: Browser, board
+):
+    phone = _measure(browser, f"{live_server.url}{board}", {"width": 390, "height": 844})
+    assert phone["width"] <= 390
