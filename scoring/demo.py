@@ -534,7 +534,7 @@ def _evaluate_home(rng: random.Random, world: ScoringWorld, year: int, now: dt.d
     if rule is None:
         rule = EvaluationRule.objects.bulk_create([EvaluationRule(district=district, year=year)])[0]
     totals = dict(
-        PointsEntry.objects.filter(member__in=home.holders, occurred_on__range=ev.year_range(year))
+        PointsEntry.objects.filter(member__in=home.holders, month__range=ev.year_months_range(year))
         .order_by()
         .values("member")
         .annotate(total=Sum("points"))

@@ -262,7 +262,7 @@ def compute(
     steps = [
         Step(
             _("Points of the year"),
-            _("Ledger entries dated in the year, corrections included"),
+            _("Ledger entries counted in the year's months, as on the points card"),
             _n(points_total),
             _n(points_total),
         ),
@@ -454,8 +454,12 @@ def is_stale(evaluation: Evaluation) -> bool:
     )
 
 
-def year_range(year: int) -> tuple[dt.date, dt.date]:
-    return dt.date(year, 1, 1), dt.date(year, 12, 31)
+def year_months_range(year: int) -> tuple[dt.date, dt.date]:
+    """The tally months of a year. A year's points are the entries counted in its
+    months, as the points card and the published tallies count them: an activity of
+    December recorded after December was published counts in January, on the card, in
+    the tally and here alike."""
+    return dt.date(year, 1, 1), dt.date(year, 12, 1)
 
 
 def post_holders(branch: Unit, year: int):
@@ -720,7 +724,7 @@ class BranchResult:
 @transaction.atomic
 def compute_branch(*, branch: Unit, year: int, by) -> BranchResult:
     """Compute every evaluation of the branch and year: points from the ledger (entries
-    dated in the year, corrections included), the branch's best, the votes, and the
+    counted in the year's months, corrections included), the branch's best, the votes, the
     district's rule. An evaluation without votes is stored incomplete, without a grade."""
     evaluations = list(
         Evaluation.objects.select_for_update(of=("self",))
@@ -739,7 +743,7 @@ def compute_branch(*, branch: Unit, year: int, by) -> BranchResult:
     totals = {
         row["member"]: (row["total"] or ZERO, row["grid"] or ZERO)
         for row in PointsEntry.objects.filter(
-            member__in=[e.member_id for e in evaluations], occurred_on__range=year_range(year)
+            member__in=[e.member_id for e in evaluations], month__range=year_months_range(year)
         )
         .order_by()
         .values("member")

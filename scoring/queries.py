@@ -168,9 +168,17 @@ class CardEntry:
     def is_correction(self) -> bool:
         return self.corrects_id is not None
 
+    @property
+    def is_late(self) -> bool:
+        """Recorded after its month was published: it counts in a later month (the one
+        definition of a year's points is by the month counted, as tallies publish them)."""
+        return self.corrects_id is None and self.occurred_on < self.month
+
     def describe(self, words: "CardWords") -> None:
         """Write the entry's wording in the active language."""
-        self.date_label = words.month_day(self.occurred_on)
+        self.date_label = (
+            words.full_date(self.occurred_on) if self.is_late else words.month_day(self.occurred_on)
+        )
         self.points_label = ("+" if self.points > 0 else "") + figure(self.points)
         if self.activity_kind:
             self.kind_label = words.kind(self.activity_kind)
@@ -196,9 +204,13 @@ class CardWords:
             "Corrects the entry of %(points)s pts counted in %(month)s. Reason: %(reason)s"
         )
         self._month_day_format = formats.get_format("MONTH_DAY_FORMAT")
+        self._date_format = formats.get_format("DATE_FORMAT")
         self._dates: dict[dt.date, str] = {}
         self._kinds: dict[str, str] = {}
         self._rules: dict[tuple, str] = {}
+
+    def full_date(self, day: dt.date) -> str:
+        return dateformat.format(day, self._date_format)
 
     def month_day(self, day: dt.date) -> str:
         label = self._dates.get(day)

@@ -36,6 +36,11 @@ def _shared(context) -> tuple:
     correct_url = pk_url_maker("scoring:entry-correct") if context["can_manage"] else None
     words = {
         "badge": format_html('<span class="badge text-bg-warning">{}</span> ', _("Correction")),
+        "late": format_html(
+            '<span class="badge text-bg-secondary late-entry" title="{}">{}</span> ',
+            _("Recorded after its month was published: it counts in this month."),
+            _("Recorded late"),
+        ),
         "rule_title": _("District points rule"),
         "correct": _("Correct"),
     }
@@ -67,7 +72,7 @@ def _entry_item(entry, activity_url, correct_url, words) -> str:
         '<div><span class="text-muted small" title="{}">{}</span></div>{}{}</div>'
         '<div class="fw-semibold text-nowrap">{}</div></li>',
         " list-group-item-warning correction" if is_correction else "",
-        words["badge"] if is_correction else "",
+        words["badge"] if is_correction else words["late"] if entry.is_late else "",
         entry.date_label,
         activity,
         format_html('<div class="small">{}</div>', entry.correction_label) if is_correction else "",
