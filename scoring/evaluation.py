@@ -45,6 +45,9 @@ ONE_PLACE = Decimal("0.1")
 HUNDRED = Decimal("100")
 ZERO = Decimal("0")
 HELD_STATUSES = [Choice.Status.CONFIRMED, Choice.Status.ENDED]
+# More votes than one branch meeting casts (its members and residents' representatives):
+# a typing slip, and more ballot rows than one request may create.
+MAX_VOTES = 2000
 
 
 def one_place(value: Decimal) -> Decimal:
@@ -651,6 +654,8 @@ def enter_ballots(
         raise ScoringError(_("Vote counts cannot be negative."))
     if favourable + unfavourable == 0:
         raise ScoringError(_("Enter at least one ballot."))
+    if favourable + unfavourable > MAX_VOTES:
+        raise ScoringError(_too_many_votes())
     evaluation = _locked(evaluation)
     ballots = Ballot.objects.bulk_create(
         [
@@ -661,6 +666,10 @@ def enter_ballots(
     _clear_results(evaluation)
     save_with_history(evaluation, by=by, update_fields=COMPUTED_FIELDS)
     return ballots
+
+
+def _too_many_votes() -> str:
+    return _("At most %(most)s votes can be entered at once.") % {"most": MAX_VOTES}
 
 
 def add_ballot(*, evaluation: Evaluation, voter: str, favourable: bool, by) -> Ballot:
@@ -704,6 +713,8 @@ def enter_paper_counts(
             raise ScoringError(_("Vote counts cannot be negative."))
         if favourable > total:
             raise ScoringError(_("Favourable votes cannot exceed the votes cast."))
+        if total > MAX_VOTES:
+            raise ScoringError(_too_many_votes())
     evaluation = _locked(evaluation)
     evaluation.paper_member_favourable = member_favourable
     evaluation.paper_member_total = member_total

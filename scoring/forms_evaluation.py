@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from members.forms import DateInput
 from members.models import Member
 from posts.models import Choice
+from scoring.evaluation import MAX_VOTES
 from scoring.models import Ballot, EvaluationRule, Honour, Sanction
 
 
@@ -33,8 +34,12 @@ class BallotsForm(forms.Form):
     voter = forms.ChoiceField(
         label=_("Voters"), choices=Ballot.Voter.choices, widget=forms.RadioSelect
     )
-    favourable = forms.IntegerField(label=_("Favourable ballots"), min_value=0, initial=0)
-    unfavourable = forms.IntegerField(label=_("Unfavourable ballots"), min_value=0, initial=0)
+    favourable = forms.IntegerField(
+        label=_("Favourable ballots"), min_value=0, max_value=MAX_VOTES, initial=0
+    )
+    unfavourable = forms.IntegerField(
+        label=_("Unfavourable ballots"), min_value=0, max_value=MAX_VOTES, initial=0
+    )
 
     def clean(self):
         cleaned = super().clean()
@@ -48,16 +53,22 @@ class PaperCountsForm(forms.Form):
     """A paper vote's counts per voter group; they replace earlier counts."""
 
     member_favourable = forms.IntegerField(
-        label=_("Party members: favourable votes"), min_value=0, required=False
+        label=_("Party members: favourable votes"), min_value=0, max_value=MAX_VOTES, required=False
     )
     member_total = forms.IntegerField(
-        label=_("Party members: votes cast"), min_value=0, required=False
+        label=_("Party members: votes cast"), min_value=0, max_value=MAX_VOTES, required=False
     )
     resident_favourable = forms.IntegerField(
-        label=_("Residents' representatives: favourable votes"), min_value=0, required=False
+        label=_("Residents' representatives: favourable votes"),
+        min_value=0,
+        max_value=MAX_VOTES,
+        required=False,
     )
     resident_total = forms.IntegerField(
-        label=_("Residents' representatives: votes cast"), min_value=0, required=False
+        label=_("Residents' representatives: votes cast"),
+        min_value=0,
+        max_value=MAX_VOTES,
+        required=False,
     )
 
     @classmethod

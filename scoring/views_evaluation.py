@@ -684,7 +684,7 @@ def ballot_sheets(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     branch = access.get_branch_for_user(request.user, pk)
     board = redirect("scoring:evaluation-branch", pk=branch.pk, year=year)
     copies = request.GET.get("copies", "1").strip()
-    if not copies.isdigit() or not 1 <= int(copies) <= MAX_BALLOT_COPIES:
+    if not (copies.isascii() and copies.isdigit()) or not 1 <= int(copies) <= MAX_BALLOT_COPIES:
         messages.error(
             request,
             _("Print between 1 and %(most)s copies of the ballot.") % {"most": MAX_BALLOT_COPIES},

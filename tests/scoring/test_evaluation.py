@@ -640,6 +640,23 @@ def test_a_secretary_of_another_branch_gets_404(client, neighbour_secretary, sco
             {"paper-member_favourable": 1, "paper-member_total": -5},
             "greater than or equal",
         ),
+        # Two billion ballots would be two billion rows: refused, as any count past
+        # what one meeting casts.
+        (
+            "evaluation-ballots",
+            {"ballots-voter": "member", "ballots-favourable": 2**31, "ballots-unfavourable": 0},
+            "less than or equal to 2000",
+        ),
+        (
+            "evaluation-ballots",
+            {"ballots-voter": "member", "ballots-favourable": 1500, "ballots-unfavourable": 1500},
+            "At most 2000 votes can be entered at once.",
+        ),
+        (
+            "evaluation-paper",
+            {"paper-member_favourable": 1, "paper-member_total": 2**31},
+            "less than or equal to 2000",
+        ),
     ],
 )
 def test_bad_vote_counts_show_an_error_and_change_nothing(
@@ -979,7 +996,7 @@ def test_the_ballot_sheet_lists_every_member_evaluated_once_per_copy(
     assert text.count("\f") == 3  # one sheet per copy
 
 
-@pytest.mark.parametrize("copies", ["0", "many", "1000"])
+@pytest.mark.parametrize("copies", ["0", "many", "1000", "²"])
 def test_a_bad_number_of_ballot_copies_is_refused_with_a_message(
     client, tree, secretary, scored, copies
 ):

@@ -50,7 +50,32 @@ from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from tests import test_url_roles as url_table
 from tests.test_url_roles import _no_pdf_layout  # noqa: F401 (an autouse fixture)
 
-load = url_table.load  # the table's people and objects, built once for the module
+
+def load() -> tuple[dict, dict]:
+    """The table's people and objects, built once for the module, and a year whose
+    evaluations are still open (the table's 2026 is published): its forms (ballots,
+    paper counts, assessment, self-report) are shown only then."""
+    from posts import services as post_services
+    from scoring import evaluation as year_end
+    from tests.factories import PostFactory
+
+    people, objects = url_table.load()
+    member = people["member"].member_file
+    post = PostFactory(branch=member.branch, year=2025, name="2025年治安巡逻岗")
+    choice = post_services.apply_for_post(member=member, post=post, by=people["member"])
+    post_services.confirm_choice(choice=choice, by=people["secretary"])
+    year_end.open_evaluations(branch=member.branch, year=2025, by=people["secretary"])
+    objects["open_evaluation"] = member.evaluations.get(year=2025).pk
+    return people, objects
+
+
+# Pages beyond the table's rows, as (view name, kwargs from the objects): other states of
+# the same objects. Opened as every role.
+MORE_PAGES = {
+    "open evaluation": ("scoring:evaluation-detail", lambda o: {"pk": o["open_evaluation"]}),
+    "open self-report": ("scoring:evaluation-self-report", lambda o: {"pk": o["open_evaluation"]}),
+    "open year": ("scoring:evaluation-branch", lambda o: {"pk": o["branch"], "year": 2025}),
+}
 
 TODAY = "2026-12-01"
 LONG = "长" * 10_000
@@ -544,11 +569,15 @@ SEEN_PAGES: set = set()
 SEEN_QUERIES: set = set()
 
 
-@pytest.mark.parametrize("name", sorted(url_table.TABLE))
-def test_no_answer_is_a_server_error(seeded, name):
+@pytest.mark.parametrize("page", [*sorted(url_table.TABLE), *MORE_PAGES])
+def test_no_answer_is_a_server_error(seeded, page):
     people, table_objects = seeded
-    key, expected = url_table.TABLE[name]
-    kwargs = url_table._kwargs(key, table_objects)
+    if page in MORE_PAGES:
+        name, make_kwargs = MORE_PAGES[page]
+        kwargs, expected = make_kwargs(table_objects), dict.fromkeys(url_table.ROLES, 200)
+    else:
+        name, (key, expected) = page, url_table.TABLE[page]
+        kwargs = url_table._kwargs(key, table_objects)
     url = reverse(name, kwargs=kwargs)
     crawl = Crawl(people)
     forms: dict[tuple, tuple[str, Form, dict]] = {}
