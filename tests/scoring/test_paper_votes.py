@@ -195,3 +195,19 @@ def test_the_results_sheet_gives_each_groups_votes_ballots_and_paper_together(
     assert figures["Residents' representatives: favourable votes"] == 14
     assert figures["Residents' representatives: votes cast"] == 18
     assert (figures["Favourable votes"], figures["Votes cast"]) == (23, 28)
+
+
+def test_ballots_and_paper_counts_of_one_group_add_up_and_the_page_shows_both(
+    client, evaluation, secretary
+):
+    _enter(evaluation, secretary, member_favourable=8, member_total=10)
+    ev.enter_ballots(
+        evaluation=evaluation, favourable=1, unfavourable=1, voter="member", by=secretary
+    )
+    votes = ev.votes_by_evaluation([evaluation])[evaluation.pk]
+    assert (votes.favourable, votes.total) == (9, 12)
+    client.force_login(secretary)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(reverse("scoring:evaluation-detail", args=[evaluation.pk])).content.decode()
+    assert "Party member, ballots</td>" in page and "Party member, on paper</td>" in page
+    assert "the two add up" in page
