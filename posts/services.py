@@ -94,6 +94,94 @@ def save_post(form, *, branch: Unit, by) -> Post:
     return post
 
 
+# --- the next year ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class YearStarted:
+    posts: list[Post]
+    invited: int  # last year's holders recommended to continue, for the secretary to confirm
+    exempt: list[Member]  # exemptions carried over, for the secretary to review
+
+
+@transaction.atomic
+def start_year(*, branch: Unit, year: int, by, meeting_date: dt.date | None = None) -> YearStarted:
+    """Start `year`'s cycle from the posts of the year before, in one step: each open
+    post with its own duty items, seats, instructor and the needs it answers is set up
+    again, and each of its holders still in the branch and not exempt is recommended to
+    continue (confirming gives a new certificate). Last year's records are not touched.
+    Exempt members stay exempt, listed for the secretary to review."""
+    if Post.objects.filter(branch=branch, year=year).exists():
+        raise PostsError(
+            _("%(branch)s already has posts in %(year)s: add any others one by one.")
+            % {"branch": branch.name, "year": year}
+        )
+    previous = list(
+        Post.objects.filter(branch=branch, year=year - 1, is_active=True)
+        .prefetch_related("needs", "own_items")
+        .order_by("name")
+    )
+    if not previous:
+        raise PostsError(
+            _("%(branch)s had no open posts in %(year)s to start from.")
+            % {"branch": branch.name, "year": year - 1}
+        )
+    holders = {
+        (choice.post_id, choice.member_id)
+        for choice in Choice.objects.confirmed()
+        .filter(post__in=previous, member__is_exempt=False, member__branch=branch)
+        .filter(member__in=Member.objects.all())
+    }
+    created = []
+    invited = 0
+    for old in previous:
+        post = save_with_history(
+            Post(
+                branch=branch,
+                year=year,
+                post_type_id=old.post_type_id,
+                name=old.name,
+                duties=old.duties,
+                seats=old.seats,
+                instructor_id=old.instructor_id,
+            ),
+            by=by,
+        )
+        post.needs.set(old.needs.all())
+        DutyItem.objects.bulk_create(
+            [
+                DutyItem(
+                    post=post,
+                    name=item.name,
+                    description=item.description,
+                    sort_order=item.sort_order,
+                )
+                for item in old.own_items.all()
+                if item.is_active
+            ]
+        )
+        for post_id, member_id in sorted(holders):
+            if post_id != old.pk:
+                continue
+            save_with_history(
+                Choice(
+                    post=post,
+                    member_id=member_id,
+                    status=Choice.Status.RECOMMENDED,
+                    source=Choice.Source.RECOMMENDATION,
+                    meeting_date=meeting_date,
+                    meeting_note=_("Held the post in %(year)s; invited to continue.")
+                    % {"year": year - 1},
+                    created_by=by,
+                ),
+                by=by,
+            )
+            invited += 1
+        created.append(post)
+    exempt = list(Member.objects.filter(branch=branch, is_exempt=True).order_by("name"))
+    return YearStarted(created, invited, exempt)
+
+
 # --- choices (择岗) ---------------------------------------------------------------------
 
 

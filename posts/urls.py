@@ -14,6 +14,7 @@ urlpatterns = [
     # Branch: posts, choices (择岗), pledges (亮岗)
     path("branches/<int:pk>/", views.post_list, name="post-list"),
     path("branches/<int:pk>/add/", views.post_add, name="post-add"),
+    path("branches/<int:pk>/start-year/", views.start_year, name="start-year"),
     path("branches/<int:pk>/choices/", views.choice_list, name="choice-list"),
     path("branches/<int:pk>/pledges/", views.pledge_list, name="pledge-list"),
     path("<int:pk>/", views.post_detail, name="post-detail"),

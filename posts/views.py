@@ -139,8 +139,44 @@ def post_list(request: HttpRequest, pk: int) -> HttpResponse:
             "coverage": services.coverage(Member.objects.filter(branch=branch), choices),
             "pending": choices.pending().count(),
             "can_manage": granted.may_manage,
+            "previous_year_posts": Post.objects.filter(
+                branch=branch, year=year - 1, is_active=True
+            ).count()
+            if granted.may_manage and not posts
+            else 0,
         },
     )
+
+
+@require_POST
+@login_required
+def start_year(request: HttpRequest, pk: int) -> HttpResponse:
+    """The secretary starts a year from the year before's posts (see services.start_year)."""
+    branch = member_access.get_branch_for_user(request.user, pk, manage=True)
+    year = request.POST.get("year", "")
+    if not (year.isdigit() and len(year) == 4 and 2000 < int(year) < 2100):
+        messages.error(request, _("Choose the year to start."))
+        return redirect("posts:post-list", pk=branch.pk)
+    try:
+        started = services.start_year(branch=branch, year=int(year), by=request.user)
+    except services.PostsError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _(
+                "%(year)s started: %(posts)s posts set up again; %(invited)s holders of last "
+                "year are recommended to continue: confirm them under choices. %(exempt)s "
+                "exempt members stay exempt: review them on their files."
+            )
+            % {
+                "year": year,
+                "posts": len(started.posts),
+                "invited": started.invited,
+                "exempt": len(started.exempt),
+            },
+        )
+    return redirect(f"{reverse('posts:post-list', args=[branch.pk])}?year={year}")
 
 
 @login_required

@@ -137,6 +137,7 @@ TABLE = {
     "posts:item-edit": ("duty_item", TOWN_READ),
     "posts:post-list": ("branch", BRANCH_READ),
     "posts:post-add": ("branch", BRANCH_WRITE),
+    "posts:start-year": ("branch", ALL(405)),
     "posts:choice-list": ("branch", BRANCH_READ),
     "posts:pledge-list": ("branch", BRANCH_READ),
     "posts:post-detail": ("post", BRANCH_READ | {"member": 200}),
