@@ -17,6 +17,7 @@ from decimal import Decimal
 from django.db.models import Count, Sum
 
 from members.models import Member, Unit
+from posts.models import Choice
 from posts.reports import Coverage, coverage_by_unit
 from scoring.models import Activity, ActivityKind, Attendance, Evaluation, Grade, PointsEntry
 
@@ -40,6 +41,9 @@ class Figures:
     )
     trained: int = 0
     grades: dict[str, int] = field(default_factory=lambda: dict.fromkeys(Grade.values, 0))
+    visits: int = 0
+    information: int = 0
+    problems_solved: int = 0
 
     @property
     def activity_count(self) -> int:
@@ -104,6 +108,7 @@ class Dashboard:
     rows: list[tuple[Unit, Figures]]  # child units of a town or district; [] for a branch
     bands: list[Band]
     months: list[tuple[dt.date, Decimal]]
+    participants: list[tuple[str, int]] = field(default_factory=list)  # (category, people)
 
     @property
     def kinds(self) -> list[KindRow]:
@@ -198,10 +203,20 @@ def unit_dashboard(unit: Unit, year: int) -> Dashboard:
     # Activities by kind, then their attendance (two aggregates: counting activities
     # through a join with their attendance would need a COUNT(DISTINCT)).
     activities = Activity.objects.in_unit(unit).in_year(year).order_by()
-    for branch, kind, n in activities.values_list("branch", "kind").annotate(n=Count("id")):
+    for branch, kind, n, visits, information, solved in activities.values_list(
+        "branch", "kind"
+    ).annotate(
+        n=Count("id"),
+        visits=Sum("visits"),
+        information=Sum("information"),
+        solved=Sum("problems_solved"),
+    ):
         for row in (total, bucket(branch)):
             if row is not None:
                 row.activities[kind] += n
+                row.visits += visits or 0
+                row.information += information or 0
+                row.problems_solved += solved or 0
     attendances = Attendance.objects.filter(
         activity__branch__path__startswith=unit.path, activity__held_on__year=year
     ).order_by()
@@ -242,6 +257,16 @@ def unit_dashboard(unit: Unit, year: int) -> Dashboard:
             if row is not None:
                 row.grades[grade] += n
 
+    # Who takes part, by category (在册 / 在职 / 积极分子 / 能人…): the people holding a
+    # post of the year, as the case report counts them.
+    participants = dict(
+        Choice.objects.in_unit(unit)
+        .filter(post__year=year, status__in=[Choice.Status.CONFIRMED, Choice.Status.ENDED])
+        .order_by()
+        .values_list("member__category")
+        .annotate(n=Count("member", distinct=True))
+    )
+
     return Dashboard(
         unit=unit,
         year=year,
@@ -249,4 +274,7 @@ def unit_dashboard(unit: Unit, year: int) -> Dashboard:
         rows=[(child, figures[child.path]) for child in children],
         bands=bands,
         months=months,
+        participants=[
+            (label, participants.get(value, 0)) for value, label in Member.Category.choices
+        ],
     )

@@ -47,6 +47,9 @@ class ActivityForm(forms.ModelForm):
             "trainer",
             "people_served",
             "description",
+            "visits",
+            "information",
+            "problems_solved",
             "duty_items",
         ]
         widgets = {
@@ -58,6 +61,8 @@ class ActivityForm(forms.ModelForm):
 
     def __init__(self, *args, branch: Unit, **kwargs):
         super().__init__(*args, **kwargs)
+        for name in ("visits", "information", "problems_solved"):
+            self.fields[name].required = False  # left empty: none
         self.branch = branch
         today = timezone.localdate()
         self.fields["held_on"].initial = today

@@ -106,6 +106,11 @@ class Activity(models.Model):
     # Service hours (服务时长) each member present gave, when they are counted: the grid
     # service logs pass them; activities without hours leave it empty.
     hours = models.DecimalField(_("hours"), max_digits=4, decimal_places=1, null=True, blank=True)
+    # What the case report sums for a district (走访群众3200余次, 收集信息1700多条, 解决实际
+    # 困难1042件): counted on each activity, summed on the dashboards.
+    visits = models.PositiveIntegerField(_("residents visited"), default=0)
+    information = models.PositiveIntegerField(_("pieces of information collected"), default=0)
+    problems_solved = models.PositiveIntegerField(_("problems solved"), default=0)
     duty_items = models.ManyToManyField(
         DutyItem, verbose_name=_("pledged items it fulfils"), blank=True, related_name="activities"
     )

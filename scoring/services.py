@@ -117,6 +117,9 @@ def record_activity(
     people_served: str = "",
     description: str = "",
     hours: Decimal | None = None,
+    visits: int = 0,
+    information: int = 0,
+    problems_solved: int = 0,
 ) -> Activity:
     """Record an activity with everyone who took part, each earning the points of the
     rule in force on its date. An individual service has exactly one member. `hours`
@@ -135,6 +138,9 @@ def record_activity(
         people_served=people_served,
         description=description,
         hours=hours,
+        visits=visits,
+        information=information,
+        problems_solved=problems_solved,
     )
     return record_activities(records=[record], by=by, history=True)[0]
 
@@ -246,6 +252,9 @@ class ActivityRecord:
     people_served: str = ""
     description: str = ""
     hours: Decimal | None = None
+    visits: int = 0
+    information: int = 0
+    problems_solved: int = 0
     recorded_at: dt.datetime | None = None
     recorded_by_id: int | None = None  # who recorded it, where not the call's `by`
     # (an import of several branches' records, each by its own secretary)
@@ -353,6 +362,9 @@ def record_activities(
             people_served=r.people_served,
             description=r.description,
             hours=r.hours,
+            visits=r.visits,
+            information=r.information,
+            problems_solved=r.problems_solved,
             recorded_by_id=r.recorded_by_id or by.pk,
             recorded_at=r.recorded_at,
         )

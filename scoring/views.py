@@ -90,6 +90,9 @@ def activity_add(request: HttpRequest, pk: int) -> HttpResponse:
                 trainer=data["trainer"],
                 people_served=data["people_served"],
                 description=data["description"],
+                visits=data["visits"] or 0,
+                information=data["information"] or 0,
+                problems_solved=data["problems_solved"] or 0,
                 by=request.user,
             )
         except services.ScoringError as error:
