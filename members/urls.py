@@ -21,7 +21,6 @@ urlpatterns = [
     path("roster-imports/<int:pk>/", views.roster_preview, name="roster-preview"),
     path("<int:pk>/", views.member_detail, name="member-detail"),
     path("<int:pk>/edit/", views.member_edit, name="member-edit"),
-    path("<int:pk>/exempt/", views.member_exempt, name="member-exempt"),
     path("<int:pk>/unexempt/", views.member_unexempt, name="member-unexempt"),
     path("capability-types/", views.capability_list, name="capability-list"),
     path("capability-types/add/", views.capability_add, name="capability-add"),

@@ -11,7 +11,6 @@ from members import access, activation, roster, services
 from members.filters import MemberFilter
 from members.forms import (
     CapabilityTypeForm,
-    ExemptionForm,
     LocalSituationForm,
     MemberForm,
     ResidentNeedForm,
@@ -170,21 +169,6 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "members/member_form.html",
         {"form": form, "branch": member.branch, "member": member},
     )
-
-
-@login_required
-def member_exempt(request: HttpRequest, pk: int) -> HttpResponse:
-    member = access.get_member_for_user(request.user, pk, manage=True)
-    form = ExemptionForm(request.POST or None, initial={"reason": member.exemption_reason})
-    if request.method == "POST" and form.is_valid():
-        services.exempt_member(member=member, reason=form.cleaned_data["reason"], by=request.user)
-        messages.success(
-            request,
-            _("%(name)s is exempt from choosing a post and no longer counts in coverage.")
-            % {"name": member.name},
-        )
-        return redirect("members:member-detail", pk=member.pk)
-    return render(request, "members/member_exempt.html", {"form": form, "member": member})
 
 
 @require_POST

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from inbox.services import Reach, notify_many, tell
+from members import services as member_services
 from members.models import Member, RoleAssignment, Unit
 from posts.models import Choice, DutyItem, Pledge, PledgeItem, PledgeVersion, Post, PostType
 from volunteer.history import save_with_history
@@ -92,6 +93,37 @@ def save_post(form, *, branch: Unit, by) -> Post:
     save_with_history(post, by=by)
     form.save_m2m()
     return post
+
+
+# --- exemption (暂不择岗) ----------------------------------------------------------------
+
+
+def held_posts(member: Member):
+    """The posts a member holds this year or later; past years' records stay as they
+    were."""
+    return (
+        member.choices.confirmed()
+        .filter(post__year__gte=timezone.localdate().year)
+        .select_related("post")
+        .order_by("post__year", "post__name")
+    )
+
+
+@transaction.atomic
+def exempt_from_posts(*, member: Member, reason: str, by) -> list[Choice]:
+    """Exempt a member from choosing a post and end the posts they hold this year or
+    later, so that they are neither left in post nor graded at the year's end. Returns
+    the choices ended."""
+    ended = [
+        end_choice(
+            choice=choice,
+            reason=_("Exempt from choosing a post: %(reason)s") % {"reason": reason},
+            by=by,
+        )
+        for choice in held_posts(member)
+    ]
+    member_services.exempt_member(member=member, reason=reason, by=by)
+    return ended
 
 
 # --- the next year ---------------------------------------------------------------------

@@ -15,6 +15,7 @@ urlpatterns = [
     path("branches/<int:pk>/", views.post_list, name="post-list"),
     path("branches/<int:pk>/add/", views.post_add, name="post-add"),
     path("branches/<int:pk>/start-year/", views.start_year, name="start-year"),
+    path("members/<int:pk>/exempt/", views.member_exempt, name="member-exempt"),
     path("branches/<int:pk>/choices/", views.choice_list, name="choice-list"),
     path("branches/<int:pk>/pledges/", views.pledge_list, name="pledge-list"),
     path("<int:pk>/", views.post_detail, name="post-detail"),

@@ -11,6 +11,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from members import access as member_access
+from members.forms import ExemptionForm
 from members.models import Member
 from posts import access, services
 from posts.forms import (
@@ -145,6 +146,34 @@ def post_list(request: HttpRequest, pk: int) -> HttpResponse:
             if granted.may_manage and not posts
             else 0,
         },
+    )
+
+
+@login_required
+def member_exempt(request: HttpRequest, pk: int) -> HttpResponse:
+    """Exempt a member from choosing a post (暂不择岗): the page names the posts they hold,
+    which the exemption ends."""
+    member = member_access.get_member_for_user(request.user, pk, manage=True)
+    form = ExemptionForm(request.POST or None, initial={"reason": member.exemption_reason})
+    held = list(services.held_posts(member))
+    if request.method == "POST" and form.is_valid():
+        ended = services.exempt_from_posts(
+            member=member, reason=form.cleaned_data["reason"], by=request.user
+        )
+        messages.success(
+            request,
+            ngettext(
+                "%(name)s is exempt from choosing a post and no longer counts in coverage; "
+                "%(count)s post was ended.",
+                "%(name)s is exempt from choosing a post and no longer counts in coverage; "
+                "%(count)s posts were ended.",
+                len(ended),
+            )
+            % {"name": member.name, "count": len(ended)},
+        )
+        return redirect("members:member-detail", pk=member.pk)
+    return render(
+        request, "members/member_exempt.html", {"form": form, "member": member, "held": held}
     )
 
 

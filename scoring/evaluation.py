@@ -466,9 +466,13 @@ def year_months_range(year: int) -> tuple[dt.date, dt.date]:
 
 
 def post_holders(branch: Unit, year: int):
-    """Members who held a confirmed post of the branch in the year (still or no longer)."""
+    """Members who held a confirmed post of the branch in the year (still or no longer),
+    but not those since exempted from choosing a post: they are not graded."""
     return Member.objects.filter(
-        choices__post__branch=branch, choices__post__year=year, choices__status__in=HELD_STATUSES
+        choices__post__branch=branch,
+        choices__post__year=year,
+        choices__status__in=HELD_STATUSES,
+        is_exempt=False,
     ).distinct()
 
 

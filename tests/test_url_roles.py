@@ -116,7 +116,7 @@ TABLE = {
     # The member's own file: they read it, and only the secretary changes it.
     "members:member-detail": ("member", BRANCH_READ | {"member": 200}),
     "members:member-edit": ("member", BRANCH_WRITE | {"member": 403}),
-    "members:member-exempt": ("member", BRANCH_WRITE | {"member": 403}),
+    "posts:member-exempt": ("member", BRANCH_WRITE | {"member": 403}),
     "members:member-unexempt": ("member", ALL(405)),
     "members:capability-list": (None, ORGANISERS_READ),
     "members:capability-add": (None, DISTRICT_WRITE),

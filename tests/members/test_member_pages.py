@@ -161,7 +161,7 @@ def test_a_town_organiser_reads_but_cannot_change_a_member(client, town_organise
     client.force_login(town_organiser)
     assert client.get(reverse("members:member-detail", args=[member.pk])).status_code == 200
     response = client.post(
-        reverse("members:member-exempt", args=[member.pk]), {"reason": "年老体弱"}
+        reverse("posts:member-exempt", args=[member.pk]), {"reason": "年老体弱"}
     )
     assert response.status_code == 403
     member.refresh_from_db()
@@ -170,7 +170,7 @@ def test_a_town_organiser_reads_but_cannot_change_a_member(client, town_organise
 
 def test_exempting_needs_a_reason(as_secretary, member):
     response = as_secretary.post(
-        reverse("members:member-exempt", args=[member.pk]), {"reason": "  "}
+        reverse("posts:member-exempt", args=[member.pk]), {"reason": "  "}
     )
     assert response.status_code == 200
     member.refresh_from_db()
@@ -179,14 +179,14 @@ def test_exempting_needs_a_reason(as_secretary, member):
 
 def test_an_exempt_member_is_left_out_of_coverage_but_kept(as_secretary, tree, member):
     MemberFactory(branch=tree.branch)
-    as_secretary.post(reverse("members:member-exempt", args=[member.pk]), {"reason": "年老体弱"})
+    as_secretary.post(reverse("posts:member-exempt", args=[member.pk]), {"reason": "年老体弱"})
     counts = Member.objects.in_unit(tree.branch).counts()
     assert counts == {"total": 2, "exempt": 1, "eligible": 1}
     assert Member.objects.in_unit(tree.branch).eligible_for_posts().count() == 1
 
 
 def test_an_exemption_can_be_lifted(as_secretary, member, secretary):
-    as_secretary.post(reverse("members:member-exempt", args=[member.pk]), {"reason": "长期住院"})
+    as_secretary.post(reverse("posts:member-exempt", args=[member.pk]), {"reason": "长期住院"})
     as_secretary.post(reverse("members:member-unexempt", args=[member.pk]))
     member.refresh_from_db()
     assert not member.is_exempt

@@ -556,3 +556,22 @@ def test_seats_cannot_go_below_the_members_holding_the_post(client, secretary, h
     assert "1 member holds this post" in response.content.decode() or response.context[
         "form"
     ].errors.get("seats")
+
+
+def test_exempting_a_post_holder_names_the_post_and_ends_it(client, secretary, held_post):
+    member = held_post.member
+    client.force_login(secretary)
+    url = reverse("posts:member-exempt", args=[member.pk])
+    assert 'id="posts-held"' in client.get(url).content.decode()
+    client.post(url, {"reason": "年老体弱"})
+    held_post.refresh_from_db()
+    member.refresh_from_db()
+    assert member.is_exempt
+    assert held_post.status == Choice.Status.ENDED
+
+
+def test_an_exempted_holder_is_left_out_of_the_year_end_evaluation(tree, secretary, held_post):
+    from scoring import evaluation as ev
+
+    services.exempt_from_posts(member=held_post.member, reason="长期住院", by=secretary)
+    assert ev.post_holders(tree.branch, held_post.post.year).count() == 0
