@@ -75,6 +75,9 @@ MORE_PAGES = {
     "open evaluation": ("scoring:evaluation-detail", lambda o: {"pk": o["open_evaluation"]}),
     "open self-report": ("scoring:evaluation-self-report", lambda o: {"pk": o["open_evaluation"]}),
     "open year": ("scoring:evaluation-branch", lambda o: {"pk": o["branch"], "year": 2025}),
+    # Entered from paper by the secretary, then returned: once a server error for an
+    # organiser opening it.
+    "paper pledge": ("posts:pledge-detail", lambda o: {"pk": o["returned_pledge"]}),
 }
 
 TODAY = "2026-12-01"
