@@ -238,3 +238,12 @@ class PledgeForm(forms.Form):
             for item in self.menu
             if self.cleaned_data.get(f"pick_{item.pk}")
         ]
+
+
+class GuidanceForm(forms.Form):
+    text = forms.CharField(
+        label=_("Guidance"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Seen by the member and the branch secretary."),
+    )

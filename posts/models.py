@@ -377,3 +377,25 @@ class PledgeItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.duty_item}: {self.commitment}"
+
+
+class GuidanceNote(models.Model):
+    """A post instructor's guidance on a holder's work (岗位指导意见, the case's 镇街干部
+    联系制度): seen by the member and the branch. Notes are kept as written."""
+
+    choice = models.ForeignKey(
+        Choice, verbose_name=_("post holder"), on_delete=models.PROTECT, related_name="guidance"
+    )
+    text = models.TextField(_("guidance"), max_length=1000)
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    written_at = models.DateTimeField(_("written at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-written_at", "-id"]
+        verbose_name = _("guidance note")
+        verbose_name_plural = _("guidance notes")
+
+    def __str__(self) -> str:
+        return f"{self.choice} {self.written_at:%Y-%m-%d}"

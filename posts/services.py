@@ -17,7 +17,16 @@ from django.utils.translation import gettext as _
 from inbox.services import Reach, notify_many, tell
 from members import services as member_services
 from members.models import Member, RoleAssignment, Unit
-from posts.models import Choice, DutyItem, Pledge, PledgeItem, PledgeVersion, Post, PostType
+from posts.models import (
+    Choice,
+    DutyItem,
+    GuidanceNote,
+    Pledge,
+    PledgeItem,
+    PledgeVersion,
+    Post,
+    PostType,
+)
 from volunteer.history import save_with_history
 
 
@@ -93,6 +102,32 @@ def save_post(form, *, branch: Unit, by) -> Post:
     save_with_history(post, by=by)
     form.save_m2m()
     return post
+
+
+# --- instructors (岗位指导员) ------------------------------------------------------------
+
+
+@transaction.atomic
+def write_guidance(*, choice: Choice, text: str, by) -> GuidanceNote:
+    """The post's instructor writes guidance on a holder's work; the member hears of it."""
+    if choice.post.instructor_id != by.pk:
+        raise PostsError(_("Only the post's instructor writes guidance on it."))
+    if choice.status != Choice.Status.CONFIRMED:
+        raise PostsError(_("Guidance is for members holding the post."))
+    text = text.strip()
+    if not text:
+        raise PostsError(_("Write the guidance first."))
+    note = GuidanceNote.objects.create(choice=choice, text=text, written_by=by)
+    pledge = Pledge.objects.filter(choice=choice).first()
+    _notify_member(
+        choice.member,
+        subject=_("Guidance from your post's instructor: %(post)s") % {"post": choice.post.name},
+        body=text,
+        link=reverse("posts:pledge-detail", args=[pledge.pk])
+        if pledge
+        else reverse("posts:my-posts"),
+    )
+    return note
 
 
 # --- exemption (暂不择岗) ----------------------------------------------------------------

@@ -2,9 +2,9 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Max
+from django.db.models import Max, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -16,6 +16,7 @@ from members.models import Member
 from posts import access, services
 from posts.forms import (
     DutyItemForm,
+    GuidanceForm,
     NewDutyItemForm,
     PledgeForm,
     PostForm,
@@ -24,7 +25,7 @@ from posts.forms import (
     RecommendationForm,
     ReviewForm,
 )
-from posts.models import Choice, Pledge, PledgeVersion, Post, PostType
+from posts.models import Choice, GuidanceNote, Pledge, PledgeVersion, Post, PostType
 from volunteer.history import change_log
 from volunteer.urls_util import row_id, row_ids, year_param
 
@@ -147,6 +148,60 @@ def post_list(request: HttpRequest, pk: int) -> HttpResponse:
             else 0,
         },
     )
+
+
+@login_required
+def instructing(request: HttpRequest) -> HttpResponse:
+    """A post instructor's page: their posts of the year, each holder with their
+    pledge, its fulfilment, and the guidance written so far."""
+    year = year_param(request)
+    posts = list(
+        Post.objects.filter(instructor=request.user, year=year)
+        .select_related("branch")
+        .prefetch_related(
+            Prefetch(
+                "choices",
+                queryset=Choice.objects.confirmed()
+                .select_related("member", "pledge")
+                .prefetch_related(
+                    Prefetch("guidance", queryset=GuidanceNote.objects.select_related("written_by"))
+                )
+                .order_by("member__name"),
+                to_attr="holders",
+            )
+        )
+        .order_by("branch__code", "name")
+    )
+    if not posts and not Post.objects.filter(instructor=request.user).exists():
+        raise Http404
+    return render(
+        request,
+        "posts/instructing.html",
+        {"posts": posts, "year": year, "form": GuidanceForm()},
+    )
+
+
+@require_POST
+@login_required
+def guidance_add(request: HttpRequest, pk: int) -> HttpResponse:
+    choice = get_object_or_404(
+        Choice.objects.select_related("post", "member"), pk=pk, post__instructor=request.user
+    )
+    form = GuidanceForm(request.POST)
+    if not form.is_valid():
+        messages.error(
+            request, _("Nothing was saved: write the guidance (at most 1000 characters).")
+        )
+    else:
+        try:
+            services.write_guidance(choice=choice, text=form.cleaned_data["text"], by=request.user)
+        except services.PostsError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request, _("Guidance for %(name)s saved.") % {"name": choice.member.name}
+            )
+    return redirect(f"{reverse('posts:instructing')}?year={choice.post.year}#holder-{choice.pk}")
 
 
 @login_required
@@ -433,6 +488,7 @@ def pledge_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "review_form": ReviewForm(),
             "log": change_log(pledge),
             "choice_log": change_log(pledge.choice),
+            "guidance": pledge.choice.guidance.select_related("written_by"),
         },
     )
 
