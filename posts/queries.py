@@ -184,3 +184,8 @@ def secretaries_pledges_to_review(unit: Unit, limit: int = 10) -> list[Pledge]:
         .select_related("choice__member", "choice__post__branch")
         .order_by("id")[:limit]
     )
+
+
+def branches_with_posts(unit: Unit, year: int) -> int:
+    """How many branches within `unit` have set up posts for `year` (started it)."""
+    return Post.objects.in_unit(unit).filter(year=year).values("branch").distinct().count()

@@ -15,8 +15,9 @@ from tests.factories import DutyItemFactory, MemberFactory, PostFactory, RoleFac
 
 
 @pytest.fixture(autouse=True)
-def _english():
-    """Words are matched in English, the source language."""
+def _english(client, settings):
+    """Words are matched in English, the source language (the pages' language too)."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     with translation.override("en"):
         yield
 
@@ -196,4 +197,13 @@ def test_the_organisers_home_keeps_its_queries_as_branches_grow(
         client.get(reverse("home"))
 
 
-QUERIES_ON_ORGANISER_HOME = 18  # session, user, roles, own file, unread, then 8 for the area
+QUERIES_ON_ORGANISER_HOME = 19  # session, user, roles, own file, unread, then 9 for the area
+
+
+def test_in_december_the_town_sees_how_many_branches_have_started_next_year(
+    client, tree, town_organiser, secretary
+):
+    PostFactory(branch=tree.branch, year=2027)
+    client.force_login(town_organiser)
+    (area,) = client.get(reverse("home")).context["areas"]
+    assert (area.next_year, area.started_next_year, area.branches) == (2027, 1, 2)

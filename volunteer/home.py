@@ -23,6 +23,7 @@ from posts.models import Post
 from scoring import queries as scoring_queries
 
 LAGGING_SHOWN = 10
+NEXT_YEAR_FROM_MONTH = 11
 
 
 @dataclass
@@ -293,6 +294,9 @@ class AreaHome:
     district: Unit | None
     rules: list = field(default_factory=list)
     secretaries_pledges: list = field(default_factory=list)
+    next_year: int = 0
+    started_next_year: int = 0  # branches that have set up next year's posts
+    branches: int = 0
 
 
 def area_home(unit: Unit, today: dt.date) -> AreaHome:
@@ -305,7 +309,8 @@ def area_home(unit: Unit, today: dt.date) -> AreaHome:
     requests = helpdesk_queries.request_counts_by_branch(unit, timezone.now())
     branches = Unit.objects.filter(path__startswith=unit.path, kind=Unit.Kind.BRANCH)
     rows = []
-    for branch in branches.select_related("parent").order_by("code"):
+    branch_list = list(branches.select_related("parent").order_by("code"))
+    for branch in branch_list:
         lag = lags.get(branch.pk, posts_queries.BranchLag())
         counts = requests.get(branch.pk, helpdesk_queries.RequestCounts())
         row = LaggingBranch(
@@ -323,6 +328,9 @@ def area_home(unit: Unit, today: dt.date) -> AreaHome:
     if district is None and unit.parent_id:
         district = Unit.objects.filter(pk=unit.parent_id, kind=Unit.Kind.DISTRICT).first()
     rules = scoring_queries.district_rules(district, today)[0] if district else []
+    # In the year's last two months, how many branches have started the next year.
+    next_year = today.year + 1 if today.month >= NEXT_YEAR_FROM_MONTH else 0
+    started = posts_queries.branches_with_posts(unit, next_year) if next_year else 0
     return AreaHome(
         unit,
         rows[:LAGGING_SHOWN],
@@ -331,6 +339,9 @@ def area_home(unit: Unit, today: dt.date) -> AreaHome:
         district,
         rules,
         posts_queries.secretaries_pledges_to_review(unit),
+        next_year,
+        started,
+        len(branch_list),
     )
 
 
