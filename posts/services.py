@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from inbox.services import Reach, notify_many, tell
@@ -148,15 +149,11 @@ def held_posts(member: Member):
 def exempt_from_posts(*, member: Member, reason: str, by) -> list[Choice]:
     """Exempt a member from choosing a post and end the posts they hold this year or
     later, so that they are neither left in post nor graded at the year's end. Returns
-    the choices ended."""
-    ended = [
-        end_choice(
-            choice=choice,
-            reason=_("Exempt from choosing a post: %(reason)s") % {"reason": reason},
-            by=by,
-        )
-        for choice in held_posts(member)
-    ]
+    the choices ended. The member's file keeps the whole reason; each ended choice
+    notes it as far as its reason column holds."""
+    note = _("Exempt from choosing a post: %(reason)s") % {"reason": reason.strip()}
+    note = Truncator(note).chars(Choice._meta.get_field("reason").max_length)
+    ended = [end_choice(choice=choice, reason=note, by=by) for choice in held_posts(member)]
     member_services.exempt_member(member=member, reason=reason, by=by)
     return ended
 

@@ -570,6 +570,23 @@ def test_exempting_a_post_holder_names_the_post_and_ends_it(client, secretary, h
     assert held_post.status == Choice.Status.ENDED
 
 
+def test_exempting_a_holder_with_the_longest_reason_ends_the_post_and_keeps_the_reason(
+    client, secretary, held_post
+):
+    """The post's note adds words to the reason: cut to the note's length, never a
+    server error; the member's file keeps the reason whole."""
+    member = held_post.member
+    client.force_login(secretary)
+    reason = "长" * 200
+    response = client.post(reverse("posts:member-exempt", args=[member.pk]), {"reason": reason})
+    assert response.status_code == 302
+    held_post.refresh_from_db()
+    member.refresh_from_db()
+    assert held_post.status == Choice.Status.ENDED
+    assert len(held_post.reason) == 200
+    assert member.exemption_reason == reason
+
+
 def test_an_exempted_holder_is_left_out_of_the_year_end_evaluation(tree, secretary, held_post):
     from scoring import evaluation as ev
 
