@@ -1,7 +1,16 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from posts.models import Choice, DutyItem, Pledge, PledgeItem, PledgeVersion, Post, PostType
+from posts.models import (
+    Choice,
+    DutyItem,
+    GuidanceNote,
+    Pledge,
+    PledgeItem,
+    PledgeVersion,
+    Post,
+    PostType,
+)
 from volunteer.admin import ReadOnlyAdmin
 
 
@@ -69,3 +78,12 @@ class PledgeAdmin(SimpleHistoryAdmin):
     list_filter = ["status"]
     raw_id_fields = ["choice", "approved_by", "published_by", "published_version"]
     readonly_fields = ["verify_code", "version_count"]
+
+
+@admin.register(GuidanceNote)
+class GuidanceNoteAdmin(ReadOnlyAdmin):
+    """Instructors' guidance is kept as written: read here, written on the instructor's
+    page."""
+
+    list_display = ["choice", "written_by", "written_at"]
+    raw_id_fields = ["choice", "written_by"]

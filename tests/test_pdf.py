@@ -235,7 +235,7 @@ def test_pdf_response_names_the_file_in_chinese():
 
     assert response["Content-Type"] == "application/pdf"
     disposition = response["Content-Disposition"]
-    assert disposition.startswith('inline; filename="download.pdf"; filename*=UTF-8\'\'')
+    assert disposition.startswith("inline; filename=\"download.pdf\"; filename*=UTF-8''")
     assert unquote(disposition.split("''", 1)[1]) == "党员先锋岗-刘䶮.pdf"
     assert response.content == b"%PDF-1.7 ..."
     assert "no-store" in response["Cache-Control"]

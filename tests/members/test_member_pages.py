@@ -160,18 +160,14 @@ def test_a_secretary_cannot_edit_a_member_of_another_branch(client, neighbour_se
 def test_a_town_organiser_reads_but_cannot_change_a_member(client, town_organiser, member):
     client.force_login(town_organiser)
     assert client.get(reverse("members:member-detail", args=[member.pk])).status_code == 200
-    response = client.post(
-        reverse("posts:member-exempt", args=[member.pk]), {"reason": "年老体弱"}
-    )
+    response = client.post(reverse("posts:member-exempt", args=[member.pk]), {"reason": "年老体弱"})
     assert response.status_code == 403
     member.refresh_from_db()
     assert not member.is_exempt
 
 
 def test_exempting_needs_a_reason(as_secretary, member):
-    response = as_secretary.post(
-        reverse("posts:member-exempt", args=[member.pk]), {"reason": "  "}
-    )
+    response = as_secretary.post(reverse("posts:member-exempt", args=[member.pk]), {"reason": "  "})
     assert response.status_code == 200
     member.refresh_from_db()
     assert not member.is_exempt

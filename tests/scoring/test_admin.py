@@ -48,7 +48,7 @@ def test_the_admin_mends_an_activitys_title_but_not_what_its_points_rest_on(
     client.force_login(superuser)
     url = _url(Activity, "change", activity)
     form = client.get(url).context["adminform"].form
-    data = {name: form[name].value() or "" for name in form.fields}
+    data = {name: "" if form[name].value() is None else form[name].value() for name in form.fields}
     data.update(
         {
             "title": "夜间治安巡逻（东片）",

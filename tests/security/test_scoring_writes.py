@@ -79,6 +79,10 @@ def _evaluation(member, year: int) -> Evaluation:
 
 
 def _publish_year(branch, secretary, votes: dict) -> None:
+    # Graded against the branch's best, so that the best is excellent and can be honoured.
+    EvaluationRule.objects.create(
+        district=branch.parent.parent, year=PUBLISHED, points_method="best", target_points=None
+    )
     ev.open_evaluations(branch=branch, year=PUBLISHED, by=secretary)
     for member, favourable in votes.items():
         ev.enter_paper_counts(
@@ -170,7 +174,7 @@ WRITES = {
     # Printing the branch's cards as a job is for everyone who may read the branch.
     "scoring:branch-cards-pdf": ({}, "town", Job),
     "scoring:rules": (
-        {"kind": "collective", "points": "4", "effective_from": "2026-12-01"},
+        {"kind": "collective", "points": "4", "effective_from": "2027-01-01"},
         "district",
         PointsRule,
     ),
@@ -211,6 +215,7 @@ WRITES = {
         {
             "points_method": "target",
             "target_points": "40",
+            "grid_points": "full",
             "appraisal_weight": "0.6",
             "points_weight": "0.4",
             "excellent_from": "90",
