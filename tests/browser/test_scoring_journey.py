@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
-from scoring.models import Evaluation, MonthlyTally, PointsEntry
+from scoring.models import Evaluation, EvaluationRule, MonthlyTally, PointsEntry
 from tests.browser.keyboard import Mouse
 from tests.browser.test_member_journey import log_in
 from tests.factories import ChoiceFactory, PostFactory
@@ -123,6 +123,11 @@ def test_points_go_from_an_activity_to_the_card_the_tally_and_the_year_end_grade
 
     # The year-end evaluation: open, enter the paper votes of both voter groups (six
     # party members, four residents' representatives), compute, publish.
+    # The district scores points against the branch's best (the default is a yearly
+    # target, which two points would never reach).
+    EvaluationRule.objects.create(
+        district=tree.district, year=year, points_method="best", target_points=None
+    )
     board = reverse("scoring:evaluation-branch", args=[tree.branch.pk, year])
     secretary_page.goto(base + board)
     _post(ui, secretary_page, reverse("scoring:evaluation-open", args=[tree.branch.pk, year]))
