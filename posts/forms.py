@@ -54,17 +54,8 @@ class PostForm(forms.ModelForm):
         self.fields["needs"].queryset = branch.needs.all()
         self.fields["name"].required = False
         self.fields["name"].help_text = _("Left empty, the post takes the name of its common type.")
-        self.fields["instructor"].queryset = (
-            get_user_model()
-            .objects.filter(
-                role_assignments__role=RoleAssignment.Role.INSTRUCTOR,
-                role_assignments__unit__in=[branch.pk, branch.parent_id],
-            )
-            .distinct()
-        )
-        self.fields["instructor"].label_from_instance = lambda u: (
-            u.get_full_name() or u.get_username()
-        )
+        self.fields["instructor"].queryset = instructor_choices(branch)
+        self.fields["instructor"].label_from_instance = _person_label
         if not self.instance.pk:
             self.initial.setdefault("year", dt.date.today().year)
 
@@ -247,3 +238,38 @@ class GuidanceForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Seen by the member and the branch secretary."),
     )
+
+
+def instructor_choices(branch: Unit):
+    """Who may instruct a branch's posts: those named instructors at the branch or at
+    its town (the case's 镇街干部联系制度)."""
+    return (
+        get_user_model()
+        .objects.filter(
+            role_assignments__role=RoleAssignment.Role.INSTRUCTOR,
+            role_assignments__unit__in=[branch.pk, branch.parent_id],
+        )
+        .distinct()
+        .order_by("first_name", "username")
+    )
+
+
+def _person_label(user) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+class InstructorForm(forms.Form):
+    """The town names a post's instructor from the post page."""
+
+    instructor = forms.ModelChoiceField(
+        label=_("Instructor"),
+        queryset=None,
+        required=False,
+        empty_label=_("No instructor"),
+        widget=forms.Select(attrs={"class": "form-select form-select-sm w-auto"}),
+    )
+
+    def __init__(self, *args, branch: Unit, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["instructor"].queryset = instructor_choices(branch)
+        self.fields["instructor"].label_from_instance = _person_label

@@ -109,6 +109,13 @@ def save_post(form, *, branch: Unit, by) -> Post:
 
 
 @transaction.atomic
+def set_instructor(*, post: Post, instructor, by) -> Post:
+    """Name (or clear) a post's instructor; kept in the post's history."""
+    post.instructor = instructor
+    return save_with_history(post, by=by, update_fields=["instructor"])
+
+
+@transaction.atomic
 def write_guidance(*, choice: Choice, text: str, by) -> GuidanceNote:
     """The post's instructor writes guidance on a holder's work; the member hears of it."""
     if choice.post.instructor_id != by.pk:

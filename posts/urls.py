@@ -17,6 +17,7 @@ urlpatterns = [
     path("branches/<int:pk>/start-year/", views.start_year, name="start-year"),
     path("members/<int:pk>/exempt/", views.member_exempt, name="member-exempt"),
     path("instructing/", views.instructing, name="instructing"),
+    path("<int:pk>/instructor/", views.post_instructor, name="post-instructor"),
     path("choices/<int:pk>/guidance/", views.guidance_add, name="guidance-add"),
     path("branches/<int:pk>/choices/", views.choice_list, name="choice-list"),
     path("branches/<int:pk>/pledges/", views.pledge_list, name="pledge-list"),

@@ -2,6 +2,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db.models import Max, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,6 +18,7 @@ from posts import access, services
 from posts.forms import (
     DutyItemForm,
     GuidanceForm,
+    InstructorForm,
     NewDutyItemForm,
     PledgeForm,
     PostForm,
@@ -148,6 +150,26 @@ def post_list(request: HttpRequest, pk: int) -> HttpResponse:
             else 0,
         },
     )
+
+
+@require_POST
+@login_required
+def post_instructor(request: HttpRequest, pk: int) -> HttpResponse:
+    """Town and district organisers name a post's instructor (the secretary may too, on
+    the post's form)."""
+    granted = access.get_post_access(request.user, pk)
+    post = granted.post
+    if not (granted.may_manage or member_access.can_organise(request.user, post.branch)):
+        raise PermissionDenied
+    form = InstructorForm(request.POST, branch=post.branch)
+    if form.is_valid():
+        services.set_instructor(
+            post=post, instructor=form.cleaned_data["instructor"], by=request.user
+        )
+        messages.success(request, _("The instructor of %(post)s is saved.") % {"post": post.name})
+    else:
+        messages.error(request, _("Choose one of the instructors named for this branch or town."))
+    return redirect("posts:post-detail", pk=post.pk)
 
 
 @login_required
@@ -314,6 +336,11 @@ def post_detail(request: HttpRequest, pk: int) -> HttpResponse:
             # The post's own management history is the branch's business, not its
             # members': a member reads the history of their choice and pledge instead.
             "log": change_log(post) if granted.oversees or can_manage else [],
+            "instructor_form": InstructorForm(
+                branch=post.branch, initial={"instructor": post.instructor_id}
+            )
+            if member_access.can_organise(request.user, post.branch)
+            else None,
             "oversees": granted.oversees or can_manage,
         },
     )

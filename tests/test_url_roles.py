@@ -117,6 +117,7 @@ TABLE = {
     "members:member-detail": ("member", BRANCH_READ | {"member": 200}),
     "members:member-edit": ("member", BRANCH_WRITE | {"member": 403}),
     "posts:member-exempt": ("member", BRANCH_WRITE | {"member": 403}),
+    "posts:post-instructor": ("post", ALL(405)),
     "posts:instructing": (None, {r: 404 for r in ROLES} | {"anonymous": 302}),
     "posts:guidance-add": ("choice", ALL(405)),
     "members:member-unexempt": ("member", ALL(405)),

@@ -57,3 +57,36 @@ def test_empty_guidance_is_a_message_and_saves_nothing(client, instructor, post,
 def test_someone_who_instructs_nothing_has_no_instructor_page(client, member_user):
     client.force_login(member_user)
     assert client.get(reverse("posts:instructing")).status_code == 404
+
+
+def test_the_town_names_a_posts_instructor_from_the_post_page(client, tree, town_organiser, post):
+    from members.models import RoleAssignment
+    from tests.conftest import user_with_role
+
+    cadre = user_with_role("cadre", tree.town, RoleAssignment.Role.INSTRUCTOR)
+    client.force_login(town_organiser)
+    page = client.get(reverse("posts:post-detail", args=[post.pk])).content.decode()
+    assert 'id="instructor-form"' in page
+    client.post(reverse("posts:post-instructor", args=[post.pk]), {"instructor": cadre.pk})
+    post.refresh_from_db()
+    assert post.instructor == cadre
+
+
+def test_someone_not_named_instructor_cannot_be_chosen(client, tree, town_organiser, post):
+    from tests.factories import UserFactory
+
+    stranger = UserFactory(username="stranger")
+    client.force_login(town_organiser)
+    client.post(reverse("posts:post-instructor", args=[post.pk]), {"instructor": stranger.pk})
+    post.refresh_from_db()
+    assert post.instructor is None
+
+
+def test_a_member_cannot_name_an_instructor(client, member_user, instructor, post):
+    client.force_login(member_user)
+    response = client.post(
+        reverse("posts:post-instructor", args=[post.pk]), {"instructor": instructor.pk}
+    )
+    assert response.status_code == 403
+    post.refresh_from_db()
+    assert post.instructor is None
