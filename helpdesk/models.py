@@ -601,6 +601,14 @@ class ExcellenceRule(models.Model):
         choices=Comparison.choices,
         default=Comparison.AT_LEAST,
     )
+    min_votes = models.PositiveSmallIntegerField(
+        _("the share counts from this many ratings"),
+        default=5,
+        help_text=_(
+            "With fewer ratings a volunteer does not qualify on satisfaction: one vote is "
+            "not 100 %."
+        ),
+    )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -628,11 +636,258 @@ class ExcellenceRule(models.Model):
 
     def qualifies(self, *, hours: Decimal, services: int, votes: int, favourable: int) -> bool:
         """The rule itself; `helpdesk.queries.excellent_volunteers` says the same in SQL.
-        Without any vote there is no satisfaction to speak of: not excellent."""
+        Without any vote, or with fewer than `min_votes`, there is no satisfaction to
+        speak of: not excellent."""
         enough_work = hours >= self.min_hours or services >= self.min_services
         share, needed = favourable * 100, self.min_favourable_percent * votes
+        enough_votes = votes > 0 and votes >= self.min_votes
         if self.favourable_comparison == self.Comparison.MORE_THAN:
-            satisfied = votes > 0 and share > needed
+            satisfied = enough_votes and share > needed
         else:
-            satisfied = votes > 0 and share >= needed
+            satisfied = enough_votes and share >= needed
         return enough_work and satisfied
+
+
+# --- the year's excellent volunteers, selected (优秀党员义工评选) ---------------------------------
+
+
+class ExcellentSelection(models.Model):
+    """A district's selection of the year's excellent volunteers (优秀党员义工评选): the
+    towns propose volunteers from the qualifying list, the district confirms them and
+    publishes the selection; once published it is frozen and public."""
+
+    district = models.ForeignKey(
+        Unit,
+        verbose_name=_("district"),
+        on_delete=models.PROTECT,
+        related_name="excellent_selections",
+        limit_choices_to={"kind": Unit.Kind.DISTRICT},
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("published by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["district", "-year"]
+        verbose_name = _("excellent-volunteer selection")
+        verbose_name_plural = _("excellent-volunteer selections")
+        constraints = [
+            models.UniqueConstraint(fields=["district", "year"], name="one_selection_a_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.district} {self.year}"
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+
+class ExcellentNominationQuerySet(models.QuerySet):
+    def honours(self) -> "ExcellentNominationQuerySet":
+        """Confirmed in a published selection: the honours a volunteer holds."""
+        return self.filter(
+            state=ExcellentNomination.State.CONFIRMED, selection__published_at__isnull=False
+        )
+
+
+class ExcellentNomination(models.Model):
+    """A town's proposal of one volunteer for the year's excellent volunteers, and the
+    district's decision on it. The figures are those the proposal (then the
+    confirmation) was made on."""
+
+    class State(models.TextChoices):
+        PROPOSED = "proposed", _("proposed by the town")
+        CONFIRMED = "confirmed", _("confirmed by the district")
+        DECLINED = "declined", _("not confirmed")
+        WITHDRAWN = "withdrawn", _("withdrawn by the town")
+
+    selection = models.ForeignKey(
+        ExcellentSelection, on_delete=models.PROTECT, related_name="nominations"
+    )
+    profile = models.ForeignKey(
+        VolunteerProfile,
+        verbose_name=_("volunteer"),
+        on_delete=models.PROTECT,
+        related_name="nominations",
+    )
+    town = models.ForeignKey(
+        Unit, verbose_name=_("proposed by town"), on_delete=models.PROTECT, related_name="+"
+    )
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.PROPOSED
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    hours = models.DecimalField(_("hours"), max_digits=7, decimal_places=1, default=Decimal("0"))
+    services = models.PositiveIntegerField(_("services"), default=0)
+    votes = models.PositiveIntegerField(_("satisfaction votes"), default=0)
+    favourable = models.PositiveIntegerField(_("favourable votes"), default=0)
+    proposed_at = models.DateTimeField(_("proposed at"))
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("proposed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = ExcellentNominationQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["selection", "town", "-hours", "profile"]
+        verbose_name = _("excellent-volunteer nomination")
+        verbose_name_plural = _("excellent-volunteer nominations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["selection", "profile"], name="one_nomination_a_volunteer"
+            ),
+            models.CheckConstraint(
+                condition=Q(favourable__lte=F("votes")), name="nomination_favourable_within_votes"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.selection} {self.profile}"
+
+    @property
+    def favourable_percent(self) -> Decimal | None:
+        if not self.votes:
+            return None
+        return (Decimal(self.favourable) * 100 / self.votes).quantize(Decimal("0.1"))
+
+
+# --- joining the pool (申请加入党员义工) -------------------------------------------------------
+
+
+class ConductText(models.Model):
+    """A district's service standards and code of conduct for volunteers (挂牌服务: wear
+    the badge, keep the phone on, the rules of service), one version at a time: a
+    change is a new version, so every application names the exact text accepted."""
+
+    district = models.ForeignKey(
+        Unit,
+        verbose_name=_("district"),
+        on_delete=models.PROTECT,
+        related_name="conduct_texts",
+        limit_choices_to={"kind": Unit.Kind.DISTRICT},
+    )
+    version = models.PositiveSmallIntegerField(_("version"))
+    body = models.TextField(_("service standards and code of conduct"), max_length=5000)
+    created_at = models.DateTimeField(_("written at"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("written by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["district", "-version"]
+        verbose_name = _("code of conduct")
+        verbose_name_plural = _("codes of conduct")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["district", "version"], name="one_conduct_text_a_version"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.district} v{self.version}"
+
+
+class VolunteerApplication(models.Model):
+    """A member's application to join the volunteer pool (申请成为党员义工), made on
+    their phone: what they can do and when, and the code of conduct they accepted. The
+    branch secretary approves it (which enrols them) or declines it with a reason."""
+
+    class State(models.TextChoices):
+        WAITING = "waiting", _("waiting for the branch")
+        APPROVED = "approved", _("approved")
+        DECLINED = "declined", _("declined")
+
+    member = models.ForeignKey(
+        Member,
+        verbose_name=_("member"),
+        on_delete=models.PROTECT,
+        related_name="volunteer_applications",
+    )
+    branch = models.ForeignKey(
+        Unit, verbose_name=_("branch"), on_delete=models.PROTECT, related_name="+"
+    )
+    capability_types = models.ManyToManyField(
+        "members.CapabilityType", verbose_name=_("capability types"), blank=True, related_name="+"
+    )
+    specialties = models.CharField(_("specialties for service"), max_length=200, blank=True)
+    availability = models.CharField(_("availability"), max_length=200, blank=True)
+    conduct = models.ForeignKey(
+        ConductText,
+        verbose_name=_("code of conduct accepted"),
+        on_delete=models.PROTECT,
+        related_name="applications",
+    )
+    accepted_at = models.DateTimeField(_("accepted at"))
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.WAITING
+    )
+    created_at = models.DateTimeField(_("applied at"), default=timezone.now)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    profile = models.ForeignKey(
+        VolunteerProfile,
+        verbose_name=_("volunteer profile"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("volunteer application")
+        verbose_name_plural = _("volunteer applications")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member"],
+                condition=Q(state="waiting"),
+                name="one_waiting_application_a_member",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="declined") | ~Q(reason=""),
+                name="a_declined_application_has_a_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} {self.created_at:%Y-%m-%d}"
