@@ -232,6 +232,73 @@ def excellent_rows(rows) -> Iterator[list]:
         ]
 
 
+# --- a volunteer's own record -------------------------------------------------------------------
+
+
+@dataclass
+class VolunteerRecord:
+    """What a volunteer reads about themselves (我的义工档案): figures per year, the
+    year's services, the ratings of requests they served, their team and its leader."""
+
+    profile: VolunteerProfile
+    year: int
+    years: list[VolunteerYear]
+    this_year: VolunteerYear | None
+    logs: list[ServiceLog]
+    ratings: list[HelpRequest]
+    team: ServiceTeam | None
+    leader: VolunteerProfile | None
+
+    @property
+    def total_hours(self) -> Decimal:
+        return sum((y.hours for y in self.years), ZERO)
+
+    @property
+    def total_services(self) -> int:
+        return sum(y.services for y in self.years)
+
+
+def own_profile(user) -> VolunteerProfile | None:
+    """The volunteer profile of the user's member file, with their team and its leader."""
+    if not user.is_authenticated:
+        return None
+    return (
+        VolunteerProfile.objects.select_related(
+            "member__branch", "member__grid", "membership__team__leader__member"
+        )
+        .filter(member__user=user)
+        .first()
+    )
+
+
+def volunteer_record(profile: VolunteerProfile, year: int, limit: int) -> VolunteerRecord:
+    """A volunteer's record in a fixed number of queries: every year's figures, the
+    year's latest `limit` services and the latest `limit` rated requests they served."""
+    years = list(VolunteerYear.objects.filter(profile=profile).order_by("-year"))
+    logs = list(
+        profile.service_logs.filter(served_at__year=year)
+        .select_related("team", "request")
+        .order_by("-served_at", "-id")[:limit]
+    )
+    ratings = list(
+        HelpRequest.objects.filter(logs__volunteers=profile, rating__isnull=False)
+        .distinct()
+        .order_by("-rated_at", "-id")[:limit]
+    )
+    membership = getattr(profile, "membership", None)
+    team = membership.team if membership is not None else None
+    return VolunteerRecord(
+        profile=profile,
+        year=year,
+        years=years,
+        this_year=next((y for y in years if y.year == year), None),
+        logs=logs,
+        ratings=ratings,
+        team=team,
+        leader=team.leader if team is not None else None,
+    )
+
+
 # --- the volunteer pool -------------------------------------------------------------------------
 
 

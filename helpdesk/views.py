@@ -467,11 +467,26 @@ def volunteer_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def my_volunteer(request: HttpRequest) -> HttpResponse:
-    member = member_access.member_file_of(request.user)
-    profile_id = getattr(getattr(member, "volunteer_profile", None), "pk", None)
-    if profile_id is None:
-        raise Http404
-    return redirect("helpdesk:volunteer-detail", pk=profile_id)
+    """A member's own volunteer record, from the menu: hours and services per year, the
+    year's services, ratings of the requests they served, badge, team and leader. A
+    member who is not a volunteer is told so; a log-in without a member file gets 404."""
+    profile = queries.own_profile(request.user)
+    if profile is None:
+        member = member_access.member_file_of(request.user)
+        if member is None:
+            raise Http404
+        return render(request, "helpdesk/my_volunteer.html", {"member": member, "record": None})
+    year = year_param(request)
+    return render(
+        request,
+        "helpdesk/my_volunteer.html",
+        {
+            "member": profile.member,
+            "profile": profile,
+            "year": year,
+            "record": queries.volunteer_record(profile, year, RECENT),
+        },
+    )
 
 
 # --- teams ------------------------------------------------------------------------------------

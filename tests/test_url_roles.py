@@ -277,7 +277,7 @@ TABLE = {
     # The member's own volunteer profile, in team_leader's team.
     "helpdesk:volunteer-detail": ("profile", BRANCH_READ | {"team_leader": 200, "member": 200}),
     "helpdesk:volunteer-edit": ("profile", BRANCH_WRITE | {"team_leader": 403, "member": 403}),
-    "helpdesk:my-volunteer": (None, ALL(404) | {"anonymous": 302, "member": 302}),
+    "helpdesk:my-volunteer": (None, ALL(404) | {"anonymous": 302, "member": 200}),
     "helpdesk:team-edit": ("grid", BRANCH_WRITE),
     "helpdesk:team-detail": ("team", BRANCH_READ | {"team_leader": 200}),
     "helpdesk:log-add": ("team", BRANCH_WRITE | {"team_leader": 200}),

@@ -260,7 +260,7 @@ def member_home(member: Member, today: dt.date) -> MemberHome:
                 _("My volunteer record"),
                 profile.number,
                 _("record and badge"),
-                reverse("helpdesk:volunteer-detail", args=[profile.pk]),
+                reverse("helpdesk:my-volunteer"),
             )
         )
     return home
