@@ -11,7 +11,8 @@ from django.http import Http404
 
 from members import access
 from members.access import User
-from scoring.models import Activity, Evaluation
+from members.models import Unit
+from scoring.models import Activity, Evaluation, JointTraining
 
 
 @dataclass(frozen=True)
@@ -24,7 +25,11 @@ class ActivityAccess:
 
 def get_activity_for_user(user: User, pk: int) -> ActivityAccess:
     """An activity is read by those who oversee its branch (else 404)."""
-    activity = Activity.objects.select_related("branch", "recorded_by").filter(pk=pk).first()
+    activity = (
+        Activity.objects.select_related("branch", "recorded_by", "joint_training__unit")
+        .filter(pk=pk)
+        .first()
+    )
     if activity is None or not access.can_oversee(user, activity.branch):
         raise Http404
     return ActivityAccess(activity, access.can_manage_branch(user, activity.branch))
@@ -58,3 +63,38 @@ def get_evaluation_for_user(user: User, pk: int, *, manage: bool = False) -> Eva
     if manage and not may_manage:
         raise PermissionDenied
     return EvaluationAccess(evaluation, own, oversees, may_manage)
+
+
+def get_training_unit(user: User, pk: int, *, manage: bool = False) -> Unit:
+    """A town or district whose joint trainings the user may read (an overseer, else
+    404); with manage=True, 403 unless they organise it."""
+    unit = access.get_unit_for_user(user, pk)
+    if unit.kind not in (Unit.Kind.TOWN, Unit.Kind.DISTRICT):
+        raise Http404
+    if manage and not access.can_organise(user, unit):
+        raise PermissionDenied
+    return unit
+
+
+@dataclass(frozen=True)
+class TrainingAccess:
+    """A joint training, and the branches whose part of it the user may open."""
+
+    training: JointTraining
+    sees_all: bool  # oversees the town or district that held it
+    branch_paths: tuple[str, ...]  # the user's overseen units, for the branches' parts
+
+
+def get_training_for_user(user: User, pk: int) -> TrainingAccess:
+    """Read by those who oversee the unit that held it, and by those who oversee a branch
+    that took part (their branch's part only); else 404."""
+    training = JointTraining.objects.select_related("unit", "recorded_by").filter(pk=pk).first()
+    if training is None:
+        raise Http404
+    sees_all = access.can_oversee(user, training.unit)
+    paths = tuple(access.overseen_paths(user))
+    if not sees_all:
+        branches = training.activities.values_list("branch__path", flat=True)
+        if not any(path.startswith(mine) for path in branches for mine in paths):
+            raise Http404
+    return TrainingAccess(training, sees_all, paths)

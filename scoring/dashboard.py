@@ -202,9 +202,12 @@ def unit_dashboard(unit: Unit, year: int) -> Dashboard:
 
     # Activities by kind, then their attendance (two aggregates: counting activities
     # through a join with their attendance would need a COUNT(DISTINCT)).
+    # A town's training for several branches is one training in each figure that holds
+    # any of its branches' parts, not one per branch.
     activities = Activity.objects.in_unit(unit).in_year(year).order_by()
-    for branch, kind, n, visits, information, solved in activities.values_list(
-        "branch", "kind"
+    joint: dict[int, set[int]] = defaultdict(set)  # id(row) → joint trainings counted
+    for branch, kind, training, n, visits, information, solved in activities.values_list(
+        "branch", "kind", "joint_training"
     ).annotate(
         n=Count("id"),
         visits=Sum("visits"),
@@ -213,7 +216,11 @@ def unit_dashboard(unit: Unit, year: int) -> Dashboard:
     ):
         for row in (total, bucket(branch)):
             if row is not None:
-                row.activities[kind] += n
+                if training is None:
+                    row.activities[kind] += n
+                elif training not in joint[id(row)]:
+                    joint[id(row)].add(training)
+                    row.activities[kind] += 1
                 row.visits += visits or 0
                 row.information += information or 0
                 row.problems_solved += solved or 0

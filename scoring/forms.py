@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from members.forms import DateInput
 from members.models import Member, Unit
 from scoring import queries
-from scoring.models import Activity, ActivityKind
+from scoring.models import Activity, ActivityKind, JointTraining
 
 # The two checkbox lists are laid out by the template, not by crispy.
 CHECKBOX = {"class": "form-check-input"}
@@ -146,3 +146,49 @@ class PointsRuleForm(forms.Form):
             "made keep the rule that gave them."
         ),
     )
+
+
+class JointTrainingForm(forms.ModelForm):
+    """A town's or the district's training and everyone who came, from all its branches."""
+
+    members = MemberChoices(
+        label=_("Who took part"),
+        queryset=Member.objects.none(),
+        required=False,  # the service says why a training needs someone
+        widget=forms.CheckboxSelectMultiple(CHECKBOX),
+    )
+
+    class Meta:
+        model = JointTraining
+        fields = ["title", "held_on", "place", "trainer", "description"]
+        widgets = {
+            "held_on": DateInput(),
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, unit: Unit, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.unit = unit
+        self.fields["held_on"].initial = timezone.localdate()
+        self.fields["members"].queryset = (
+            Member.objects.filter(branch__path__startswith=unit.path)
+            .select_related("branch")
+            .order_by("branch__code", "is_exempt", "name", "id")
+        )
+
+    def clean_title(self) -> str:
+        return " ".join(self.cleaned_data["title"].split())
+
+    def member_groups(self) -> list[tuple[Unit, list, int]]:
+        """The checkboxes by branch, with how many of each branch are ticked (a branch's
+        list stays folded until one of its members is)."""
+        branch_of = {m.pk: m.branch for m in self.fields["members"].queryset}
+        ticked = {str(v) for v in (self["members"].value() or [])}
+        groups: dict[int, tuple[Unit, list]] = {}
+        for box in self["members"]:
+            branch = branch_of[box.data["value"].value]
+            groups.setdefault(branch.pk, (branch, []))[1].append(box)
+        return [
+            (branch, boxes, sum(str(b.data["value"]) in ticked for b in boxes))
+            for branch, boxes in groups.values()
+        ]

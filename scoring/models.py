@@ -76,6 +76,38 @@ class PointsRule(models.Model):
         return f"{self.get_kind_display()} {self.points} ({self.effective_from})"
 
 
+class JointTraining(models.Model):
+    """A training a town or the district holds for members of several branches (镇街集中
+    培训). Its attendance is recorded once, by the organiser: each branch gets its part as
+    an ordinary training activity (`Activity.joint_training`), so the points, the branch's
+    tally and each member's card work as for any activity."""
+
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("held by"),
+        on_delete=models.PROTECT,
+        related_name="joint_trainings",
+        limit_choices_to={"kind__in": [Unit.Kind.TOWN, Unit.Kind.DISTRICT]},
+    )
+    title = models.CharField(_("topic"), max_length=100)
+    held_on = models.DateField(_("date"))
+    place = models.CharField(_("place"), max_length=100, blank=True)
+    trainer = models.CharField(_("trainer"), max_length=50, blank=True)
+    description = models.TextField(_("what was done"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-held_on", "-id"]
+        verbose_name = _("joint training")
+        verbose_name_plural = _("joint trainings")
+
+    def __str__(self) -> str:
+        return self.title
+
+
 class ActivityQuerySet(models.QuerySet):
     def in_unit(self, unit: Unit) -> "ActivityQuerySet":
         return self.filter(branch__path__startswith=unit.path)
@@ -113,6 +145,14 @@ class Activity(models.Model):
     problems_solved = models.PositiveIntegerField(_("problems solved"), default=0)
     duty_items = models.ManyToManyField(
         DutyItem, verbose_name=_("pledged items it fulfils"), blank=True, related_name="activities"
+    )
+    joint_training = models.ForeignKey(
+        JointTraining,
+        verbose_name=_("part of the joint training"),
+        on_delete=models.PROTECT,
+        related_name="activities",
+        null=True,
+        blank=True,
     )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

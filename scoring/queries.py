@@ -20,6 +20,7 @@ from scoring.models import (
     ActivityKind,
     Attendance,
     Evaluation,
+    JointTraining,
     MonthlyTally,
     PointsEntry,
     PointsRule,
@@ -662,11 +663,63 @@ def pledge_fulfilment(pledge: Pledge, year: int) -> tuple[object, list[Fulfilled
 
 def training_figures(year: int, members) -> tuple[int, int]:
     """How many trainings (培训) some members attended in a year, and how many of them
-    attended one: for other apps' reports (the grid service's yearly figures)."""
+    attended one: for other apps' reports (the grid service's yearly figures). A town's
+    training for several branches counts once, not once per branch."""
     row = Attendance.objects.filter(
         activity__kind=ActivityKind.TRAINING, activity__held_on__year=year, member__in=members
-    ).aggregate(trainings=Count("activity", distinct=True), people=Count("member", distinct=True))
-    return row["trainings"], row["people"]
+    ).aggregate(
+        own=Count("activity", distinct=True, filter=Q(activity__joint_training__isnull=True)),
+        joint=Count("activity__joint_training", distinct=True),
+        people=Count("member", distinct=True),
+    )
+    return row["own"] + row["joint"], row["people"]
+
+
+@dataclass
+class TrainingPart:
+    """A branch's part of a joint training: its activity and who came."""
+
+    activity: Activity
+    names: list[str]
+    may_open: bool  # the reader oversees the branch
+
+
+def unit_trainings(unit: Unit, year: int) -> QuerySet[JointTraining]:
+    """The joint trainings of a year held by `unit` or below it, or held above it with
+    members of `unit` taking part; with how many came and from how many branches."""
+    within = Q(unit__path__startswith=unit.path) | Q(activities__branch__path__startswith=unit.path)
+    ids = JointTraining.objects.filter(within, held_on__year=year).values("pk")
+    return (
+        JointTraining.objects.filter(pk__in=ids)
+        .select_related("unit")
+        .annotate(
+            people=Count("activities__attendances", distinct=True),
+            branches=Count("activities", distinct=True),
+        )
+        .order_by("-held_on", "-id")
+    )
+
+
+def training_parts(training: JointTraining, paths: Iterable[str], sees_all: bool):
+    """The branches' parts of a training, in branch order, each with its members' names
+    (only for the branches the reader oversees, or all of them for its organiser)."""
+    paths = tuple(paths)
+    activities = list(
+        training.activities.select_related("branch", "branch__parent").order_by("branch__code")
+    )
+    names: dict[int, list[str]] = defaultdict(list)
+    for activity_id, name in (
+        Attendance.objects.filter(activity__joint_training=training)
+        .order_by("member__name", "member_id")
+        .values_list("activity_id", "member__name")
+    ):
+        names[activity_id].append(name)
+    parts = []
+    for activity in activities:
+        may_open = sees_all or activity.branch.path.startswith(paths)
+        if may_open:
+            parts.append(TrainingPart(activity, names[activity.pk], may_open))
+    return parts
 
 
 # --- home pages ------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from scoring.models import (
     Activity,
     ActivityKind,
     Attendance,
+    JointTraining,
     MonthlyTally,
     PointsEntry,
     PointsRule,
@@ -232,6 +233,69 @@ def publish_tallies(*, unit: Unit, branch_ids: list[int], month: dt.date, by) ->
     return [publish_tally(branch=branch, month=month, by=by) for branch in branches]
 
 
+@transaction.atomic
+def record_joint_training(
+    *,
+    unit: Unit,
+    title: str,
+    held_on: dt.date,
+    members: list[Member],
+    by,
+    place: str = "",
+    trainer: str = "",
+    description: str = "",
+) -> JointTraining:
+    """A town or the district records a training it held for members of several of its
+    branches, attendance once for all: each branch gets a training activity with its own
+    members, so points follow the district's rule for trainings and count in each
+    branch's open month, as any training's would."""
+    if unit.kind not in (Unit.Kind.TOWN, Unit.Kind.DISTRICT):
+        raise ScoringError(_("A joint training is held by a town or the district."))
+    if not members:
+        raise ScoringError(_("Tick at least one member who took part."))
+    if held_on > timezone.localdate():
+        raise ScoringError(_("An activity cannot be recorded before it happens."))
+    outsiders = [m.name for m in members if not m.branch.path.startswith(unit.path)]
+    if outsiders:
+        raise ScoringError(
+            _("Not members of %(unit)s: %(names)s") % {"unit": unit, "names": "、".join(outsiders)}
+        )
+    training = JointTraining(
+        unit=unit,
+        title=" ".join(title.split()),
+        held_on=held_on,
+        place=place,
+        trainer=trainer,
+        description=description,
+        recorded_by=by,
+    )
+    training.full_clean()
+    training.save()
+    by_branch: dict[int, list[int]] = defaultdict(list)
+    for member in sorted(members, key=lambda m: (m.branch.code, m.name, m.pk)):
+        if member.pk not in by_branch[member.branch_id]:
+            by_branch[member.branch_id].append(member.pk)
+    record_activities(
+        records=[
+            ActivityRecord(
+                branch_id=branch_id,
+                kind=ActivityKind.TRAINING,
+                title=training.title,
+                held_on=held_on,
+                member_ids=tuple(member_ids),
+                place=place,
+                trainer=trainer,
+                description=description,
+                joint_training_id=training.pk,
+            )
+            for branch_id, member_ids in by_branch.items()
+        ],
+        by=by,
+        history=True,
+    )
+    return training
+
+
 # --- many activities at once -----------------------------------------------------------
 
 
@@ -258,6 +322,7 @@ class ActivityRecord:
     recorded_at: dt.datetime | None = None
     recorded_by_id: int | None = None  # who recorded it, where not the call's `by`
     # (an import of several branches' records, each by its own secretary)
+    joint_training_id: int | None = None  # a branch's part of a town's training
 
 
 _KINDS = frozenset(ActivityKind.values)
@@ -367,6 +432,7 @@ def record_activities(
             problems_solved=r.problems_solved,
             recorded_by_id=r.recorded_by_id or by.pk,
             recorded_at=r.recorded_at,
+            joint_training_id=r.joint_training_id,
         )
         for r in records
     ]

@@ -1,6 +1,6 @@
 from django.urls import path  # noqa: F401 - the lines below the markers use it
 
-from scoring import views, views_dashboard, views_evaluation
+from scoring import views, views_dashboard, views_evaluation, views_trainings
 
 app_name = "scoring"
 
@@ -9,6 +9,9 @@ urlpatterns = [
     path("branches/<int:pk>/activities/", views.activity_list, name="activity-list"),
     path("branches/<int:pk>/activities/add/", views.activity_add, name="activity-add"),
     path("activities/<int:pk>/", views.activity_detail, name="activity-detail"),
+    path("units/<int:pk>/trainings/", views_trainings.training_list, name="training-list"),
+    path("units/<int:pk>/trainings/add/", views_trainings.training_add, name="training-add"),
+    path("trainings/<int:pk>/", views_trainings.training_detail, name="training-detail"),
     path("entries/<int:pk>/correct/", views.entry_correct, name="entry-correct"),
     path("members/<int:pk>/card/", views.points_card, name="points-card"),
     path("members/<int:pk>/card.pdf", views.points_card_pdf, name="points-card-pdf"),

@@ -176,6 +176,11 @@ TABLE = {
     "scoring:activity-list": ("branch", BRANCH_READ),
     "scoring:activity-add": ("branch", BRANCH_WRITE),
     "scoring:activity-detail": ("activity", BRANCH_READ),
+    # A town's trainings: its organisers (and the district's); a training's page also to
+    # the secretaries of the branches that took part.
+    "scoring:training-list": ("town", TOWN_READ),
+    "scoring:training-add": ("town", TOWN_READ),
+    "scoring:training-detail": ("joint_training", BRANCH_READ),
     "scoring:entry-correct": ("entry", BRANCH_WRITE),
     "scoring:points-card": ("member", BRANCH_READ | {"member": 200}),
     "scoring:points-card-pdf": ("member", BRANCH_READ | {"member": 200}),
@@ -477,6 +482,13 @@ def make_objects(tree, member_user, member, secretary) -> dict:
         "branch_month": {"pk": tree.branch.pk, "year": 2026, "month": 3},
         "district": tree.district.pk,
         "activity": activity.pk,
+        "joint_training": scoring_services.record_joint_training(
+            unit=tree.town,
+            title="党员志愿服务技能培训",
+            held_on=dt.date(2026, 3, 20),
+            members=[member_user.member_file],
+            by=secretary,
+        ).pk,
         "entry": activity.attendances.get().points_entries.get().pk,
         "member": member_user.member_file.pk,
         "need": ResidentNeedFactory(branch=tree.branch).pk,

@@ -11,7 +11,13 @@ document.addEventListener("submit", function (event) {
   }
 });
 // A "select all" box: <input type="checkbox" data-check-all="NAME"> ticks every box named NAME
-// in its form, and shows whether all, some or none of them are ticked.
+// in its form, and shows whether all, some or none of them are ticked. With
+// data-check-scope="SELECTOR" it acts on the boxes of its closest SELECTOR only (one
+// branch's list in a form of several).
+function checkScope(box) {
+  var scope = box.getAttribute("data-check-scope");
+  return (scope && box.closest(scope)) || box.form;
+}
 document.addEventListener("change", function (event) {
   var target = event.target;
   var name = target.getAttribute("data-check-all");
@@ -20,7 +26,7 @@ document.addEventListener("change", function (event) {
     return;
   }
   if (name) {
-    form.querySelectorAll('input[type="checkbox"][name="' + name + '"]').forEach(function (box) {
+    checkScope(target).querySelectorAll('input[type="checkbox"][name="' + name + '"]').forEach(function (box) {
       box.checked = target.checked;
     });
     return;
@@ -28,10 +34,12 @@ document.addEventListener("change", function (event) {
   if (target.type !== "checkbox" || !target.name) {
     return;
   }
-  var master = form.querySelector('[data-check-all="' + target.name + '"]');
+  var master = (target.closest("details") || form).querySelector('[data-check-all="' + target.name + '"]') ||
+    form.querySelector('[data-check-all="' + target.name + '"]');
   if (master) {
-    var boxes = form.querySelectorAll('input[type="checkbox"][name="' + target.name + '"]');
-    var ticked = form.querySelectorAll('input[type="checkbox"][name="' + target.name + '"]:checked');
+    var scope = checkScope(master);
+    var boxes = scope.querySelectorAll('input[type="checkbox"][name="' + target.name + '"]');
+    var ticked = scope.querySelectorAll('input[type="checkbox"][name="' + target.name + '"]:checked');
     master.checked = ticked.length === boxes.length;
     master.indeterminate = ticked.length > 0 && ticked.length < boxes.length;
   }
