@@ -455,6 +455,7 @@ class TallyRow:
     corrections: Decimal
     year_to_date: Decimal
     has_correction: bool = False
+    has_late: bool = False  # counts an entry of an earlier, already published month
 
 
 @dataclass
@@ -464,6 +465,7 @@ class BranchTally:
     tally: MonthlyTally | None
     rows: list[TallyRow]
     corrections: list[PointsEntry]
+    late: list[PointsEntry] = field(default_factory=list)
 
     @property
     def total(self) -> Decimal:
@@ -530,10 +532,21 @@ def branch_tally(branch: Unit, month: dt.date) -> BranchTally:
         .select_related("member", "corrects__attendance__activity")
         .order_by("member__name", "id")
     )
+    # Entries recorded late (补记): their activity's month was published before they were
+    # written, so they count here, each shown with its own date.
+    late = list(
+        PointsEntry.objects.filter(
+            branch=branch, month=month, corrects__isnull=True, occurred_on__lt=month
+        )
+        .select_related("member", "attendance__activity")
+        .order_by("member__name", "occurred_on", "id")
+    )
     corrected = {c.member_id for c in corrections}
+    late_members = {entry.member_id for entry in late}
     for row in rows:
         row.has_correction = row.member_id in corrected
-    return BranchTally(branch, month, tally, rows, corrections)
+        row.has_late = row.member_id in late_members
+    return BranchTally(branch, month, tally, rows, corrections, late)
 
 
 def published_tallies(branch: Unit) -> QuerySet[MonthlyTally]:

@@ -29,6 +29,25 @@ def test_an_entry_recorded_after_its_month_was_published_is_marked_late(client, 
     assert "late-entry" in page
 
 
+def test_the_tally_of_the_month_it_counts_in_lists_it_with_its_own_date(client, tree, secretary):
+    member = MemberFactory(branch=tree.branch, name="张伟")
+    services.publish_tally(branch=tree.branch, month=dt.date(2026, 11, 1), by=secretary)
+    patrol(tree, [member], secretary, held_on=dt.date(2026, 11, 20), title="补种行道树")
+    tally = queries.branch_tally(tree.branch, dt.date(2026, 12, 1))
+    assert [(e.member.name, e.occurred_on) for e in tally.late] == [("张伟", dt.date(2026, 11, 20))]
+    assert [row.has_late for row in tally.rows] == [True]
+    client.force_login(secretary)
+    page = client.get(reverse("scoring:tally", args=[tree.branch.pk, 2026, 12])).content.decode()
+    assert 'id="tally-late"' in page and "补种行道树" in page
+
+
+def test_a_tally_without_late_entries_lists_none(tree, secretary):
+    member = MemberFactory(branch=tree.branch, name="李娜")
+    patrol(tree, [member], secretary, held_on=dt.date(2026, 12, 1))
+    tally = queries.branch_tally(tree.branch, dt.date(2026, 12, 1))
+    assert tally.late == [] and not tally.rows[0].has_late
+
+
 def test_an_entry_on_time_is_not_marked_late(tree, secretary):
     member = MemberFactory(branch=tree.branch, name="李娜")
     patrol(tree, [member], secretary, held_on=dt.date(2026, 11, 20))
