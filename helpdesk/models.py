@@ -8,6 +8,7 @@ here, on the service logs (and summed per volunteer and year in `VolunteerYear`)
 
 import datetime as dt
 import secrets
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
@@ -22,10 +23,29 @@ from members.models import Member, Unit
 
 # How long each step may take before the dispatch board shows a request as late
 # ("有求必应，有应必到，有到必解": every call answered, every answer attended, every visit
-# resolved).
+# resolved): the defaults of a district's `ResponseRule`.
 DISPATCH_WITHIN = dt.timedelta(minutes=10)
 ARRIVE_WITHIN = dt.timedelta(hours=2)
 RESOLVE_WITHIN = dt.timedelta(hours=48)
+# Past a limit the team leader is told at once, the branch secretary this long after the
+# limit and the town this long after it (see `helpdesk.escalation`).
+SECRETARY_AFTER = dt.timedelta(minutes=30)
+TOWN_AFTER = dt.timedelta(hours=2)
+
+
+@dataclass(frozen=True)
+class ResponseLimits:
+    """A district's time limits for a request's steps and when each level hears of a
+    late one (the defaults when the district set none)."""
+
+    dispatch: dt.timedelta = DISPATCH_WITHIN
+    arrive: dt.timedelta = ARRIVE_WITHIN
+    resolve: dt.timedelta = RESOLVE_WITHIN
+    secretary_after: dt.timedelta = SECRETARY_AFTER
+    town_after: dt.timedelta = TOWN_AFTER
+
+
+DEFAULT_LIMITS = ResponseLimits()
 
 # A team (网格服务队) has 3 to 10 volunteers of at least two capability types.
 TEAM_MIN_SIZE = 3
@@ -198,21 +218,52 @@ class HelpRequestQuerySet(models.QuerySet):
     def open(self) -> "HelpRequestQuerySet":
         return self.filter(in_open_state=True)
 
-    def late(self, now: dt.datetime) -> "HelpRequestQuerySet":
-        return self.filter(late_condition(now))
+    def late(self, now: dt.datetime, limits=None) -> "HelpRequestQuerySet":
+        return self.filter(late_condition(now, limits))
 
     def for_board(self) -> "HelpRequestQuerySet":
         return self.select_related("branch__parent", "grid", "team")
 
 
-def late_condition(now: dt.datetime) -> Q:
-    """Open requests past one of the thresholds at `now`."""
+def stored_limits() -> dict[str, ResponseLimits]:
+    """The limits of every district that set a rule, by the district's path (one query)."""
+    return {
+        rule.district.path: rule.limits for rule in ResponseRule.objects.select_related("district")
+    }
+
+
+def limits_for(path: str, limits: dict[str, ResponseLimits]) -> ResponseLimits:
+    """The limits that hold for a unit with this path: its district's, else the defaults."""
+    for district_path, found in limits.items():
+        if path.startswith(district_path):
+            return found
+    return DEFAULT_LIMITS
+
+
+def _late_for(now: dt.datetime, limits: ResponseLimits) -> Q:
     state = HelpRequest.State
     return (
-        Q(state=state.RECEIVED, received_at__lt=now - DISPATCH_WITHIN)
-        | Q(state=state.DISPATCHED, dispatched_at__lt=now - ARRIVE_WITHIN)
-        | Q(state__in=[state.DISPATCHED, state.ON_SITE], received_at__lt=now - RESOLVE_WITHIN)
+        Q(state=state.RECEIVED, received_at__lt=now - limits.dispatch)
+        | Q(state=state.DISPATCHED, dispatched_at__lt=now - limits.arrive)
+        | Q(state__in=[state.DISPATCHED, state.ON_SITE], received_at__lt=now - limits.resolve)
     )
+
+
+def late_condition(now: dt.datetime, limits: dict[str, ResponseLimits] | None = None) -> Q:
+    """Open requests past one of the thresholds at `now`, each by its district's limits
+    (`limits` as `stored_limits()` gives them; read when not given)."""
+    if limits is None:
+        limits = stored_limits()
+    custom = {path: found for path, found in limits.items() if found != DEFAULT_LIMITS}
+    if not custom:
+        return _late_for(now, DEFAULT_LIMITS)
+    elsewhere = Q()
+    for path in custom:
+        elsewhere &= ~Q(branch__path__startswith=path)
+    condition = elsewhere & _late_for(now, DEFAULT_LIMITS)
+    for path, found in custom.items():
+        condition |= Q(branch__path__startswith=path) & _late_for(now, found)
+    return condition
 
 
 class HelpRequest(models.Model):
@@ -343,20 +394,23 @@ class HelpRequest(models.Model):
     def is_open(self) -> bool:
         return self.state in self.OPEN_STATES
 
-    def lateness(self, now: dt.datetime) -> list[str]:
+    def deadlines(self, limits: ResponseLimits = DEFAULT_LIMITS) -> dict[str, dt.datetime]:
+        """When the open request's current steps become late: "dispatch" (received, no
+        team), "arrival" (dispatched, nobody on site), "resolution" (not resolved)."""
+        state = self.State
+        found = {}
+        if self.state == state.RECEIVED:
+            found["dispatch"] = self.received_at + limits.dispatch
+        if self.state == state.DISPATCHED and self.dispatched_at is not None:
+            found["arrival"] = self.dispatched_at + limits.arrive
+        if self.state in (state.DISPATCHED, state.ON_SITE):
+            found["resolution"] = self.received_at + limits.resolve
+        return found
+
+    def lateness(self, now: dt.datetime, limits: ResponseLimits = DEFAULT_LIMITS) -> list[str]:
         """Which thresholds an open request has passed: "dispatch", "arrival",
         "resolution" (the same rules as `late_condition`)."""
-        late = []
-        state = self.State
-        if self.state == state.RECEIVED and now - self.received_at > DISPATCH_WITHIN:
-            late.append("dispatch")
-        if self.state == state.DISPATCHED and now - self.dispatched_at > ARRIVE_WITHIN:
-            late.append("arrival")
-        if self.state in (state.DISPATCHED, state.ON_SITE) and (
-            now - self.received_at > RESOLVE_WITHIN
-        ):
-            late.append("resolution")
-        return late
+        return [stage for stage, due in self.deadlines(limits).items() if now > due]
 
     @property
     def response_time(self) -> dt.timedelta | None:
@@ -646,6 +700,207 @@ class ExcellenceRule(models.Model):
         else:
             satisfied = enough_votes and share >= needed
         return enough_work and satisfied
+
+
+# --- time limits and alerts (有求必应) -----------------------------------------------------------
+
+
+class ResponseRule(models.Model):
+    """A district's time limits for requests: dispatched within `dispatch_minutes` of
+    receipt, someone on site within `arrive_minutes` of dispatch, resolved within
+    `resolve_hours` of receipt. Past a limit the team leader is told, the branch
+    secretary `secretary_after_minutes` later and the town `town_after_minutes` after
+    the limit (`helpdesk.escalation`). Without a stored rule the defaults apply."""
+
+    district = models.OneToOneField(
+        Unit,
+        verbose_name=_("district"),
+        on_delete=models.PROTECT,
+        related_name="response_rule",
+        limit_choices_to={"kind": Unit.Kind.DISTRICT},
+    )
+    dispatch_minutes = models.PositiveIntegerField(
+        _("dispatched to a team within (minutes)"),
+        default=int(DISPATCH_WITHIN.total_seconds() // 60),
+    )
+    arrive_minutes = models.PositiveIntegerField(
+        _("someone on site within (minutes of dispatch)"),
+        default=int(ARRIVE_WITHIN.total_seconds() // 60),
+    )
+    resolve_hours = models.PositiveIntegerField(
+        _("resolved within (hours of receipt)"),
+        default=int(RESOLVE_WITHIN.total_seconds() // 3600),
+    )
+    secretary_after_minutes = models.PositiveIntegerField(
+        _("the branch secretary is told this many minutes after a limit"),
+        default=int(SECRETARY_AFTER.total_seconds() // 60),
+    )
+    town_after_minutes = models.PositiveIntegerField(
+        _("the town is told this many minutes after a limit"),
+        default=int(TOWN_AFTER.total_seconds() // 60),
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["district"]
+        verbose_name = _("time limits for requests")
+        verbose_name_plural = _("time limits for requests")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(dispatch_minutes__gt=0)
+                & Q(arrive_minutes__gt=0)
+                & Q(resolve_hours__gt=0),
+                name="response_limits_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(secretary_after_minutes__lte=F("town_after_minutes")),
+                name="response_secretary_before_town",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.district)
+
+    @property
+    def limits(self) -> ResponseLimits:
+        return ResponseLimits(
+            dispatch=dt.timedelta(minutes=self.dispatch_minutes),
+            arrive=dt.timedelta(minutes=self.arrive_minutes),
+            resolve=dt.timedelta(hours=self.resolve_hours),
+            secretary_after=dt.timedelta(minutes=self.secretary_after_minutes),
+            town_after=dt.timedelta(minutes=self.town_after_minutes),
+        )
+
+
+class RequestAlert(models.Model):
+    """An alert sent about a request: that it found no team, or that it passed a time
+    limit, to one level (the team leader, the branch secretary, the town), with the names
+    of the people told. Kept once per request, stage, level and team, so a rerun of the
+    escalation sends nothing twice. Append-only."""
+
+    class Stage(models.TextChoices):
+        NO_TEAM = "no_team", _("No team for the request")
+        DISPATCH = "dispatch", _("Not dispatched in time")
+        ARRIVAL = "arrival", _("Nobody on site in time")
+        RESOLUTION = "resolution", _("Not resolved in time")
+
+    class Level(models.TextChoices):
+        LEADER = "leader", _("the team leader")
+        SECRETARY = "secretary", _("the branch secretary")
+        TOWN = "town", _("the town")
+        OPERATORS = "operators", _("the branch secretary and the town")
+
+    request = models.ForeignKey(HelpRequest, on_delete=models.PROTECT, related_name="alerts")
+    stage = models.CharField(_("why"), max_length=12, choices=Stage.choices)
+    level = models.CharField(_("told"), max_length=12, choices=Level.choices)
+    team = models.ForeignKey(
+        ServiceTeam,
+        verbose_name=_("service team"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    key = models.CharField(max_length=60, editable=False)
+    at = models.DateTimeField(_("when"))
+    told = models.CharField(_("people told"), max_length=500, blank=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["request", "at", "id"]
+        verbose_name = _("request alert")
+        verbose_name_plural = _("request alerts")
+        constraints = [
+            models.UniqueConstraint(fields=["request", "key"], name="one_alert_per_step_and_level"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.request_id} {self.key}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise ValidationError(_("The request's log is never changed."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(_("The request's log is never changed."))
+
+
+# --- a team's history (服务队变动) ----------------------------------------------------------------
+
+
+class TeamEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise ValidationError(_("A team's history is never changed."))
+
+    def delete(self):
+        raise ValidationError(_("A team's history is never changed."))
+
+
+class TeamEvent(models.Model):
+    """One line of a team's history: a volunteer joined or left, or became or stopped
+    being its leader, on a date, by whom. Written by `helpdesk.services.set_team`;
+    append-only. Rows carried over from before the history was kept are marked."""
+
+    class Kind(models.TextChoices):
+        JOINED = "joined", _("joined the team")
+        LEFT = "left", _("left the team")
+        LEADER = "leader", _("became the team leader")
+        LEADER_ENDED = "leader_ended", _("stopped leading the team")
+
+    team = models.ForeignKey(
+        ServiceTeam, verbose_name=_("service team"), on_delete=models.PROTECT, related_name="events"
+    )
+    profile = models.ForeignKey(
+        VolunteerProfile,
+        verbose_name=_("volunteer"),
+        on_delete=models.PROTECT,
+        related_name="team_events",
+    )
+    kind = models.CharField(_("what happened"), max_length=12, choices=Kind.choices)
+    on = models.DateField(_("date"))
+    at = models.DateTimeField(_("recorded at"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    carried_over = models.BooleanField(
+        _("carried over"),
+        default=False,
+        help_text=_("Recorded when the history began, from the membership's own date."),
+    )
+
+    objects = TeamEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("team event")
+        verbose_name_plural = _("team events")
+        indexes = [
+            models.Index(fields=["team", "at"]),
+            models.Index(fields=["profile", "at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.team} {self.profile} {self.kind}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise ValidationError(_("A team's history is never changed."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(_("A team's history is never changed."))
 
 
 # --- the year's excellent volunteers, selected (优秀党员义工评选) ---------------------------------

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
-from helpdesk import addresses
+from helpdesk import addresses, escalation
 from helpdesk.models import (
     FAVOURABLE_RATING,
     TEAM_MAX_SIZE,
@@ -32,6 +32,7 @@ from helpdesk.models import (
     ServiceCategory,
     ServiceLog,
     ServiceTeam,
+    TeamEvent,
     TeamMembership,
     VolunteerProfile,
     VolunteerYear,
@@ -227,17 +228,51 @@ def set_team(
         save_with_history(team, by=by, update_fields=["name", "leader", "updated_at"])
     if old_leader is None or old_leader.pk != leader.pk:
         _hand_over_leadership(grid, old=old_leader, new=leader, by=by)
-    TeamMembership.objects.filter(team=team).exclude(profile_id__in=ids).delete()
+    leaving = list(
+        TeamMembership.objects.filter(team=team)
+        .exclude(profile_id__in=ids)
+        .values_list("profile_id", flat=True)
+    )
+    TeamMembership.objects.filter(team=team, profile_id__in=leaving).delete()
     present = set(TeamMembership.objects.filter(team=team).values_list("profile_id", flat=True))
     today = timezone.localdate()
+    joining = [v for v in chosen if v.pk not in present]
     TeamMembership.objects.bulk_create(
-        [
-            TeamMembership(team=team, profile=v, joined_on=today)
-            for v in chosen
-            if v.pk not in present
-        ]
+        [TeamMembership(team=team, profile=v, joined_on=today) for v in joining]
+    )
+    _record_team_changes(
+        team,
+        joined=[v.pk for v in joining],
+        left=leaving,
+        old_leader=old_leader,
+        new_leader=leader,
+        by=by,
     )
     return team
+
+
+def _record_team_changes(
+    team: ServiceTeam, *, joined: list[int], left: list[int], old_leader, new_leader, by
+) -> None:
+    """The team's history (append-only): who left, who joined, who stopped and who began
+    leading it, today, by `by`."""
+    now = timezone.now()
+    today = timezone.localdate(now)
+    by = by if by is not None and by.is_authenticated else None
+    changed = old_leader is None or old_leader.pk != new_leader.pk
+    rows = []
+    if changed and old_leader is not None:
+        rows.append((old_leader.pk, TeamEvent.Kind.LEADER_ENDED))
+    rows += [(pk, TeamEvent.Kind.LEFT) for pk in left]
+    rows += [(pk, TeamEvent.Kind.JOINED) for pk in joined]
+    if changed:
+        rows.append((new_leader.pk, TeamEvent.Kind.LEADER))
+    TeamEvent.objects.bulk_create(
+        [
+            TeamEvent(team=team, profile_id=pk, kind=kind, on=today, at=now, by=by)
+            for pk, kind in rows
+        ]
+    )
 
 
 def _hand_over_leadership(grid: Unit, *, old: VolunteerProfile | None, new, by) -> None:
@@ -289,6 +324,8 @@ def _dispatch(
     request.dispatched_at = now
     request.save(update_fields=["team", "state", "dispatched_at"])
     _event(request, kind, at=now, by=by, team=team, from_team=from_team, reason=reason)
+    if from_team is not None:
+        _tell_old_team(request, from_team, team, reason=reason)
     notify_many(
         recipients=leaders_of(team),
         subject=_("New help request %(code)s: %(category)s, %(place)s")
@@ -303,6 +340,21 @@ def _dispatch(
         link=reverse("helpdesk:request-detail", args=[request.pk]),
     )
     return request
+
+
+def _tell_old_team(request: HelpRequest, old: ServiceTeam, new: ServiceTeam, *, reason: str):
+    """On re-dispatch the leaders of the team that had the request hear that it left
+    them (unless they lead the new team too)."""
+    body = _("It now goes to %(team)s.") % {"team": new.name}
+    if reason:
+        body += " " + _("Reason: %(reason)s") % {"reason": reason}
+    notify_many(
+        recipients=leaders_of(old).exclude(pk__in=leaders_of(new).values("pk")),
+        subject=_("Request %(code)s no longer goes to %(team)s")
+        % {"code": request.code, "team": old.name},
+        body=body + "\n" + _("Your team need not attend it."),
+        link=reverse("helpdesk:team-detail", args=[old.pk]),
+    )
 
 
 @transaction.atomic
@@ -321,7 +373,8 @@ def create_request(
     """Record a help request and dispatch it at once to the team of the resident's grid,
     whose leader hears of it in their inbox. Without a grid, the grid is looked for in
     the address among the branch's grids; a request whose grid is unknown or has no team
-    stays received until an operator dispatches it."""
+    stays received until an operator dispatches it, and the branch secretary and the
+    town's organisers hear of it at once (`helpdesk.escalation`)."""
     if branch.kind != Unit.Kind.BRANCH:
         raise HelpdeskError(_("Choose a village or community."))
     if grid is not None and grid.parent_id != branch.pk:
@@ -350,6 +403,8 @@ def create_request(
     team = ServiceTeam.objects.filter(grid=grid).first() if grid is not None else None
     if team is not None:
         _dispatch(request, team, kind=Event.DISPATCHED, by=None)
+    else:
+        escalation.alert_no_team(request, now=now)
     return request
 
 
