@@ -4,7 +4,9 @@
 - rosters: uploaded roster files left unconfirmed for 24 hours are deleted (they hold
   whole ID numbers); the record of the upload stays;
 - texts: whatever text messages are due are sent (`send_texts` may also run every
-  minute on its own).
+  minute on its own);
+- requests: alerts about late help requests that are due are sent
+  (`escalate_requests`, which should also run every few minutes on its own).
 """
 
 from django.core.management import call_command
@@ -15,7 +17,10 @@ from members import roster
 
 
 class Command(BaseCommand):
-    help = "Daily clean-up: stale and old jobs, abandoned roster uploads, due text messages."
+    help = (
+        "Daily clean-up: stale and old jobs, abandoned roster uploads, due text messages, "
+        "due alerts about late requests."
+    )
 
     def handle(self, *args, **options) -> None:
         call_command("jobs_sweep", stdout=self.stdout)
@@ -26,3 +31,4 @@ class Command(BaseCommand):
             f"Text messages: {counts['sent']} sent, {counts['waiting']} to retry, "
             f"{counts['failed']} failed."
         )
+        call_command("escalate_requests", stdout=self.stdout)
