@@ -371,3 +371,35 @@ class ExcellenceRuleForm(forms.Form):
             "must be exceeded."
         ),
     )
+
+
+class ResponseRuleForm(forms.Form):
+    """A district's time limits for requests (`helpdesk.services.set_response_rule`)."""
+
+    dispatch_minutes = forms.IntegerField(
+        label=_("Dispatched to a team within (minutes)"), min_value=1, max_value=24 * 60
+    )
+    arrive_minutes = forms.IntegerField(
+        label=_("Someone on site within (minutes of dispatch)"), min_value=1, max_value=7 * 24 * 60
+    )
+    resolve_hours = forms.IntegerField(
+        label=_("Resolved within (hours of receipt)"), min_value=1, max_value=30 * 24
+    )
+    secretary_after_minutes = forms.IntegerField(
+        label=_("The branch secretary is told (minutes after a limit)"),
+        min_value=0,
+        max_value=7 * 24 * 60,
+        help_text=_("The team leader is told at the limit itself."),
+    )
+    town_after_minutes = forms.IntegerField(
+        label=_("The town is told (minutes after a limit)"), min_value=0, max_value=7 * 24 * 60
+    )
+
+    def clean(self):
+        data = super().clean()
+        secretary, town = data.get("secretary_after_minutes"), data.get("town_after_minutes")
+        if secretary is not None and town is not None and secretary > town:
+            self.add_error(
+                "town_after_minutes", _("The branch secretary is told before the town, not after.")
+            )
+        return data

@@ -29,6 +29,7 @@ from helpdesk.models import (
     ExcellenceRule,
     HelpRequest,
     RequestEvent,
+    ResponseRule,
     ServiceCategory,
     ServiceLog,
     ServiceTeam,
@@ -688,5 +689,63 @@ def set_excellence_rule(
     rule.min_favourable_percent = min_favourable_percent
     if favourable_comparison is not None:
         rule.favourable_comparison = favourable_comparison
+    rule.updated_by = by
+    return save_with_history(rule, by=by)
+
+
+# --- time limits for requests (时限规则) ----------------------------------------------------------
+
+
+MAX_DISPATCH_MINUTES = 24 * 60
+MAX_ARRIVE_MINUTES = 7 * 24 * 60
+MAX_RESOLVE_HOURS = 30 * 24
+MAX_AFTER_MINUTES = 7 * 24 * 60
+
+
+def response_rule(district: Unit) -> ResponseRule:
+    """The district's time limits; the defaults (unsaved) when none were set."""
+    return ResponseRule.objects.filter(district=district).first() or ResponseRule(district=district)
+
+
+@transaction.atomic
+def set_response_rule(
+    *,
+    district: Unit,
+    dispatch_minutes: int,
+    arrive_minutes: int,
+    resolve_hours: int,
+    secretary_after_minutes: int,
+    town_after_minutes: int,
+    by,
+) -> ResponseRule:
+    """The district organiser sets the time limits of the district's requests and when
+    the secretary and the town hear of a late one; the history keeps every change."""
+    if district.kind != Unit.Kind.DISTRICT:
+        raise HelpdeskError(_("Rules belong to a district."))
+    if min(dispatch_minutes, arrive_minutes, resolve_hours) < 1:
+        raise HelpdeskError(_("Each time limit is at least 1."))
+    if (
+        dispatch_minutes > MAX_DISPATCH_MINUTES
+        or arrive_minutes > MAX_ARRIVE_MINUTES
+        or resolve_hours > MAX_RESOLVE_HOURS
+        or town_after_minutes > MAX_AFTER_MINUTES
+    ):
+        raise HelpdeskError(
+            _(
+                "A request is dispatched within a day, attended within a week, resolved "
+                "within 30 days, and the town hears of a late one within a week."
+            )
+        )
+    if min(secretary_after_minutes, town_after_minutes) < 0:
+        raise HelpdeskError(_("The secretary and the town cannot be told before the limit."))
+    if secretary_after_minutes > town_after_minutes:
+        raise HelpdeskError(_("The branch secretary is told before the town, not after."))
+    rule = ResponseRule.objects.select_for_update().filter(district=district).first()
+    rule = rule or ResponseRule(district=district)
+    rule.dispatch_minutes = dispatch_minutes
+    rule.arrive_minutes = arrive_minutes
+    rule.resolve_hours = resolve_hours
+    rule.secretary_after_minutes = secretary_after_minutes
+    rule.town_after_minutes = town_after_minutes
     rule.updated_by = by
     return save_with_history(rule, by=by)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from helpdesk import views, views_public, views_reports
+from helpdesk import views, views_public, views_reports, views_rules
 
 app_name = "helpdesk"
 
@@ -61,6 +61,7 @@ urlpatterns = [
         views_reports.excellence_rule,
         name="excellence-rule",
     ),
+    path("districts/<int:pk>/response-rule/", views_rules.response_rule, name="response-rule"),
     path("volunteers/<int:pk>/badge.pdf", views_reports.badge, name="badge"),
     path("teams/<int:pk>/card.pdf", views_reports.team_card, name="team-card"),
     path("teams/<int:pk>/log-sheet.pdf", views_reports.log_sheet, name="log-sheet"),

@@ -293,6 +293,7 @@ TABLE = {
     "helpdesk:excellent": (lambda o: o["branch_year"], BRANCH_READ),
     "helpdesk:excellent-xlsx": (lambda o: o["branch_year"], BRANCH_READ),
     "helpdesk:excellence-rule": (lambda o: {"pk": o["district"], "year": 2026}, ORGANISERS_READ),
+    "helpdesk:response-rule": ("district", ORGANISERS_READ),
     # Prints: a badge for its volunteer too; the team's cards for its leader too.
     "helpdesk:badge": ("profile", BRANCH_READ | {"team_leader": 200, "member": 200}),
     "helpdesk:team-card": ("team", BRANCH_READ | {"team_leader": 200}),
