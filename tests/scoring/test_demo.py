@@ -3,6 +3,7 @@ members and posts seeds."""
 
 import datetime as dt
 import random
+from collections import Counter
 from decimal import Decimal
 
 import pytest
@@ -171,6 +172,18 @@ def test_last_years_evaluation_of_qinwang_is_computed_and_published(seeded):
     sanction = Sanction.objects.get()
     assert sanction.kind == Sanction.Kind.ADMONISHMENT and sanction.record
     assert sanction.member.evaluations.get(year=year).grade == Grade.POOR
+
+
+def test_last_years_grades_spread_as_a_real_branchs_do(seeded):
+    """Under the default rule (points against the district's yearly target) the demo
+    branch's grades are plausible: every grade is used and none holds more than half of
+    the branch, as the spread of its members' points says they should."""
+    year = timezone.localdate().year - 1
+    grades = Counter(Evaluation.objects.filter(year=year).values_list("grade", flat=True))
+    assert set(grades) == set(Grade.values)
+    assert max(grades.values()) * 2 <= sum(grades.values())
+    points = sorted(Evaluation.objects.filter(year=year).values_list("points_total", flat=True))
+    assert points[-1] - points[0] >= 40  # not bunched near the average
 
 
 def test_the_member_log_in_has_a_card_with_entries_in_several_months(seeded, client):
