@@ -18,7 +18,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from helpdesk import access, queries, services
+from helpdesk import access, escalation, queries, services
 from helpdesk.filters import BoardFilter, VolunteerFilter
 from helpdesk.forms import (
     CloseForm,
@@ -31,12 +31,13 @@ from helpdesk.forms import (
     VolunteerForm,
 )
 from helpdesk.models import (
-    ARRIVE_WITHIN,
-    DISPATCH_WITHIN,
-    RESOLVE_WITHIN,
+    DEFAULT_LIMITS,
     HelpRequest,
+    ResponseLimits,
     ServiceTeam,
     VolunteerYear,
+    limits_for,
+    stored_limits,
 )
 from members import access as member_access
 from members.models import Member, Unit
@@ -46,11 +47,15 @@ from volunteer.urls_util import row_id, year_param
 
 PER_PAGE = 50
 RECENT = 20
-THRESHOLDS = {
-    "dispatch": int(DISPATCH_WITHIN.total_seconds() // 60),
-    "arrive": int(ARRIVE_WITHIN.total_seconds() // 3600),
-    "resolve": int(RESOLVE_WITHIN.total_seconds() // 3600),
-}
+
+
+def thresholds(limits: ResponseLimits = DEFAULT_LIMITS) -> dict[str, str]:
+    """The time limits in words, for the pages that say what "late" means."""
+    return {
+        "dispatch": escalation.duration_words(limits.dispatch),
+        "arrive": escalation.duration_words(limits.arrive),
+        "resolve": escalation.duration_words(limits.resolve),
+    }
 
 
 def _query_without_page(request: HttpRequest) -> str:
@@ -68,10 +73,11 @@ def _crumbs(user, unit: Unit) -> list[Unit]:
 
 @login_required
 def board(request: HttpRequest) -> HttpResponse:
-    """The dispatch board: the requests in the user's scope, open ones first with the
-    late ones marked."""
+    """The dispatch board: the requests in the user's scope, open ones first: those no
+    team holds, then the late ones, each marked."""
     access.require_helpdesk_user(request.user)
     now = timezone.now()
+    limits = stored_limits()
     scoped = access.requests_for_user(request.user)
     filters = BoardFilter(request.GET or None, queryset=scoped)
     chosen = filters.form.cleaned_data if filters.is_bound and filters.is_valid() else {}
@@ -80,10 +86,16 @@ def board(request: HttpRequest) -> HttpResponse:
         state=chosen.get("state") or "open",
         late=chosen.get("late") is True,
         now=now,
+        limits=limits,
     )
     page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
     led = access.led_team_ids(request.user)
-    counts = queries.board_counts(scoped, now)
+    counts = queries.board_counts(scoped, now, limits)
+    units = member_access.top_units_for_user(request.user)
+    teams = (
+        list(ServiceTeam.objects.filter(pk__in=led).select_related("grid__parent")) if led else []
+    )
+    place = units[0] if units else teams[0].grid if teams else None
     return render(
         request,
         "helpdesk/board.html",
@@ -91,7 +103,7 @@ def board(request: HttpRequest) -> HttpResponse:
             "filters": filters,
             "state": chosen.get("state") or "open",
             "page": page,
-            "rows": [(r, r.lateness(now)) for r in page],
+            "rows": [(r, r.lateness(now, limits_for(r.branch.path, limits))) for r in page],
             "counts": counts,
             "state_tabs": [
                 (
@@ -102,13 +114,11 @@ def board(request: HttpRequest) -> HttpResponse:
                 for value, label in HelpRequest.State.choices
             ],
             "late_only": chosen.get("late") is True,
-            "thresholds": THRESHOLDS,
+            "thresholds": thresholds(limits_for(place.path, limits) if place else DEFAULT_LIMITS),
             "query": _query_without_page(request),
             "can_enter": access.is_operator(request.user),
-            "units": member_access.top_units_for_user(request.user),
-            "teams": ServiceTeam.objects.filter(pk__in=led).select_related("grid__parent")
-            if led
-            else [],
+            "units": units,
+            "teams": teams,
             "now": now,
         },
     )
@@ -168,6 +178,7 @@ def _dispatch_teams(user):
 def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     granted = access.get_request_access(request.user, pk)
     help_request, is_operator = granted.request, granted.is_operator
+    limits = limits_for(help_request.branch.path, stored_limits())
     return render(
         request,
         "helpdesk/request_detail.html",
@@ -175,14 +186,15 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "help_request": help_request,
             "events": queries.request_events(help_request),
             "logs": help_request.logs.prefetch_related("volunteers__member").order_by("served_at"),
-            "lateness": help_request.lateness(timezone.now()),
+            "lateness": help_request.lateness(timezone.now(), limits),
+            "alerts": escalation.alerts_of(help_request),
             "can_dispatch": is_operator
             and help_request.state in (HelpRequest.State.RECEIVED, HelpRequest.State.DISPATCHED),
             "can_attend": is_operator or granted.is_leader,
             "can_close": is_operator and help_request.is_open,
             "can_log": granted.may_log,
             "resolve_form": ResolveForm(),
-            "thresholds": THRESHOLDS,
+            "thresholds": thresholds(limits),
         },
     )
 

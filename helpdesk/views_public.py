@@ -128,6 +128,9 @@ def request_status(request: HttpRequest, code: str) -> HttpResponse:
                 "can_rate": help_request.state == HelpRequest.State.RESOLVED
                 and help_request.rating is None,
                 "is_new": request.GET.get("new") == "1",
+                # Honest words for a request no team holds: were the operators told?
+                "operators_told": help_request.state == HelpRequest.State.RECEIVED
+                and help_request.alerts.exclude(told="").exists(),
                 "just_rated": request.GET.get("rated") == "1",
             },
             status=400 if form.is_bound and form.errors else 200,

@@ -58,9 +58,9 @@ def test_the_board_makes_the_same_number_of_queries_whatever_its_length(
     assert len(response.context["rows"]) == 4 * size
 
 
-# session, user, roles, led teams, counts, page count, page rows, top units,
-# unread count (menu), own file (menu)
-QUERIES_ON_BOARD = 10
+# session, user, districts' time limits, roles, led teams, counts, page count, page
+# rows, top units, unread count (menu), own file (menu)
+QUERIES_ON_BOARD = 11
 
 
 @pytest.mark.parametrize("size", [1, 4])
