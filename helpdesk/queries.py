@@ -7,20 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import (
-    Avg,
-    Case,
-    Count,
-    F,
-    FloatField,
-    Func,
-    IntegerField,
-    Prefetch,
-    Q,
-    Sum,
-    Value,
-    When,
-)
+from django.db.models import Avg, Count, F, FloatField, Func, Prefetch, Q, Sum
 from django.utils import timezone
 
 from helpdesk.models import (
@@ -33,7 +20,6 @@ from helpdesk.models import (
     VolunteerProfile,
     VolunteerYear,
     late_condition,
-    stored_limits,
 )
 from members.models import Member, Unit
 from scoring import queries as scoring_queries
@@ -58,14 +44,14 @@ class BoardCounts:
         return sum(self.by_state.get(s, 0) for s in HelpRequest.OPEN_STATES)
 
 
-def board_counts(requests, now: dt.datetime, limits=None) -> BoardCounts:
+def board_counts(requests, now: dt.datetime) -> BoardCounts:
     """How many open requests in each state and how many of them are late: one query
     over the open requests only (finished ones are the great majority, and are not
     counted)."""
     rows = (
         requests.open()
         .values("state")
-        .annotate(n=Count("id"), late=Count("id", filter=late_condition(now, limits)))
+        .annotate(n=Count("id"), late=Count("id", filter=late_condition(now)))
         .order_by()
     )
     by_state, late = {}, 0
@@ -75,29 +61,13 @@ def board_counts(requests, now: dt.datetime, limits=None) -> BoardCounts:
     return BoardCounts(by_state=by_state, late=late)
 
 
-def board_requests(requests, *, state: str = "", late: bool = False, now: dt.datetime, limits=None):
-    """The board's rows: open requests by default, those no team holds first, then the
-    late ones, then the rest (each group oldest first, the ones waiting longest on top);
-    or those of one state, newest first. `limits` as `stored_limits()` gives them."""
-    if limits is None:
-        limits = stored_limits()
-    late_now = late_condition(now, limits)
-    urgency = Case(
-        When(team__isnull=True, then=Value(0)),
-        When(late_now, then=Value(1)),
-        default=Value(2),
-        output_field=IntegerField(),
-    )
+def board_requests(requests, *, state: str = "", late: bool = False, now: dt.datetime):
+    """The board's rows: open requests first by default (oldest first, the ones waiting
+    longest on top), or those of one state, newest first."""
     if late:
-        requests = (
-            requests.filter(late_now)
-            .annotate(urgency=urgency)
-            .order_by("urgency", "received_at", "id")
-        )
+        requests = requests.filter(late_condition(now)).order_by("received_at", "id")
     elif state == "open" or not state:
-        requests = (
-            requests.open().annotate(urgency=urgency).order_by("urgency", "received_at", "id")
-        )
+        requests = requests.open().order_by("received_at", "id")
     elif state == "all":
         requests = requests.order_by("-received_at", "-id")
     else:
@@ -243,6 +213,53 @@ def excellent_volunteers(unit: Unit, year: int, rule: ExcellenceRule):
     )
 
 
+@dataclass
+class ExcellentTotals:
+    volunteers: int
+    hours: Decimal
+    services: int
+    votes: int
+    favourable: int
+
+    @property
+    def favourable_percent(self) -> Decimal | None:
+        if not self.votes:
+            return None
+        return (Decimal(self.favourable) * 100 / self.votes).quantize(Decimal("0.1"))
+
+    def row(self, total_label: str) -> list:
+        """The totals row under `excellent_rows`, column for column."""
+        return [
+            total_label,
+            self.volunteers,
+            *[""] * 4,
+            self.hours,
+            self.services,
+            self.votes,
+            self.favourable,
+            self.favourable_percent,
+        ]
+
+
+def excellent_totals(rows) -> ExcellentTotals:
+    """The sums of a list of `excellent_volunteers` (the whole list, not a page), in one
+    query."""
+    sums = rows.order_by().aggregate(
+        volunteers=Count("id"),
+        hours=Sum("hours"),
+        services=Sum("services"),
+        votes=Sum("votes"),
+        favourable=Sum("favourable"),
+    )
+    return ExcellentTotals(
+        volunteers=sums["volunteers"],
+        hours=sums["hours"] or ZERO,
+        services=sums["services"] or 0,
+        votes=sums["votes"] or 0,
+        favourable=sums["favourable"] or 0,
+    )
+
+
 def excellent_rows(rows) -> Iterator[list]:
     for row in rows:
         member = row.profile.member
@@ -382,17 +399,34 @@ def report_rows(logs) -> Iterator[list]:
 class ReportTotals:
     logs: int = 0
     people: int = 0
+    volunteers: int = 0  # attendances: a volunteer counts once per service
     volunteer_hours: Decimal = ZERO
     by_category: dict[str, int] = field(default_factory=dict)
+
+    def row(self, total_label: str) -> list:
+        """The totals row under `report_rows`, column for column."""
+        return [
+            total_label,
+            *[""] * 5,
+            self.people,
+            "",
+            "",
+            self.volunteers,
+            "",
+            self.volunteer_hours,
+            "",
+        ]
 
 
 def report_totals(logs) -> ReportTotals:
     totals = ReportTotals()
     labels = dict(ServiceCategory.choices)
     for log in logs:
+        present = len(log.volunteers.all())
         totals.logs += 1
         totals.people += log.people_count
-        totals.volunteer_hours += log.hours * len(log.volunteers.all())
+        totals.volunteers += present
+        totals.volunteer_hours += log.hours * present
         label = str(labels[log.category])
         totals.by_category[label] = totals.by_category.get(label, 0) + 1
     return totals

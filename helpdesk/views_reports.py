@@ -1,5 +1,5 @@
-"""Reports and prints of the volunteer service: a town's monthly report of service logs
-(page, Excel, PDF), the excellent volunteers of a year (page, Excel) and the district's
+"""Reports and prints of the volunteer service: a town's or a branch's monthly report of
+service logs (page, Excel, PDF), the excellent volunteers of a year (page, Excel) and the district's
 rule for them, badges and contact cards (one or a batch per branch or town), and the
 blank service-log sheet."""
 
@@ -31,20 +31,24 @@ EXCELLENT_WIDTHS = [16, 10, 12, 14, 10, 18, 10, 10, 10, 10, 12]
 EXCELLENT_PER_PAGE = 50
 
 
-# --- a town's monthly report (服务日志月报) ----------------------------------------------------
+# --- a town's or a branch's monthly report (服务日志月报) ---------------------------------------
 
 
-def _town(request: HttpRequest, pk: int) -> Unit:
-    """The monthly report is the town's: its organisers and the district's read it."""
+def _report_unit(request: HttpRequest, pk: int) -> Unit:
+    """A town's monthly report is read by its organisers and the district's; a branch's
+    by its secretary too (and whoever oversees the branch)."""
     granted = member_access.get_unit_access(request.user, pk)
-    if granted.unit.kind != Unit.Kind.TOWN or not granted.may_organise:
-        raise Http404
-    return granted.unit
+    unit = granted.unit
+    if unit.kind == Unit.Kind.TOWN and granted.may_organise:
+        return unit
+    if unit.kind == Unit.Kind.BRANCH:
+        return unit  # get_unit_access: only those who oversee it
+    raise Http404
 
 
 @login_required
 def month_report(request: HttpRequest, pk: int, year: int, month: int) -> HttpResponse:
-    town = _town(request, pk)
+    town = _report_unit(request, pk)
     first = dt.date(year, month, 1)  # the URL converters checked both
     logs = list(queries.month_logs(town, first))
     previous = (first - dt.timedelta(days=1)).replace(day=1)
@@ -83,21 +87,24 @@ def report_headers() -> list[str]:
 
 @login_required
 def month_report_xlsx(request: HttpRequest, pk: int, year: int, month: int) -> HttpResponse:
-    town = _town(request, pk)
+    town = _report_unit(request, pk)
     first = dt.date(year, month, 1)  # the URL converters checked both
     label = formats.date_format(first, "Y-m")
+    logs = list(queries.month_logs(town, first))
+    totals = queries.report_totals(logs)
     content = rows_to_xlsx(
         report_headers(),
-        queries.report_rows(queries.month_logs(town, first)),
+        queries.report_rows(logs),
         title=_("Service logs"),
         column_widths=REPORT_WIDTHS,
+        totals=lambda: totals.row(_("Total: %(count)s services") % {"count": totals.logs}),
     )
     return xlsx_response(content, f"{town.name}-{label}-{_('service logs')}.xlsx")
 
 
 @login_required
 def month_report_pdf(request: HttpRequest, pk: int, year: int, month: int) -> HttpResponse:
-    town = _town(request, pk)
+    town = _report_unit(request, pk)
     first = dt.date(year, month, 1)  # the URL converters checked both
     label = formats.date_format(first, "Y-m")
     return pdf_response(
@@ -141,6 +148,7 @@ def excellent(request: HttpRequest, pk: int, year: int) -> HttpResponse:
         request.GET.get("page")
     )
     context["rule_readable"] = member_access.is_organiser(request.user)
+    context["totals"] = queries.excellent_totals(context["filters"].qs)
     return render(request, "helpdesk/excellent.html", context)
 
 
@@ -169,6 +177,7 @@ def excellent_xlsx(request: HttpRequest, pk: int, year: int) -> HttpResponse:
         title=_("Excellent volunteers"),
         column_widths=EXCELLENT_WIDTHS,
         text_columns=[0],
+        totals=lambda: queries.excellent_totals(context["rows"]).row(_("Total")),
     )
     name = f"{context['unit'].name}-{context['year']}-{_('excellent volunteers')}.xlsx"
     return xlsx_response(content, name)

@@ -7,7 +7,7 @@ OWASP advises; dates and numbers stay real dates and numbers.
 
 import datetime as dt
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 
 from django.http import HttpResponse
@@ -57,11 +57,14 @@ def rows_to_xlsx(
     title: str = "Sheet1",
     column_widths: Sequence[int] | None = None,
     text_columns: Sequence[int] = (),
+    totals: Callable[[], Sequence] | None = None,
 ) -> bytes:
     """Stream rows into a one-sheet workbook (write-only mode) and return its bytes.
 
     `text_columns` (0-based) are formatted as text, so that an ID number typed into the
-    file later is not turned into a float by the spreadsheet program.
+    file later is not turned into a float by the spreadsheet program. `totals`, called
+    once the rows are written (a generator may sum them as it goes), gives the bold
+    totals row at the foot of the sheet.
     """
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=title[:31])
@@ -72,6 +75,8 @@ def rows_to_xlsx(
         sheet.append(
             [_cell(sheet, value, text_format=i in text_columns) for i, value in enumerate(row)]
         )
+    if totals is not None:
+        sheet.append([_cell(sheet, value, bold=True) for value in totals()])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -204,8 +204,9 @@ def test_the_excel_file_holds_the_whole_list_not_one_page(
     client.force_login(district_organiser)
     url = reverse("helpdesk:excellent-xlsx", args=[tree.district.pk, YEAR])
     sheet = load_workbook(io.BytesIO(client.get(url).content)).active
-    names = [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)]
-    assert names == [f"优秀{i:02d}" for i in range(7)]
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert [row[1] for row in rows[:-1]] == [f"优秀{i:02d}" for i in range(7)]
+    assert rows[-1][:2] == ("Total", 7)  # the totals row
 
 
 @pytest.mark.parametrize("size", [2, 8])
@@ -222,5 +223,5 @@ def test_a_page_of_the_list_makes_the_same_number_of_queries_whatever_the_list_l
 
 
 # session, user, unit, roles, district, rule, the town chosen, the count, the page's rows,
-# the towns to choose from, unread count (menu), own file (menu)
-QUERIES_ON_A_PAGE = 12
+# the towns to choose from, the totals of the whole list, unread count (menu), own file (menu)
+QUERIES_ON_A_PAGE = 13

@@ -262,7 +262,7 @@ def test_the_monthly_report_comes_as_excel_and_pdf(
         io.BytesIO(client.get(reverse("helpdesk:month-report-xlsx", args=args)).content)
     ).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert len(rows) == 2
+    assert len(rows) == 3  # headers, the log, the totals
     assert rows[1][5] == "'=HYPERLINK(1)"
     assert rows[1][11] == 4  # volunteer hours: 2 volunteers × 2 h
     pdf = client.get(reverse("helpdesk:month-report-pdf", args=args))
