@@ -7,7 +7,20 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Avg, Count, F, FloatField, Func, Prefetch, Q, Sum
+from django.db.models import (
+    Avg,
+    Case,
+    Count,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    Prefetch,
+    Q,
+    Sum,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from helpdesk.models import (
@@ -20,6 +33,7 @@ from helpdesk.models import (
     VolunteerProfile,
     VolunteerYear,
     late_condition,
+    stored_limits,
 )
 from members.models import Member, Unit
 from scoring import queries as scoring_queries
@@ -44,14 +58,14 @@ class BoardCounts:
         return sum(self.by_state.get(s, 0) for s in HelpRequest.OPEN_STATES)
 
 
-def board_counts(requests, now: dt.datetime) -> BoardCounts:
+def board_counts(requests, now: dt.datetime, limits=None) -> BoardCounts:
     """How many open requests in each state and how many of them are late: one query
     over the open requests only (finished ones are the great majority, and are not
     counted)."""
     rows = (
         requests.open()
         .values("state")
-        .annotate(n=Count("id"), late=Count("id", filter=late_condition(now)))
+        .annotate(n=Count("id"), late=Count("id", filter=late_condition(now, limits)))
         .order_by()
     )
     by_state, late = {}, 0
@@ -61,13 +75,29 @@ def board_counts(requests, now: dt.datetime) -> BoardCounts:
     return BoardCounts(by_state=by_state, late=late)
 
 
-def board_requests(requests, *, state: str = "", late: bool = False, now: dt.datetime):
-    """The board's rows: open requests first by default (oldest first, the ones waiting
-    longest on top), or those of one state, newest first."""
+def board_requests(requests, *, state: str = "", late: bool = False, now: dt.datetime, limits=None):
+    """The board's rows: open requests by default, those no team holds first, then the
+    late ones, then the rest (each group oldest first, the ones waiting longest on top);
+    or those of one state, newest first. `limits` as `stored_limits()` gives them."""
+    if limits is None:
+        limits = stored_limits()
+    late_now = late_condition(now, limits)
+    urgency = Case(
+        When(team__isnull=True, then=Value(0)),
+        When(late_now, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
     if late:
-        requests = requests.filter(late_condition(now)).order_by("received_at", "id")
+        requests = (
+            requests.filter(late_now)
+            .annotate(urgency=urgency)
+            .order_by("urgency", "received_at", "id")
+        )
     elif state == "open" or not state:
-        requests = requests.open().order_by("received_at", "id")
+        requests = (
+            requests.open().annotate(urgency=urgency).order_by("urgency", "received_at", "id")
+        )
     elif state == "all":
         requests = requests.order_by("-received_at", "-id")
     else:
