@@ -578,6 +578,79 @@ class ServiceLog(models.Model):
         return f"{self.team} {self.served_at:%Y-%m-%d}"
 
 
+class ServiceLogCorrection(models.Model):
+    """A correction of a service log (服务日志更正) by its team's leader or the branch
+    secretary, with the reason: what the log said before and what it says after, for
+    the figures a correction may change. Append-only: the log itself holds the corrected
+    figures, these rows its story; the points follow through the scoring ledger's
+    corrections (`helpdesk.services.correct_service_log`)."""
+
+    log = models.ForeignKey(
+        ServiceLog,
+        verbose_name=_("service log"),
+        on_delete=models.PROTECT,
+        related_name="corrections",
+    )
+    reason = models.CharField(_("reason for the correction"), max_length=200)
+    hours_before = models.DecimalField(_("hours before"), max_digits=4, decimal_places=1)
+    hours_after = models.DecimalField(_("hours after"), max_digits=4, decimal_places=1)
+    people_count_before = models.PositiveSmallIntegerField(_("number served before"))
+    people_count_after = models.PositiveSmallIntegerField(_("number served after"))
+    people_served_before = models.CharField(_("people served before"), max_length=200)
+    people_served_after = models.CharField(_("people served after"), max_length=200)
+    content_before = models.TextField(_("content before"), max_length=2000)
+    content_after = models.TextField(_("content after"), max_length=2000)
+    # The names of the volunteers present, as they read at the time ("、" between).
+    volunteers_before = models.TextField(_("volunteers before"))
+    volunteers_after = models.TextField(_("volunteers after"))
+    activity_before = models.ForeignKey(
+        "scoring.Activity",
+        verbose_name=_("points recorded as, before"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    activity_after = models.ForeignKey(
+        "scoring.Activity",
+        verbose_name=_("points recorded as, after"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    corrected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("corrected by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    corrected_at = models.DateTimeField(_("corrected at"))
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["log", "corrected_at", "id"]
+        verbose_name = _("service log correction")
+        verbose_name_plural = _("service log corrections")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(reason=""), name="service_log_correction_has_a_reason"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.log} · {self.corrected_at:%Y-%m-%d}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise ValidationError(_("A correction is never changed: record another one."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(_("A correction is never changed: record another one."))
+
+
 class VolunteerYear(models.Model):
     """A volunteer's figures for one year: hours and services from the service logs they
     were present at, and the satisfaction votes (ratings) of the requests those logs
