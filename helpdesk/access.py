@@ -22,7 +22,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 
-from helpdesk.models import HelpRequest, ServiceTeam, VolunteerProfile
+from helpdesk.models import HelpRequest, ServiceTeam, VolunteerApplication, VolunteerProfile
 from members import access
 from members.access import User
 from members.models import Member, RoleAssignment, Unit
@@ -282,3 +282,79 @@ def get_profile_for_user(user: User, pk: int, *, manage: bool = False) -> Volunt
 def get_member_to_enrol(user: User, pk: int) -> Member:
     """A member file the branch secretary enrols as a volunteer."""
     return access.get_member_for_user(user, pk, manage=True)
+
+
+# --- the year's excellent volunteers, selected; joining the pool -----------------------------
+
+
+@dataclass(frozen=True)
+class TownProposals:
+    """A town whose proposals of excellent volunteers the user may read."""
+
+    town: Unit
+    may_propose: bool  # its town organiser
+
+
+def get_town_proposals(user: User, pk: int, *, propose: bool = False) -> TownProposals:
+    """A town's proposals are read by the organisers over it (else 404) and made by its
+    town organisers (else 403): the district confirms, it does not propose."""
+    town = Unit.objects.select_related("parent").filter(pk=pk, kind=Unit.Kind.TOWN).first()
+    if town is None or not access.can_organise(user, town):
+        raise Http404
+    may_propose = user.is_superuser or any(
+        town.path.startswith(held.path)
+        for held in access.roles_of(user)
+        if held.role == Role.TOWN_ORGANISER
+    )
+    if propose and not may_propose:
+        raise PermissionDenied
+    return TownProposals(town, may_propose)
+
+
+@dataclass(frozen=True)
+class SelectionAccess:
+    """A district's selection of excellent volunteers the user may read."""
+
+    district: Unit
+    may_decide: bool  # its district organiser: confirms, declines, publishes
+    town_paths: list[str] | None  # a town organiser reads only their towns' proposals
+
+
+def get_selection_access(user: User, pk: int, *, decide: bool = False) -> SelectionAccess:
+    """Read by the organisers in the district (else 404), decided by its district
+    organisers (else 403)."""
+    granted = access.get_district_for_user(user, pk, manage=decide)
+    if granted.may_set_rules or user.is_superuser:
+        return SelectionAccess(granted.district, granted.may_set_rules, None)
+    paths = access.overseen_paths(user, {Role.TOWN_ORGANISER})
+    return SelectionAccess(granted.district, False, paths)
+
+
+@dataclass(frozen=True)
+class ApplicationAccess:
+    """An application to join the volunteer pool the user may read."""
+
+    application: VolunteerApplication
+    is_own: bool
+    may_decide: bool  # the branch's secretary (a secretary's own: the organisers above)
+
+
+def get_application_access(user: User, pk: int, *, decide: bool = False) -> ApplicationAccess:
+    """An application is read by the applicant and the overseers of their branch (else
+    404) and decided by the branch's secretary, never by the applicant (else 403)."""
+    application = (
+        VolunteerApplication.objects.select_related(
+            "member__user", "branch__parent", "conduct", "decided_by", "profile"
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if application is None:
+        raise Http404
+    own = user.is_authenticated and application.member.user_id == user.pk
+    if not (own or access.can_oversee(user, application.branch)):
+        raise Http404
+    may_decide = access.may_decide_for(user, application.member.user_id, application.branch)
+    if decide and not may_decide:
+        raise PermissionDenied
+    return ApplicationAccess(application, own, may_decide)

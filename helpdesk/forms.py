@@ -17,7 +17,7 @@ from helpdesk.models import (
     VolunteerProfile,
 )
 from members.forms import clean_phone
-from members.models import Member, Unit
+from members.models import CapabilityType, Member, Unit
 
 CHECKBOX = {"class": "form-check-input"}
 
@@ -371,6 +371,15 @@ class ExcellenceRuleForm(forms.Form):
             "must be exceeded."
         ),
     )
+    min_votes = forms.IntegerField(
+        label=_("the share counts from this many ratings"),
+        min_value=1,
+        max_value=1000,
+        help_text=_(
+            "With fewer ratings a volunteer does not qualify on satisfaction: one vote is "
+            "not 100 %."
+        ),
+    )
 
 
 class ResponseRuleForm(forms.Form):
@@ -403,3 +412,97 @@ class ResponseRuleForm(forms.Form):
                 "town_after_minutes", _("The branch secretary is told before the town, not after.")
             )
         return data
+
+
+# --- the year's excellent volunteers, selected; joining the pool ------------------------------
+
+ROW_ID = {"min_value": 1, "max_value": 2**31 - 1, "widget": forms.HiddenInput}
+
+
+class ProposeForm(forms.Form):
+    """A town proposes one volunteer of the qualifying list."""
+
+    profile = forms.IntegerField(**ROW_ID)
+    note = forms.CharField(
+        label=_("Note for the district"),
+        max_length=200,
+        required=False,
+        help_text=_("Optional: what stands out in their service."),
+    )
+
+    def clean_note(self) -> str:
+        return _one_line(self.cleaned_data["note"])
+
+
+class NominationForm(forms.Form):
+    """One proposal acted on: withdrawn, confirmed or declined."""
+
+    nomination = forms.IntegerField(**ROW_ID)
+
+
+class ApplicationForm(forms.Form):
+    """A member's application to join the volunteer pool, on their phone."""
+
+    capability_types = forms.ModelMultipleChoiceField(
+        label=_("What can you do for residents?"),
+        queryset=CapabilityType.objects.none(),
+        widget=forms.CheckboxSelectMultiple(CHECKBOX),
+        error_messages={"required": _("Choose at least one kind of service you can give.")},
+    )
+    specialties = forms.CharField(
+        label=_("Specialties for service"),
+        max_length=200,
+        required=False,
+        help_text=_("E.g. plumbing and wiring, nursing, tax forms."),
+    )
+    availability = forms.CharField(
+        label=_("When can you serve?"),
+        max_length=200,
+        required=False,
+        help_text=_("E.g. weekday evenings and weekends."),
+    )
+    conduct_version = forms.IntegerField(min_value=0, max_value=32767, widget=forms.HiddenInput)
+    accept = forms.BooleanField(
+        label=_("I have read the service standards and code of conduct above and accept them."),
+        widget=forms.CheckboxInput(CHECKBOX),
+        error_messages={
+            "required": _("Accept the service standards and code of conduct to apply.")
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["capability_types"].queryset = CapabilityType.objects.filter(is_active=True)
+
+    def clean_specialties(self) -> str:
+        return _one_line(self.cleaned_data["specialties"])
+
+    def clean_availability(self) -> str:
+        return _one_line(self.cleaned_data["availability"])
+
+
+class DeclineApplicationForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=200,
+        help_text=_("The member reads it."),
+        error_messages={"required": _("Say why the application is declined.")},
+    )
+
+    def clean_reason(self) -> str:
+        reason = _one_line(self.cleaned_data["reason"])
+        if not reason:
+            raise forms.ValidationError(_("Say why the application is declined."))
+        return reason
+
+
+class ConductForm(forms.Form):
+    body = forms.CharField(
+        label=_("Service standards and code of conduct"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=_(
+            "Members accept this text when they apply. Saving makes a new version; "
+            "earlier applications keep the version they accepted."
+        ),
+    )

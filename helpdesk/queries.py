@@ -25,11 +25,14 @@ from django.utils import timezone
 
 from helpdesk.models import (
     ExcellenceRule,
+    ExcellentNomination,
+    ExcellentSelection,
     HelpRequest,
     RequestEvent,
     ServiceCategory,
     ServiceLog,
     ServiceTeam,
+    VolunteerApplication,
     VolunteerProfile,
     VolunteerYear,
     late_condition,
@@ -218,8 +221,8 @@ def grids_without_team(unit: Unit):
 def excellent_volunteers(unit: Unit, year: int, rule: ExcellenceRule):
     """The year's excellent volunteers of a unit by the rule, in one query: enough hours
     or services, and at least (or more than, as the rule says) the rule's share of
-    favourable votes (a volunteer with no vote does not qualify). The same rule as
-    `ExcellenceRule.qualifies`."""
+    favourable votes among at least the rule's least number of ratings (with fewer, or
+    none, a volunteer does not qualify). The same rule as `ExcellenceRule.qualifies`."""
     rows = VolunteerYear.objects.filter(year=year)
     if unit.kind == Unit.Kind.GRID:
         rows = rows.filter(profile__member__grid=unit)
@@ -231,7 +234,7 @@ def excellent_volunteers(unit: Unit, year: int, rule: ExcellenceRule):
         share = Q(favourable_100__gte=F("needed"))
     return (
         rows.filter(Q(hours__gte=rule.min_hours) | Q(services__gte=rule.min_services))
-        .filter(votes__gt=0)
+        .filter(votes__gte=max(rule.min_votes, 1))
         .alias(
             favourable_100=F("favourable") * 100, needed=F("votes") * rule.min_favourable_percent
         )
@@ -617,3 +620,73 @@ def request_counts_by_branch(unit: Unit, now: dt.datetime) -> dict[int, RequestC
     return {
         row["branch_id"]: RequestCounts(row["open"], row["late"], row["unowned"]) for row in rows
     }
+
+
+# --- the year's excellent volunteers, selected, and applications to join ---------------------
+
+
+def too_few_ratings(unit: Unit, year: int, rule: ExcellenceRule):
+    """Volunteers with enough hours or services whose satisfaction is not judged yet:
+    fewer ratings than the rule's least number (the list page says why they are not on
+    it)."""
+    rows = VolunteerYear.objects.filter(year=year)
+    if unit.kind == Unit.Kind.GRID:
+        rows = rows.filter(profile__member__grid=unit)
+    else:
+        rows = rows.filter(profile__member__branch__path__startswith=unit.path)
+    return (
+        rows.filter(Q(hours__gte=rule.min_hours) | Q(services__gte=rule.min_services))
+        .filter(votes__lt=max(rule.min_votes, 1))
+        .select_related("profile__member__branch")
+        .order_by("-hours", "-services", "profile__number")
+    )
+
+
+def nominations(selection: ExcellentSelection, town_paths: list[str] | None = None):
+    """A selection's proposals with what their rows show; only those of the towns under
+    `town_paths` when given (a town organiser reads their own towns' proposals)."""
+    rows = selection.nominations.select_related(
+        "profile__member__branch__parent",
+        "profile__membership__team",
+        "town",
+        "proposed_by",
+        "decided_by",
+    )
+    if town_paths is not None:
+        condition = Q(pk__in=[])
+        for path in town_paths:
+            condition |= Q(town__path__startswith=path)
+        rows = rows.filter(condition)
+    return rows.order_by("town__path", "-hours", "profile__number")
+
+
+def published_excellent(district: Unit, year: int):
+    """The year's published excellent volunteers of a district (none before publishing)."""
+    return (
+        ExcellentNomination.objects.honours()
+        .filter(selection__district=district, selection__year=year)
+        .select_related("profile__member__branch__parent", "profile__membership__team")
+        .order_by("profile__member__branch__path", "profile__member__name", "pk")
+    )
+
+
+def honours_of(profile: VolunteerProfile) -> list[ExcellentNomination]:
+    """The years a volunteer was published as an excellent volunteer, newest first."""
+    return list(
+        ExcellentNomination.objects.honours()
+        .filter(profile=profile)
+        .select_related("selection__district")
+        .order_by("-selection__year")
+    )
+
+
+def waiting_applications(unit: Unit):
+    """Applications to join the volunteer pool that wait for a branch of the unit."""
+    return (
+        VolunteerApplication.objects.filter(
+            state=VolunteerApplication.State.WAITING, branch__path__startswith=unit.path
+        )
+        .select_related("member", "branch")
+        .prefetch_related("capability_types")
+        .order_by("created_at", "pk")
+    )

@@ -26,7 +26,10 @@ from helpdesk.models import (
     TEAM_MAX_SIZE,
     TEAM_MIN_CAPABILITY_TYPES,
     TEAM_MIN_SIZE,
+    ConductText,
     ExcellenceRule,
+    ExcellentNomination,
+    ExcellentSelection,
     HelpRequest,
     RequestEvent,
     ResponseRule,
@@ -35,10 +38,11 @@ from helpdesk.models import (
     ServiceTeam,
     TeamEvent,
     TeamMembership,
+    VolunteerApplication,
     VolunteerProfile,
     VolunteerYear,
 )
-from inbox.services import notify_many
+from inbox.services import notify_many, tell
 from members import activation
 from members import services as member_services
 from members.models import Member, RoleAssignment, Unit
@@ -668,11 +672,12 @@ def set_excellence_rule(
     min_services: int,
     min_favourable_percent: int,
     favourable_comparison: str | None = None,
+    min_votes: int | None = None,
     by,
 ) -> ExcellenceRule:
     """The district organiser sets the year's rule; its history keeps every change.
     `favourable_comparison` ("at_least" or "more_than" the share) stays as it was when
-    not given."""
+    not given, and so does `min_votes` (the least number of ratings behind the share)."""
     if district.kind != Unit.Kind.DISTRICT:
         raise HelpdeskError(_("Rules belong to a district."))
     if min_hours < 0 or min_services < 0 or not 0 <= min_favourable_percent <= 100:
@@ -689,6 +694,10 @@ def set_excellence_rule(
     rule.min_favourable_percent = min_favourable_percent
     if favourable_comparison is not None:
         rule.favourable_comparison = favourable_comparison
+    if min_votes is not None:
+        if min_votes < 1:
+            raise HelpdeskError(_("The share counts from at least one rating."))
+        rule.min_votes = min_votes
     rule.updated_by = by
     return save_with_history(rule, by=by)
 
@@ -749,3 +758,352 @@ def set_response_rule(
     rule.town_after_minutes = town_after_minutes
     rule.updated_by = by
     return save_with_history(rule, by=by)
+
+
+# --- the year's excellent volunteers, selected (优秀党员义工评选) ---------------------------------
+
+
+def _users_with_role(unit: Unit, role: str):
+    return (
+        get_user_model()
+        .objects.filter(role_assignments__unit=unit, role_assignments__role=role, is_active=True)
+        .distinct()
+    )
+
+
+def _open_selection(district: Unit, year: int) -> ExcellentSelection:
+    """The district's selection for the year, created when first needed and locked for
+    this transaction; a published selection is frozen."""
+    ExcellentSelection.objects.get_or_create(district=district, year=year)
+    selection = ExcellentSelection.objects.select_for_update().get(district=district, year=year)
+    if selection.is_published:
+        raise HelpdeskError(
+            _("The excellent volunteers of %(year)s are published: the selection is closed.")
+            % {"year": year}
+        )
+    return selection
+
+
+def _qualifying_figures(profile: VolunteerProfile, year: int) -> VolunteerYear | None:
+    """The volunteer's figures for the year when they meet the district's rule, else None."""
+    from helpdesk import queries
+
+    branch = profile.member.branch
+    district = queries.district_of(branch)
+    rule = excellence_rule(district, year)
+    return queries.excellent_volunteers(branch, year, rule).filter(profile=profile).first()
+
+
+def _take_figures(nomination: ExcellentNomination, figures: VolunteerYear) -> None:
+    nomination.hours = figures.hours
+    nomination.services = figures.services
+    nomination.votes = figures.votes
+    nomination.favourable = figures.favourable
+
+
+def _locked_nomination(nomination: ExcellentNomination) -> ExcellentNomination:
+    _open_selection(nomination.selection.district, nomination.selection.year)
+    return (
+        ExcellentNomination.objects.select_related("profile__member__branch", "selection")
+        .select_for_update(of=("self",))
+        .get(pk=nomination.pk)
+    )
+
+
+@transaction.atomic
+def propose_excellent(
+    *, town: Unit, profile: VolunteerProfile, year: int, note: str = "", by
+) -> ExcellentNomination:
+    """A town proposes one of its volunteers who meets the district's rule for the year
+    as an excellent volunteer (优秀党员义工), with an optional note for the district."""
+    branch = profile.member.branch
+    if town.kind != Unit.Kind.TOWN or not branch.path.startswith(town.path):
+        raise HelpdeskError(
+            _("%(name)s is not a volunteer of %(town)s.")
+            % {"name": profile.member.name, "town": town.name}
+        )
+    figures = _qualifying_figures(profile, year)
+    if figures is None:
+        raise HelpdeskError(
+            _("%(name)s does not meet the rule for excellent volunteers of %(year)s.")
+            % {"name": profile.member.name, "year": year}
+        )
+    district = Unit.objects.get(path=town.ancestor_paths()[0])
+    selection = _open_selection(district, year)
+    nomination = ExcellentNomination.objects.filter(selection=selection, profile=profile).first()
+    if nomination is not None and nomination.state != ExcellentNomination.State.WITHDRAWN:
+        raise HelpdeskError(
+            _("%(name)s is already on the list: %(state)s.")
+            % {"name": profile.member.name, "state": nomination.get_state_display()}
+        )
+    nomination = nomination or ExcellentNomination(selection=selection, profile=profile)
+    nomination.town = town
+    nomination.state = ExcellentNomination.State.PROPOSED
+    nomination.note = note.strip()
+    _take_figures(nomination, figures)
+    nomination.proposed_at = timezone.now()
+    nomination.proposed_by = by
+    nomination.decided_at = None
+    nomination.decided_by = None
+    return save_with_history(nomination, by=by)
+
+
+@transaction.atomic
+def withdraw_nomination(*, nomination: ExcellentNomination, by) -> ExcellentNomination:
+    """The town takes back a proposal the district has not decided on yet."""
+    nomination = _locked_nomination(nomination)
+    if nomination.state != ExcellentNomination.State.PROPOSED:
+        raise HelpdeskError(_("Only a proposal the district has not decided on can be withdrawn."))
+    nomination.state = ExcellentNomination.State.WITHDRAWN
+    return save_with_history(nomination, by=by, update_fields=["state"])
+
+
+@transaction.atomic
+def confirm_nomination(*, nomination: ExcellentNomination, by) -> ExcellentNomination:
+    """The district confirms a town's proposal; the volunteer must still meet the rule
+    (a corrected service log may have changed their figures), and the figures of the
+    confirmation are kept."""
+    nomination = _locked_nomination(nomination)
+    if nomination.state not in (
+        ExcellentNomination.State.PROPOSED,
+        ExcellentNomination.State.DECLINED,
+    ):
+        raise HelpdeskError(_("Only a town's proposal can be confirmed."))
+    figures = _qualifying_figures(nomination.profile, nomination.selection.year)
+    if figures is None:
+        raise HelpdeskError(
+            _("%(name)s no longer meets the rule for %(year)s: not confirmed.")
+            % {"name": nomination.profile.member.name, "year": nomination.selection.year}
+        )
+    _take_figures(nomination, figures)
+    nomination.state = ExcellentNomination.State.CONFIRMED
+    nomination.decided_at = timezone.now()
+    nomination.decided_by = by
+    return save_with_history(nomination, by=by)
+
+
+@transaction.atomic
+def decline_nomination(*, nomination: ExcellentNomination, by) -> ExcellentNomination:
+    """The district does not confirm a proposal (or takes back its confirmation before
+    publishing)."""
+    nomination = _locked_nomination(nomination)
+    if nomination.state not in (
+        ExcellentNomination.State.PROPOSED,
+        ExcellentNomination.State.CONFIRMED,
+    ):
+        raise HelpdeskError(_("Only a town's proposal can be declined."))
+    nomination.state = ExcellentNomination.State.DECLINED
+    nomination.decided_at = timezone.now()
+    nomination.decided_by = by
+    return save_with_history(nomination, by=by, update_fields=["state", "decided_at", "decided_by"])
+
+
+@transaction.atomic
+def publish_selection(*, district: Unit, year: int, by) -> ExcellentSelection:
+    """The district publishes the year's excellent volunteers: every proposal decided,
+    at least one confirmed. From then on the selection is frozen and public, and each
+    volunteer hears of their honour."""
+    selection = _open_selection(district, year)
+    nominations = selection.nominations.select_related("profile__member__user")
+    waiting = nominations.filter(state=ExcellentNomination.State.PROPOSED).count()
+    if waiting:
+        raise HelpdeskError(
+            _("%(count)s proposals still wait for the district's decision.") % {"count": waiting}
+        )
+    confirmed = list(nominations.filter(state=ExcellentNomination.State.CONFIRMED))
+    if not confirmed:
+        raise HelpdeskError(_("Confirm at least one volunteer before publishing."))
+    selection.published_at = timezone.now()
+    selection.published_by = by
+    save_with_history(selection, by=by, update_fields=["published_at", "published_by"])
+    link = reverse("helpdesk:excellent-public", args=[district.pk, year])
+    notify_many(
+        recipients=[
+            n.profile.member.user
+            for n in confirmed
+            if n.profile.member.user is not None and n.profile.member.user.is_active
+        ],
+        subject=_("You are an excellent volunteer of %(year)s") % {"year": year},
+        body=_("%(district)s has named you one of its excellent party-member volunteers.")
+        % {"district": district.name},
+        link=link,
+    )
+    return selection
+
+
+# --- joining the pool (申请加入党员义工) -------------------------------------------------------
+
+
+def default_conduct_text() -> str:
+    return _(
+        "1. Wear your volunteer badge whenever you serve (挂牌服务), so residents know who "
+        "you are.\n"
+        "2. Keep your phone on and answer calls from residents and your team leader; go "
+        "when a request is dispatched to your team.\n"
+        "3. Serve residents for free: accept no money, gifts or favours.\n"
+        "4. Be polite and patient; keep what you learn about residents to yourself.\n"
+        "5. Record every service with your team leader, and say so when you cannot come.\n"
+        "6. Follow the service rules of your team and the district."
+    )
+
+
+def conduct_text(district: Unit) -> ConductText:
+    """The district's service standards and code of conduct now in force: its newest
+    version, or the default text (unsaved, version 0) while the district wrote none."""
+    text = ConductText.objects.filter(district=district).order_by("-version").first()
+    return text or ConductText(district=district, version=0, body=default_conduct_text())
+
+
+@transaction.atomic
+def set_conduct_text(*, district: Unit, body: str, by) -> ConductText:
+    """The district organiser writes a new version of the code of conduct; earlier
+    versions stay, as members accepted them."""
+    if district.kind != Unit.Kind.DISTRICT:
+        raise HelpdeskError(_("The code of conduct belongs to a district."))
+    body = body.strip()
+    if not body:
+        raise HelpdeskError(_("Write the text of the code of conduct."))
+    current = conduct_text(district)
+    if current.body.strip() == body:
+        raise HelpdeskError(_("The text is unchanged: no new version is needed."))
+    return save_with_history(
+        ConductText(district=district, version=current.version + 1, body=body, created_by=by),
+        by=by,
+    )
+
+
+def _waiting_application(member: Member) -> VolunteerApplication | None:
+    return VolunteerApplication.objects.filter(
+        member=member, state=VolunteerApplication.State.WAITING
+    ).first()
+
+
+@transaction.atomic
+def apply_to_volunteer(
+    *,
+    member: Member,
+    capability_types: Iterable,
+    specialties: str = "",
+    availability: str = "",
+    conduct_version: int,
+    accepted: bool,
+    by,
+) -> VolunteerApplication:
+    """A member applies to join the volunteer pool, accepting the code of conduct of
+    the version they read (`conduct_version`). The branch's secretaries hear of it."""
+    if member.has_left:
+        raise HelpdeskError(_("Only a member of a branch can apply."))
+    if VolunteerProfile.objects.filter(member=member).exists():
+        raise HelpdeskError(_("You are already a volunteer."))
+    if _waiting_application(member) is not None:
+        raise HelpdeskError(_("Your application is already waiting for the branch's decision."))
+    if not accepted:
+        raise HelpdeskError(_("Accept the service standards and code of conduct to apply."))
+    district = Unit.objects.get(path=member.branch.ancestor_paths()[0])
+    conduct = conduct_text(district)
+    if conduct.version != conduct_version:
+        raise HelpdeskError(
+            _("The code of conduct has just changed: read the new text and accept it again.")
+        )
+    if conduct.pk is None:  # the default text: kept as version 1, the text they accepted
+        conduct = ConductText.objects.create(district=district, version=1, body=conduct.body)
+    application = VolunteerApplication(
+        member=member,
+        branch=member.branch,
+        specialties=specialties.strip(),
+        availability=availability.strip(),
+        conduct=conduct,
+        accepted_at=timezone.now(),
+    )
+    try:
+        with transaction.atomic():
+            save_with_history(application, by=by, validate_unique=False)
+    except IntegrityError:  # a second tap while the first was saving
+        raise HelpdeskError(
+            _("Your application is already waiting for the branch's decision.")
+        ) from None
+    application.capability_types.set(capability_types)
+    recipients = _users_with_role(member.branch, RoleAssignment.Role.BRANCH_SECRETARY).exclude(
+        pk=member.user_id or 0
+    )
+    if not recipients.exists():
+        recipients = _users_with_role(member.branch.parent, RoleAssignment.Role.TOWN_ORGANISER)
+    notify_many(
+        recipients=recipients,
+        subject=_("%(name)s applies to become a party-member volunteer") % {"name": member.name},
+        body=_("Approve or decline the application."),
+        link=reverse("helpdesk:application", args=[application.pk]),
+    )
+    return application
+
+
+def _locked_application(application: VolunteerApplication) -> VolunteerApplication:
+    application = (
+        VolunteerApplication.objects.select_for_update(of=("self",))
+        .select_related("member__user", "member__branch")
+        .get(pk=application.pk)
+    )
+    if application.state != VolunteerApplication.State.WAITING:
+        raise HelpdeskError(
+            _("This application was already decided: %(state)s.")
+            % {"state": application.get_state_display()}
+        )
+    return application
+
+
+@transaction.atomic
+def approve_application(*, application: VolunteerApplication, by) -> VolunteerApplication:
+    """The branch approves: the member is enrolled (a volunteer number for their badge),
+    the capability types they named are added to their file, and they are told."""
+    application = _locked_application(application)
+    member = application.member
+    profile = enrol_volunteer(
+        member=member,
+        specialties=application.specialties,
+        availability=application.availability,
+        by=by,
+    )
+    member.capability_types.add(*application.capability_types.all())
+    application.state = VolunteerApplication.State.APPROVED
+    application.decided_at = timezone.now()
+    application.decided_by = by
+    application.profile = profile
+    save_with_history(
+        application, by=by, update_fields=["state", "decided_at", "decided_by", "profile"]
+    )
+    tell(
+        user=member.user,
+        mobile=member.phone,
+        subject=_("You are a party-member volunteer, number %(number)s")
+        % {"number": profile.number},
+        body=_("Your branch approved your application. Wear your badge when you serve."),
+        link=reverse("helpdesk:apply"),
+    )
+    return application
+
+
+@transaction.atomic
+def decline_application(
+    *, application: VolunteerApplication, reason: str, by
+) -> VolunteerApplication:
+    """The branch declines, always with a reason the member reads."""
+    reason = reason.strip()
+    if not reason:
+        raise HelpdeskError(_("Say why the application is declined."))
+    application = _locked_application(application)
+    application.state = VolunteerApplication.State.DECLINED
+    application.reason = reason
+    application.decided_at = timezone.now()
+    application.decided_by = by
+    save_with_history(
+        application, by=by, update_fields=["state", "reason", "decided_at", "decided_by"]
+    )
+    member = application.member
+    tell(
+        user=member.user,
+        mobile=member.phone,
+        subject=_("Your application to become a volunteer was declined"),
+        body=_("Reason: %(reason)s") % {"reason": reason},
+        link=reverse("helpdesk:apply"),
+    )
+    return application

@@ -1,6 +1,13 @@
 from django.urls import path
 
-from helpdesk import views, views_public, views_reports, views_rules
+from helpdesk import (
+    views,
+    views_joining,
+    views_public,
+    views_reports,
+    views_rules,
+    views_selection,
+)
 
 app_name = "helpdesk"
 
@@ -11,6 +18,11 @@ urlpatterns = [
     path("track/", views_public.track, name="track"),
     path("track/<code:code>/", views_public.request_status, name="request-status"),
     path("verify/<code:number>/", views_public.verify_badge, name="verify-badge"),
+    path(
+        "excellent-volunteers/<int:pk>/<year:year>/",
+        views_public.excellent_public,
+        name="excellent-public",
+    ),
     # -- requests and dispatch --
     path("board/", views.board, name="board"),
     path("requests/add/", views.request_add, name="request-add"),
@@ -31,6 +43,21 @@ urlpatterns = [
     path("volunteers/<int:pk>/", views.volunteer_detail, name="volunteer-detail"),
     path("volunteers/<int:pk>/edit/", views.volunteer_edit, name="volunteer-edit"),
     path("my/", views.my_volunteer, name="my-volunteer"),
+    # -- joining the pool --
+    path("apply/", views_joining.apply, name="apply"),
+    path("applications/<int:pk>/", views_joining.application, name="application"),
+    path("districts/<int:pk>/conduct/", views_joining.conduct, name="conduct"),
+    # -- the year's excellent volunteers, selected --
+    path(
+        "towns/<int:pk>/excellent/<year:year>/proposals/",
+        views_selection.excellent_proposals,
+        name="excellent-proposals",
+    ),
+    path(
+        "districts/<int:pk>/excellent/<year:year>/selection/",
+        views_selection.excellent_selection,
+        name="excellent-selection",
+    ),
     path("grids/<int:pk>/team/", views.team_edit, name="team-edit"),
     path("teams/<int:pk>/", views.team_detail, name="team-detail"),
     path("teams/<int:pk>/logs/add/", views.log_add, name="log-add"),

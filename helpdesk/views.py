@@ -47,6 +47,7 @@ from volunteer.urls_util import row_id, year_param
 
 PER_PAGE = 50
 RECENT = 20
+APPLICATIONS_SHOWN = 50
 
 
 def thresholds(limits: ResponseLimits = DEFAULT_LIMITS) -> dict[str, str]:
@@ -401,6 +402,7 @@ def volunteer_list(request: HttpRequest, pk: int) -> HttpResponse:
             "query": _query_without_page(request),
             "crumbs": _crumbs(request.user, unit),
             "can_enrol": branch is not None and granted.may_manage,
+            "applications": list(queries.waiting_applications(unit)[:APPLICATIONS_SHOWN]),
         },
     )
 

@@ -1,5 +1,6 @@
 """Public pages of the volunteer service, no log-in: asking for help, following a
-request by its code and rating it once, verifying a volunteer's badge.
+request by its code and rating it once, verifying a volunteer's badge, the published
+excellent volunteers of a year.
 
 Nothing personal is shown here: a request's page gives its state, times, kind and
 place; a badge's page the volunteer's name, number, team and whether the badge is
@@ -12,9 +13,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from helpdesk import antispam, services
+from helpdesk import antispam, queries, services
 from helpdesk.forms import AskForm, RateForm, TrackForm
-from helpdesk.models import HelpRequest, VolunteerProfile
+from helpdesk.models import ExcellentSelection, HelpRequest, VolunteerProfile
 from members.models import Unit
 
 STEPS = [
@@ -159,10 +160,30 @@ def verify_badge(request: HttpRequest, number: str) -> HttpResponse:
                 "found": True,
                 "profile": profile,
                 "team": membership.team if membership else None,
+                "honours": queries.honours_of(profile),
                 "valid": profile.is_active,
                 "message": _("Genuine and valid: a volunteer of the service.")
                 if profile.is_active
                 else _("Genuine, but no longer valid: this volunteer is not active."),
             },
+        )
+    )
+
+
+def excellent_public(request: HttpRequest, pk: int, year: int) -> HttpResponse:
+    """Public, no log-in: a district's excellent volunteers of a year once published,
+    with their town, village and team; never a phone or a volunteer's figures."""
+    district = Unit.objects.filter(pk=pk, kind=Unit.Kind.DISTRICT).first()
+    if district is None:
+        raise Http404
+    selection = ExcellentSelection.objects.filter(
+        district=district, year=year, published_at__isnull=False
+    ).first()
+    rows = list(queries.published_excellent(district, year)) if selection else []
+    return _public(
+        render(
+            request,
+            "helpdesk/public/excellent.html",
+            {"district": district, "year": year, "selection": selection, "rows": rows},
         )
     )

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
@@ -29,6 +30,7 @@ from volunteer.xlsx import rows_to_xlsx, xlsx_response
 REPORT_WIDTHS = [17, 12, 10, 18, 12, 16, 8, 40, 24, 8, 8, 10, 12]
 EXCELLENT_WIDTHS = [16, 10, 12, 14, 10, 18, 10, 10, 10, 10, 12]
 EXCELLENT_PER_PAGE = 50
+TOO_FEW_SHOWN = 20
 
 
 # --- a town's or a branch's monthly report (服务日志月报) ---------------------------------------
@@ -148,8 +150,24 @@ def excellent(request: HttpRequest, pk: int, year: int) -> HttpResponse:
         request.GET.get("page")
     )
     context["rule_readable"] = member_access.is_organiser(request.user)
+    unit, rule = context["unit"], context["rule"]
+    too_few = queries.too_few_ratings(unit, year, rule)
+    context["too_few"] = list(too_few[:TOO_FEW_SHOWN])
+    context["too_few_count"] = (
+        len(context["too_few"]) if len(context["too_few"]) < TOO_FEW_SHOWN else too_few.count()
+    )
+    context["proposals_url"] = _selection_url(request.user, unit, context["district"], year)
     context["totals"] = queries.excellent_totals(context["filters"].qs)
     return render(request, "helpdesk/excellent.html", context)
+
+
+def _selection_url(user, unit: Unit, district: Unit, year: int) -> str:
+    """Where an organiser takes the list on: a town proposes, the district confirms."""
+    if unit.kind == Unit.Kind.TOWN and member_access.can_organise(user, unit):
+        return reverse("helpdesk:excellent-proposals", args=[unit.pk, year])
+    if unit.kind == Unit.Kind.DISTRICT and member_access.can_organise(user, unit):
+        return reverse("helpdesk:excellent-selection", args=[district.pk, year])
+    return ""
 
 
 def excellent_headers() -> list[str]:
@@ -197,6 +215,7 @@ def excellence_rule(request: HttpRequest, pk: int, year: int) -> HttpResponse:
             "min_services": rule.min_services,
             "min_favourable_percent": rule.min_favourable_percent,
             "favourable_comparison": rule.favourable_comparison,
+            "min_votes": rule.min_votes,
         },
     )
     if request.method == "POST" and form.is_valid():

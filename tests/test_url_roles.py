@@ -294,6 +294,18 @@ TABLE = {
     "helpdesk:excellent": (lambda o: o["branch_year"], BRANCH_READ),
     "helpdesk:excellent-xlsx": (lambda o: o["branch_year"], BRANCH_READ),
     "helpdesk:excellence-rule": (lambda o: {"pk": o["district"], "year": 2026}, ORGANISERS_READ),
+    # Excellent volunteers selected: the town proposes, the district confirms; public once
+    # published. Joining the pool: the member applies, the branch decides, the district
+    # keeps the code of conduct (tests/helpdesk/test_excellent_selection.py, test_joining.py).
+    "helpdesk:excellent-proposals": (lambda o: {"pk": o["town"], "year": 2026}, TOWN_READ),
+    "helpdesk:excellent-selection": (
+        lambda o: {"pk": o["district"], "year": 2026},
+        ORGANISERS_READ,
+    ),
+    "helpdesk:excellent-public": (lambda o: {"pk": o["district"], "year": 2026}, ALL(200)),
+    "helpdesk:apply": (None, ALL(404) | {"anonymous": 302, "member": 200}),
+    "helpdesk:application": ("application", BRANCH_READ),
+    "helpdesk:conduct": ("district", ORGANISERS_READ),
     "helpdesk:response-rule": ("district", ORGANISERS_READ),
     # Prints: a badge for its volunteer too; the team's cards for its leader too.
     "helpdesk:badge": ("profile", BRANCH_READ | {"team_leader": 200, "member": 200}),

@@ -263,6 +263,16 @@ def member_home(member: Member, today: dt.date) -> MemberHome:
                 reverse("helpdesk:my-volunteer"),
             )
         )
+    elif member.left_on is None:
+        home.tiles.append(
+            Tile(
+                "volunteer",
+                _("Become a volunteer"),
+                "",
+                _("serve residents in your grid's team"),
+                reverse("helpdesk:apply"),
+            )
+        )
     return home
 
 

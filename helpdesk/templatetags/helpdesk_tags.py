@@ -65,3 +65,19 @@ def sees_helpdesk(user) -> bool:
         seen = member_access.has_role(user, *NAV_ROLES)
         cache.set(key, seen, NAV_SECONDS)
     return seen
+
+
+@register.inclusion_tag("helpdesk/_honours.html")
+def volunteer_honours(profile) -> dict:
+    """The years a volunteer was published as excellent, for any page showing them."""
+    from helpdesk import queries
+
+    return {"honours": queries.honours_of(profile)}
+
+
+@register.filter
+def person(user) -> str:
+    """Who did something, as the history shows people: full name, else log-in name."""
+    if user is None:
+        return "—"
+    return user.get_full_name() or user.get_username()

@@ -34,7 +34,16 @@ def url_objects(tree, member_user) -> dict:
         category="daily_life",
         description="水管漏水",
     )
+    applicant = MemberFactory(branch=tree.branch, grid=tree.grid, name="申请人")
+    application = services.apply_to_volunteer(
+        member=applicant,
+        capability_types=[daily],
+        conduct_version=services.conduct_text(tree.district).version,
+        accepted=True,
+        by=None,
+    )
     return {
+        "application": application.pk,
         "grid": tree.grid.pk,
         "team": team.pk,
         "profile": profile.pk,
