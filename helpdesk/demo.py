@@ -177,10 +177,10 @@ def _leader_member(district: Unit, types: dict[str, CapabilityType]) -> None:
         return
     grid = Unit.objects.filter(parent=home, kind=Unit.Kind.GRID).order_by("code").first()
     born = dt.date(1972, 8, 16)
-    taken = set(Member.objects.values_list("id_number", flat=True))
+    taken = set(Member.all_files.values_list("id_number_hash", flat=True))
     sequence = 551
     number = idnumbers.make_id_number(member_demo.REGION, born, sequence)
-    while number in taken:
+    while idnumbers.digest(number) in taken:
         sequence += 2
         number = idnumbers.make_id_number(member_demo.REGION, born, sequence)
     member = Member.objects.create(

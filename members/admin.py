@@ -1,5 +1,8 @@
+import dataclasses
+
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 from members.models import (
     ActivationCode,
@@ -35,6 +38,16 @@ class CapabilityTypeAdmin(SimpleHistoryAdmin):
     list_display = ["name", "is_active", "sort_order"]
 
 
+class _MaskedIdNumberHistory(HistoricalRecordContextHelper):
+    """The history's list of changes says the ID number changed, never its hash."""
+
+    def format_delta_change(self, change):
+        formatted = super().format_delta_change(change)
+        if change.field == "id_number_hash":
+            return dataclasses.replace(formatted, old="••••", new="••••")
+        return formatted
+
+
 @admin.register(Member)
 class MemberAdmin(SimpleHistoryAdmin):
     list_display = ["name", "masked_id_number", "branch", "category", "is_exempt"]
@@ -42,10 +55,14 @@ class MemberAdmin(SimpleHistoryAdmin):
     search_fields = ["name", "phone"]
     list_select_related = ["branch"]
     raw_id_fields = ["branch", "grid", "user", "employer"]
-    # The ID number is never shown whole, not even here: it is typed in the app's form.
-    exclude = ["id_number"]
+    # The ID number is never shown whole, not even here: it is typed in the app's form,
+    # and stored only encrypted and hashed (neither is shown either).
+    exclude = ["id_number_cipher", "id_number_hash"]
     readonly_fields = ["masked_id_number", "created_at", "updated_at"]
     history_list_display = ["is_exempt"]
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return _MaskedIdNumberHistory(self.model, historical_record)
 
     def has_add_permission(self, request) -> bool:
         # Files are added in the app, where the ID number is validated and typed once.

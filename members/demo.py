@@ -860,7 +860,10 @@ def seed_demo(scale: str = "small", *, seed: int = SEED) -> SeedResult:
             unit_counts, member_count = _counts(district)
             return SeedResult(False, scale, unit_counts, member_count, DEMO_LOGINS)
 
-        taken = frozenset(Member.objects.values_list("id_number", flat=True))
+        taken = frozenset(
+            idnumbers.decrypt(token)
+            for token in Member.all_files.values_list("id_number_cipher", flat=True)
+        )
         plan = plan_demo(scale, seed=seed, taken_ids=taken)
         rng = random.Random(seed + 1)
         capabilities = _ensure_capability_types()

@@ -110,7 +110,10 @@ class MemberForm(forms.ModelForm):
         if not number:
             return self.instance.id_number if self.instance.pk else number
         idnumbers.validate_id_number(number)
-        clash = Member.objects.filter(id_number=number).exclude(pk=self.instance.pk)
+        # Departed members' files too: their ID numbers stay taken.
+        clash = Member.all_files.filter(id_number_hash=idnumbers.digest(number)).exclude(
+            pk=self.instance.pk
+        )
         if clash.exists():
             raise forms.ValidationError(_("A member file with this ID number already exists."))
         return number
@@ -139,6 +142,9 @@ class MemberForm(forms.ModelForm):
         # The ID number was checked above, unique-tested included; the model field
         # validator would re-run on the normalised value, which is harmless.
         self.instance.branch = self.branch
+        if self.cleaned_data.get("id_number"):
+            # Not a model field: the model keeps it encrypted and hashed.
+            self.instance.id_number = self.cleaned_data["id_number"]
         super()._post_clean()
 
 

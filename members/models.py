@@ -3,6 +3,7 @@
 import datetime as dt
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -241,9 +242,13 @@ class Member(models.Model):
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)
     birth_date = models.DateField(_("birth date"))
     phone = models.CharField(_("phone"), max_length=20, blank=True)
-    # Stored whole because re-imports match on it; shown only through `masked_id_number`.
-    id_number = models.CharField(
-        _("ID number"), max_length=18, unique=True, validators=[idnumbers.validate_id_number]
+    # The ID number is never stored in clear: `id_number_cipher` holds it encrypted and
+    # `id_number_hash` its keyed hash, which re-imports match on and which keeps it
+    # unique (members/idnumbers.py). Read and set it as `member.id_number`; it is shown
+    # only through `masked_id_number`.
+    id_number_cipher = models.TextField(_("ID number (encrypted)"), editable=False)
+    id_number_hash = models.CharField(
+        _("ID number"), max_length=64, unique=True, editable=False
     )
     occupation = models.CharField(_("occupation"), max_length=100, blank=True)
     education = models.CharField(
@@ -307,7 +312,8 @@ class Member(models.Model):
     # The members of the branch now; a departed member's records stay but drop out of
     # lists, counts, coverage and scoring.
     objects = CurrentMemberManager()
-    history = HistoricalRecords(m2m_fields=[capability_types])
+    # History keeps the hash (a change of number shows as a change), never the token.
+    history = HistoricalRecords(m2m_fields=[capability_types], excluded_fields=["id_number_cipher"])
 
     class Meta:
         default_manager_name = "all_files"
@@ -326,8 +332,38 @@ class Member(models.Model):
         return self.name
 
     @property
+    def id_number(self) -> str:
+        """The whole number, decrypted: for matching and checks, never for display."""
+        return idnumbers.decrypt(self.id_number_cipher)
+
+    @id_number.setter
+    def id_number(self, value: str) -> None:
+        number = idnumbers.normalize(value)
+        hashed = idnumbers.digest(number)
+        if hashed and hashed == self.id_number_hash and self.id_number_cipher:
+            return  # the same number: keep its token
+        self.id_number_hash = hashed
+        self.id_number_cipher = idnumbers.encrypt(number)
+
+    @property
     def masked_id_number(self) -> str:
         return idnumbers.mask(self.id_number)
+
+    def clean_fields(self, exclude=None) -> None:
+        """The ID number is checked as a field would be (its errors under `id_number`)."""
+        exclude = set(exclude or ())
+        errors: dict = {}
+        try:
+            super().clean_fields(exclude=exclude | {"id_number_cipher", "id_number_hash"})
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        if "id_number" not in exclude:
+            try:
+                idnumbers.validate_id_number(self.id_number)
+            except ValidationError as exc:
+                errors.setdefault("id_number", []).extend(exc.error_list)
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def has_left(self) -> bool:

@@ -738,7 +738,9 @@ def _validate_rows(data_rows, positions, branch: Unit) -> RosterReport:
         # Departed members' files too: their ID numbers stay taken.
         existing={
             m.id_number: m
-            for m in Member.all_files.filter(id_number__in=[n for n in ids_in_file if n])
+            for m in Member.all_files.filter(
+                id_number_hash__in=[idnumbers.digest(n) for n in ids_in_file if n]
+            )
             .select_related("grid", "employer")
             .prefetch_related("capability_types")
         },

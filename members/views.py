@@ -5,6 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from members import access, activation, roster, services
@@ -113,6 +114,7 @@ def member_list(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@sensitive_post_parameters("id_number")  # never whole in an error report
 @login_required
 def member_add(request: HttpRequest, pk: int) -> HttpResponse:
     branch = access.get_branch_for_user(request.user, pk, manage=True)
@@ -140,7 +142,7 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_manage": granted.may_manage,
             "branch_link": access.can_oversee(request.user, member.branch),
             "login_state": activation.login_state(member) if granted.may_give_login else "",
-            "log": change_log(member, hidden=frozenset({"id_number"})),
+            "log": change_log(member, hidden=frozenset({"id_number_hash"})),
         },
     )
 
@@ -156,6 +158,7 @@ def my_file(request: HttpRequest) -> HttpResponse:
     return redirect("members:member-detail", pk=member.pk)
 
 
+@sensitive_post_parameters("id_number")  # never whole in an error report
 @login_required
 def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
     member = access.get_member_for_user(request.user, pk, manage=True)

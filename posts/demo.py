@@ -22,6 +22,7 @@ from django.db.models import Count, OuterRef, Subquery
 from django.utils import timezone
 
 from members import demo as member_demo
+from members import idnumbers
 from members.models import Member, ResidentNeed, RoleAssignment, Unit
 from posts.models import Choice, DutyItem, Pledge, PledgeItem, PledgeVersion, Post, PostType
 
@@ -749,13 +750,18 @@ def read_world(district: Unit) -> World:
     # The named demo log-ins write their own pledges; every other member's pledge is the
     # clerk's copy of their paper one (most have log-ins too, given as slips).
     named = {username for username, _ in member_demo.DEMO_LOGINS}
+    rows = list(
+        Member.objects.in_unit(district)
+        .order_by("branch__path", "pk")
+        .values_list("pk", "branch_id", "name", "is_exempt", "user__username", "id_number_cipher")
+    )
     members = [
         MemberInfo(
             pk, branch_index[branch_id], name, is_exempt, username if username in named else ""
         )
-        for pk, branch_id, name, is_exempt, username in Member.objects.in_unit(district)
-        .order_by("branch__path", "id_number")
-        .values_list("pk", "branch_id", "name", "is_exempt", "user__username")
+        for pk, branch_id, name, is_exempt, username, _token in idnumbers.in_id_number_order(
+            rows, group=lambda row: row[1], token=lambda row: row[5]
+        )
     ]
     needs = [
         NeedInfo(pk, branch_index[branch_id], category, title)

@@ -46,6 +46,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from members import demo as member_demo
+from members import idnumbers
 from members.models import Member, RoleAssignment, Unit
 from posts.models import Choice, DutyItem
 from scoring import evaluation as ev
@@ -369,16 +370,25 @@ def read_world(district: Unit, year: int) -> ScoringWorld:
         .order_by("pk")
         .values_list("unit_id", "user_id")
     )
-    held = list(
-        Choice.objects.in_unit(district)
-        .confirmed()
-        .filter(post__year=year)
-        .order_by("member__branch__path", "member__id_number", "post__name", "pk")
-        .values_list(
-            "member_id", "member__user__username", "post__branch_id", "post_id",
-            "post__post_type_id", "post__instructor_id",
+    # By branch, ID number, post name: the number is encrypted, so it is sorted here.
+    held = [
+        row[:-2]
+        for row in idnumbers.in_id_number_order(
+            list(
+                Choice.objects.in_unit(district)
+                .confirmed()
+                .filter(post__year=year)
+                .order_by("member__branch__path", "post__name", "pk")
+                .values_list(
+                    "member_id", "member__user__username", "post__branch_id", "post_id",
+                    "post__post_type_id", "post__instructor_id",
+                    "member__branch_id", "member__id_number_cipher",
+                )
+            ),
+            group=lambda row: row[-2],
+            token=lambda row: row[-1],
         )
-    )  # fmt: skip
+    ]  # fmt: skip
     items_of_type: dict[int, dict[str, int]] = defaultdict(dict)
     items_of_post: dict[int, dict[str, int]] = defaultdict(dict)
     for pk, name, type_id, post_id in (

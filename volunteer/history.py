@@ -48,11 +48,13 @@ def change_log(
             delta = newer.diff_against(older, foreign_keys_are_objs=False)
             for change in delta.changes:
                 field = instance._meta.get_field(change.field)
-                if change.field in INTERNAL_FIELDS or not getattr(field, "editable", True):
-                    continue
                 label = str(getattr(field, "verbose_name", change.field))
-                if change.field in hidden:
+                if change.field in INTERNAL_FIELDS:
+                    continue
+                if change.field in hidden:  # a hidden field may be one the system sets
                     changes.append(Change(label, "••••", "••••"))
+                elif not getattr(field, "editable", True):
+                    continue
                 else:
                     changes.append(Change(label, "", ""))
                     pending.append((changes[-1], field, change.old, change.new))

@@ -155,6 +155,29 @@ AUTHENTICATION_BACKENDS = [
 # A printed activation code opens a new log-in (or one whose password was forgotten)
 # once, within this many days.
 ACTIVATION_CODE_DAYS = env_int("ACTIVATION_CODE_DAYS", 14)
+# ID numbers are stored encrypted (members/idnumbers.py). ID_NUMBER_KEYS: Fernet keys,
+# comma-separated, newest first (the newest encrypts, all decrypt; README: rotation).
+# ID_NUMBER_HASH_KEY: a separate secret for the keyed hash members are found by. Both
+# travel apart from backups. Development and tests use the fixed, published keys below,
+# which protect nothing: production refuses to start without its own.
+DEVELOPMENT_ID_NUMBER_KEY = "ZGV2LW9ubHktaWQtbnVtYmVyLWtleS0wMTIzNDU2Nzg="
+DEVELOPMENT_ID_NUMBER_HASH_KEY = "dev-only-id-number-hash-key-do-not-use-in-production"
+if IS_PRODUCTION:
+    ID_NUMBER_KEYS = env_list("ID_NUMBER_KEYS")
+    ID_NUMBER_HASH_KEY = env_str("ID_NUMBER_HASH_KEY", "")
+    if not ID_NUMBER_KEYS or not ID_NUMBER_HASH_KEY:
+        raise ImproperlyConfigured(
+            "Set ID_NUMBER_KEYS and ID_NUMBER_HASH_KEY in production (README: Personal data)."
+        )
+    if DEVELOPMENT_ID_NUMBER_KEY in ID_NUMBER_KEYS or (
+        ID_NUMBER_HASH_KEY == DEVELOPMENT_ID_NUMBER_HASH_KEY
+    ):
+        raise ImproperlyConfigured(
+            "ID_NUMBER_KEYS and ID_NUMBER_HASH_KEY must not be the published development keys."
+        )
+else:
+    ID_NUMBER_KEYS = env_list("ID_NUMBER_KEYS", DEVELOPMENT_ID_NUMBER_KEY)
+    ID_NUMBER_HASH_KEY = env_str("ID_NUMBER_HASH_KEY", DEVELOPMENT_ID_NUMBER_HASH_KEY)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
