@@ -76,6 +76,11 @@ def status_of(url: str) -> int:
         return 0
 
 
+# For the load test's throwaway demo database only; never a real deployment's keys.
+LOAD_ID_NUMBER_KEY = "bG9hZC10ZXN0LW9ubHktaWQtbnVtYmVyLWtleS0wMDA="
+LOAD_ID_NUMBER_HASH_KEY = "load-test-only-id-number-hash-key-0123456789"
+
+
 def base_env() -> dict[str, str]:
     """The caller's environment without anything that would pick other settings."""
     skip = {"DJANGO_ENV", "SECRET_KEY", "DEBUG", "DATABASE_URL", "CACHE_BACKEND"}
@@ -425,7 +430,13 @@ def main() -> int:
     started = time.time()
     load_before = os.getloadavg()[0]
 
-    dev = base_env() | {"DATABASE_URL": pg.url(args.database)}
+    # Seeding (development settings) and serving (production) share the ID-number keys:
+    # fixed ones of this script's own, so a kept database (--database) reads the same.
+    dev = base_env() | {
+        "DATABASE_URL": pg.url(args.database),
+        "ID_NUMBER_KEYS": LOAD_ID_NUMBER_KEY,
+        "ID_NUMBER_HASH_KEY": LOAD_ID_NUMBER_HASH_KEY,
+    }
     production = dev | {
         "DJANGO_ENV": "production",
         "SECRET_KEY": secrets.token_urlsafe(50),

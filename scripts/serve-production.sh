@@ -32,6 +32,26 @@ if [ -z "${SECRET_KEY:-}" ]; then
   SECRET_KEY="$(cat "$key_file")"
   export SECRET_KEY
 fi
+# The ID-number keys likewise (README: Personal data); lose them and the ID numbers in
+# this database cannot be read any more.
+if [ -z "${ID_NUMBER_KEYS:-}" ]; then
+  key_file="${XDG_CONFIG_HOME:-$HOME/.config}/volunteer-posts/id-number-keys"
+  if [ ! -s "$key_file" ]; then
+    mkdir -p "$(dirname "$key_file")"
+    (umask 077 && .venv/bin/python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())" >"$key_file")
+  fi
+  ID_NUMBER_KEYS="$(cat "$key_file")"
+  export ID_NUMBER_KEYS
+fi
+if [ -z "${ID_NUMBER_HASH_KEY:-}" ]; then
+  key_file="${XDG_CONFIG_HOME:-$HOME/.config}/volunteer-posts/id-number-hash-key"
+  if [ ! -s "$key_file" ]; then
+    mkdir -p "$(dirname "$key_file")"
+    (umask 077 && .venv/bin/python -c "import secrets; print(secrets.token_urlsafe(48))" >"$key_file")
+  fi
+  ID_NUMBER_HASH_KEY="$(cat "$key_file")"
+  export ID_NUMBER_HASH_KEY
+fi
 
 scripts/ensure-postgres.sh
 db_name="${DATABASE_URL##*/}"

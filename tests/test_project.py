@@ -19,6 +19,8 @@ PRODUCTION_ENV = {
     "DJANGO_ENV": "production",
     "SECRET_KEY": "k7#p2!vX9qLr@4mZ8sT1wY6nB3cF0hJ5dG-uE_aR.oI=tK/lP?xV",
     "ALLOWED_HOSTS": "volunteer.example.gov.cn",
+    "ID_NUMBER_KEYS": "bXVzdC1iZS0zMi1ieXRlcy1sb25nLXRlc3Qta2V5LTE=",
+    "ID_NUMBER_HASH_KEY": "a-hash-key-for-this-test-only-" + "h" * 20,
 }
 
 
@@ -26,7 +28,15 @@ def _manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
     clean = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"DJANGO_ENV", "SECRET_KEY", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+        if k
+        not in {
+            "DJANGO_ENV",
+            "SECRET_KEY",
+            "DEBUG",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+            "ID_NUMBER_KEYS",
+            "ID_NUMBER_HASH_KEY",
+        }
     }
     return subprocess.run(
         [sys.executable, "manage.py", *args],
@@ -50,6 +60,28 @@ def test_production_refuses_to_start_without_a_secret_key():
     result = _manage("check", env=env)
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+@pytest.mark.parametrize("missing", ["ID_NUMBER_KEYS", "ID_NUMBER_HASH_KEY"])
+def test_production_refuses_to_start_without_the_id_number_keys(missing):
+    env = PRODUCTION_ENV.copy()
+    del env[missing]
+    result = _manage("check", env=env)
+    assert result.returncode != 0
+    assert "ID_NUMBER_KEYS and ID_NUMBER_HASH_KEY" in result.stderr
+
+
+def test_production_refuses_the_published_development_id_number_key():
+    env = PRODUCTION_ENV | {"ID_NUMBER_KEYS": settings.DEVELOPMENT_ID_NUMBER_KEY}
+    result = _manage("check", env=env)
+    assert result.returncode != 0
+    assert "development keys" in result.stderr
+
+
+def test_a_malformed_id_number_key_is_a_system_check_error():
+    result = _manage("check", env=PRODUCTION_ENV | {"ID_NUMBER_KEYS": "not-a-key"})
+    assert result.returncode != 0
+    assert "members.E001" in result.stderr
 
 
 def test_seed_demo_refuses_to_run_under_production_settings():

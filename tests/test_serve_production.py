@@ -105,6 +105,8 @@ def site(tmp_path_factory):
         "CACHE_LOCATION": REDIS_URL,
         "STATIC_ROOT": str(folder / "static"),
         "SECRET_KEY": "a-key-for-this-test-only-" + "x" * 40,
+        "ID_NUMBER_KEYS": "c2VydmUtcHJvZHVjdGlvbi10ZXN0LW9ubHkta2V5LTA=",
+        "ID_NUMBER_HASH_KEY": "an-id-number-hash-key-for-this-test-only-" + "y" * 10,
         "ALLOWED_HOSTS": "127.0.0.1",
     }
     log = folder / "server.log"
