@@ -22,7 +22,13 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 
-from helpdesk.models import HelpRequest, ServiceTeam, VolunteerApplication, VolunteerProfile
+from helpdesk.models import (
+    HelpRequest,
+    ServiceLog,
+    ServiceTeam,
+    VolunteerApplication,
+    VolunteerProfile,
+)
 from members import access
 from members.access import User
 from members.models import Member, RoleAssignment, Unit
@@ -358,3 +364,27 @@ def get_application_access(user: User, pk: int, *, decide: bool = False) -> Appl
     if decide and not may_decide:
         raise PermissionDenied
     return ApplicationAccess(application, own, may_decide)
+
+
+@dataclass(frozen=True)
+class LogAccess:
+    """A service log the user may read, and whether they may correct it."""
+
+    log: ServiceLog
+    team: ServiceTeam
+    may_correct: bool  # the team's leader or the branch's secretary
+
+
+def get_log_access(user: User, pk: int, *, correct: bool = False) -> LogAccess:
+    """A service log is read by those who read its team (else 404) and corrected by the
+    team's leader and the branch secretary, as they write its logs (else 403)."""
+    log = (
+        ServiceLog.objects.select_related("request", "recorded_by", "activity")
+        .filter(pk=pk)
+        .first()
+    )
+    if log is None:
+        raise Http404
+    granted = get_team_access(user, log.team_id, log=correct)
+    log.team = granted.team
+    return LogAccess(log, granted.team, granted.is_leader or granted.may_manage)

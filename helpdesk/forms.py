@@ -355,6 +355,53 @@ class ServiceLogForm(forms.ModelForm):
             self.initial["served_at"] = timezone.localtime().replace(second=0, microsecond=0)
 
 
+class ServiceLogCorrectionForm(forms.Form):
+    """A service log's figures as they should read, and why they are corrected."""
+
+    hours = forms.DecimalField(
+        label=_("Hours each"), min_value=Decimal("0.5"), max_value=Decimal("24"), decimal_places=1
+    )
+    people_served = forms.CharField(
+        label=_("People served"), max_length=200, help_text=_("Who was helped (no ID numbers).")
+    )
+    people_count = forms.IntegerField(
+        label=_("Number of people served"), min_value=1, max_value=10000
+    )
+    content = forms.CharField(
+        label=_("Service content"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    volunteers = VolunteerChoices(
+        label=_("Volunteers present"),
+        queryset=VolunteerProfile.objects.none(),
+        required=False,  # the service says why a log needs someone
+        widget=forms.CheckboxSelectMultiple(CHECKBOX),
+    )
+    reason = forms.CharField(
+        label=_("Reason for the correction"),
+        max_length=180,
+        help_text=_("Kept with the correction and shown in the log's history and the ledger."),
+    )
+
+    def __init__(self, *args, log: ServiceLog, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The team's volunteers now, and those on the log who may have left it since.
+        self.fields["volunteers"].queryset = (
+            VolunteerProfile.objects.filter(Q(membership__team=log.team_id) | Q(service_logs=log))
+            .distinct()
+            .select_related("member")
+            .prefetch_related("member__capability_types")
+            .order_by("member__name", "pk")
+        )
+        if not self.is_bound:
+            self.initial.update(
+                hours=log.hours,
+                people_served=log.people_served,
+                people_count=log.people_count,
+                content=log.content,
+                volunteers=list(log.volunteers.values_list("pk", flat=True)),
+            )
+
+
 class ExcellenceRuleForm(forms.Form):
     min_hours = forms.DecimalField(
         label=_("At least this many service hours"), min_value=0, decimal_places=1

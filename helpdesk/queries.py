@@ -22,6 +22,7 @@ from django.db.models import (
     When,
 )
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from helpdesk.models import (
     ExcellenceRule,
@@ -31,6 +32,7 @@ from helpdesk.models import (
     RequestEvent,
     ServiceCategory,
     ServiceLog,
+    ServiceLogCorrection,
     ServiceTeam,
     VolunteerApplication,
     VolunteerProfile,
@@ -152,6 +154,7 @@ def capability_mix(members: list[TeamMember]) -> list[tuple[str, int]]:
 def team_logs(team: ServiceTeam, limit: int):
     return (
         ServiceLog.objects.filter(team=team)
+        .annotate(correction_count=Count("corrections"))
         .select_related("request")
         .prefetch_related(
             Prefetch(
@@ -312,6 +315,101 @@ def excellent_rows(rows) -> Iterator[list]:
         ]
 
 
+# --- corrections of a service log -------------------------------------------------------------
+
+
+@dataclass
+class LogChange:
+    label: str
+    before: str
+    after: str
+
+
+@dataclass
+class LogCorrectionLine:
+    """One correction in words: when, by whom, why, and each figure before → after."""
+
+    at: dt.datetime
+    by: str
+    reason: str
+    changes: list[LogChange]
+    points_redone: bool  # the points were withdrawn and recorded anew
+
+
+@dataclass
+class LogHistory:
+    recorded_at: dt.datetime
+    recorded_by: str
+    original: list[tuple[str, str]]  # the log as first recorded: (label, value)
+    corrections: list[LogCorrectionLine]
+
+
+_LOG_FIGURES = (  # (label, field stem on ServiceLogCorrection)
+    (gettext_lazy("Hours each"), "hours"),
+    (gettext_lazy("Number of people served"), "people_count"),
+    (gettext_lazy("People served"), "people_served"),
+    (gettext_lazy("Service content"), "content"),
+    (gettext_lazy("Volunteers present"), "volunteers"),
+)
+
+
+def _shown(value) -> str:
+    return scoring_queries.figure(value) if isinstance(value, Decimal) else str(value)
+
+
+def _person(user) -> str:
+    return (user.get_full_name() or user.get_username()) if user is not None else ""
+
+
+def log_history(log: ServiceLog) -> LogHistory:
+    """A service log's story in words, in two queries: as first recorded (the first
+    correction's "before", or the log itself when never corrected) and each correction
+    with its reason and the figures it changed."""
+    rows = list(
+        ServiceLogCorrection.objects.filter(log=log)
+        .select_related("corrected_by")
+        .order_by("corrected_at", "id")
+    )
+    if rows:
+        original = [
+            (str(label), _shown(getattr(rows[0], f"{stem}_before"))) for label, stem in _LOG_FIGURES
+        ]
+    else:
+        names = "、".join(
+            v.member.name for v in log.volunteers.select_related("member").order_by("number")
+        )
+        now = {
+            "hours": log.hours,
+            "people_count": log.people_count,
+            "people_served": log.people_served,
+            "content": log.content,
+            "volunteers": names,
+        }
+        original = [(str(label), _shown(now[stem])) for label, stem in _LOG_FIGURES]
+    corrections = []
+    for row in rows:
+        changes = []
+        for label, stem in _LOG_FIGURES:
+            before, after = getattr(row, f"{stem}_before"), getattr(row, f"{stem}_after")
+            if before != after:
+                changes.append(LogChange(str(label), _shown(before), _shown(after)))
+        corrections.append(
+            LogCorrectionLine(
+                at=row.corrected_at,
+                by=_person(row.corrected_by),
+                reason=row.reason,
+                changes=changes,
+                points_redone=row.activity_before_id != row.activity_after_id,
+            )
+        )
+    return LogHistory(
+        recorded_at=log.recorded_at,
+        recorded_by=_person(log.recorded_by),
+        original=original,
+        corrections=corrections,
+    )
+
+
 # --- a volunteer's own record -------------------------------------------------------------------
 
 
@@ -357,6 +455,7 @@ def volunteer_record(profile: VolunteerProfile, year: int, limit: int) -> Volunt
     years = list(VolunteerYear.objects.filter(profile=profile).order_by("-year"))
     logs = list(
         profile.service_logs.filter(served_at__year=year)
+        .annotate(correction_count=Count("corrections"))
         .select_related("team", "request")
         .order_by("-served_at", "-id")[:limit]
     )

@@ -35,6 +35,7 @@ from helpdesk.models import (
     ResponseRule,
     ServiceCategory,
     ServiceLog,
+    ServiceLogCorrection,
     ServiceTeam,
     TeamEvent,
     TeamMembership,
@@ -47,7 +48,7 @@ from members import activation
 from members import services as member_services
 from members.models import Member, RoleAssignment, Unit
 from scoring import services as scoring
-from scoring.models import ActivityKind
+from scoring.models import ActivityKind, PointsEntry
 from volunteer.history import save_with_history
 
 State = HelpRequest.State
@@ -608,6 +609,142 @@ def log_service(
     log.save(update_fields=["activity"])
     refresh_volunteer_years({v.pk for v in volunteers}, timezone.localtime(served_at).year)
     return log
+
+
+CORRECTION_REASON_MAX = 200  # the ledger's reason column
+
+
+def _names(volunteers) -> str:
+    return "、".join(v.member.name for v in volunteers)
+
+
+@transaction.atomic
+def correct_service_log(
+    *,
+    log: ServiceLog,
+    hours: Decimal,
+    people_served: str,
+    people_count: int,
+    content: str,
+    volunteers: Iterable[VolunteerProfile],
+    reason: str,
+    by,
+) -> ServiceLogCorrection:
+    """Correct a service log (服务日志更正) with the reason: its hours, the people served,
+    the content and who was there. The log keeps the corrected figures (its history and
+    a `ServiceLogCorrection` keep what it said before); when the hours or the volunteers
+    change, the points follow through the ledger, never by an edit: every entry of the
+    activity the log recorded is corrected to nothing with the reason, and the service
+    is recorded anew as it really was (a correction counts in the first open month).
+    The volunteers' hours and services, and so the excellent-volunteer figures, are
+    recomputed for everyone on the log before or after."""
+    reason = " ".join(reason.split())
+    if not reason:
+        raise HelpdeskError(_("Say why the log is corrected."))
+    if len(reason) > CORRECTION_REASON_MAX - 20:
+        raise HelpdeskError(
+            _("Say why in at most %(max)s characters.") % {"max": CORRECTION_REASON_MAX - 20}
+        )
+    log = (
+        ServiceLog.objects.select_for_update(of=("self",))
+        .select_related("team__grid__parent", "activity")
+        .get(pk=log.pk)
+    )
+    if not Decimal("0") < hours <= Decimal("24"):
+        raise HelpdeskError(_("Service hours are more than 0 and at most 24."))
+    if people_count < 1:
+        raise HelpdeskError(_("At least one person was served."))
+    volunteers = list({v.pk: v for v in volunteers}.values())
+    if not volunteers:
+        raise HelpdeskError(_("Tick the volunteers who were there."))
+    before = list(log.volunteers.select_related("member").order_by("number"))
+    # Those on the log may have left the team since; anyone else must be in it now.
+    allowed = {v.pk for v in before} | set(
+        TeamMembership.objects.filter(team=log.team).values_list("profile_id", flat=True)
+    )
+    outsiders = [v.member.name for v in volunteers if v.pk not in allowed]
+    if outsiders:
+        raise HelpdeskError(
+            _("Not volunteers of this team: %(names)s.") % {"names": "、".join(outsiders)}
+        )
+    volunteers.sort(key=lambda v: v.number)
+    people_served, content = people_served.strip(), content.strip()
+    same_people = {v.pk for v in volunteers} == {v.pk for v in before}
+    if (
+        hours == log.hours
+        and same_people
+        and people_served == log.people_served
+        and people_count == log.people_count
+        and content == log.content
+    ):
+        raise HelpdeskError(_("Nothing to correct: the log already says this."))
+    correction = ServiceLogCorrection(
+        log=log,
+        reason=reason,
+        hours_before=log.hours,
+        hours_after=hours,
+        people_count_before=log.people_count,
+        people_count_after=people_count,
+        people_served_before=log.people_served,
+        people_served_after=people_served,
+        content_before=log.content,
+        content_after=content,
+        volunteers_before=_names(before),
+        volunteers_after=_names(volunteers),
+        activity_before=log.activity,
+        activity_after=log.activity,
+        corrected_by=by,
+        corrected_at=timezone.now(),
+    )
+    log.hours, log.people_served, log.people_count, log.content = (
+        hours, people_served, people_count, content,
+    )  # fmt: skip
+    if hours != correction.hours_before or not same_people:
+        correction.activity_after = log.activity = _record_anew(log, volunteers, reason, by)
+    save_with_history(
+        log, by=by, update_fields=["hours", "people_served", "people_count", "content", "activity"]
+    )
+    if not same_people:
+        log.volunteers.set(volunteers)
+    correction.full_clean()
+    correction.save()
+    refresh_volunteer_years(
+        {v.pk for v in before} | {v.pk for v in volunteers},
+        timezone.localtime(log.served_at).year,
+    )
+    return correction
+
+
+def _record_anew(log: ServiceLog, volunteers: list[VolunteerProfile], reason: str, by):
+    """Withdraw the points of the log's activity (each entry corrected to nothing, with
+    the reason) and record the service again as corrected; the new activity."""
+    ledger_reason = _("Service log corrected: %(reason)s") % {"reason": reason}
+    ledger_reason = Truncator(ledger_reason).chars(CORRECTION_REASON_MAX)
+    grid = log.team.grid
+    try:
+        if log.activity_id is not None:
+            entries = PointsEntry.objects.filter(
+                attendance__activity_id=log.activity_id, corrects__isnull=True
+            ).annotate(corrected=Sum("corrections__points"))
+            for entry in entries:
+                if entry.points + (entry.corrected or 0) != 0:
+                    scoring.correct_entry(
+                        entry=entry, right_points=Decimal("0"), reason=ledger_reason, by=by
+                    )
+        return scoring.record_activity(
+            branch=grid.parent,
+            kind=points_kind(len(volunteers)),
+            title=activity_title(log.category, log.hours),
+            held_on=timezone.localtime(log.served_at).date(),
+            members=[v.member for v in volunteers],
+            by=by,
+            place=f"{grid.parent.name}{grid.name}",
+            people_served=log.people_served,
+            description=log.content,
+            hours=log.hours,
+        )
+    except scoring.ScoringError as error:
+        raise HelpdeskError(str(error)) from error
 
 
 def refresh_volunteer_years(profile_ids: Iterable[int], year: int) -> None:

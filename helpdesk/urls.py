@@ -61,6 +61,8 @@ urlpatterns = [
     path("grids/<int:pk>/team/", views.team_edit, name="team-edit"),
     path("teams/<int:pk>/", views.team_detail, name="team-detail"),
     path("teams/<int:pk>/logs/add/", views.log_add, name="log-add"),
+    path("logs/<int:pk>/", views.log_detail, name="log-detail"),
+    path("logs/<int:pk>/correct/", views.log_correct, name="log-correct"),
     # -- reports and prints --
     path(
         "units/<int:pk>/logs/<year:year>/<month:month>/",

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
@@ -26,6 +26,7 @@ from helpdesk.forms import (
     EnrolForm,
     RequestEntryForm,
     ResolveForm,
+    ServiceLogCorrectionForm,
     ServiceLogForm,
     TeamForm,
     VolunteerForm,
@@ -624,3 +625,53 @@ def log_add(request: HttpRequest, pk: int) -> HttpResponse:
             )
             return redirect("helpdesk:team-detail", pk=team.pk)
     return render(request, "helpdesk/log_form.html", {"form": form, "team": team})
+
+
+@login_required
+def log_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A service log as it reads now, as it was first recorded, and every correction
+    with its reason, for those who read the team."""
+    granted = access.get_log_access(request.user, pk)
+    return render(request, "helpdesk/log_detail.html", _log_context(granted))
+
+
+@login_required
+def log_correct(request: HttpRequest, pk: int) -> HttpResponse:
+    """Correct a service log with a reason: the team's leader or the branch secretary.
+    The points and hours follow (helpdesk.services.correct_service_log)."""
+    granted = access.get_log_access(request.user, pk, correct=True)
+    log = granted.log
+    form = ServiceLogCorrectionForm(request.POST or None, log=log)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.correct_service_log(
+                log=log,
+                hours=data["hours"],
+                people_served=data["people_served"],
+                people_count=data["people_count"],
+                content=data["content"],
+                volunteers=list(data["volunteers"]),
+                reason=data["reason"],
+                by=request.user,
+            )
+        except services.HelpdeskError as error:
+            form.add_error(None, str(error))
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("The service log is corrected; points and hours follow."))
+            return redirect("helpdesk:log-detail", pk=log.pk)
+    return render(request, "helpdesk/log_correct.html", _log_context(granted) | {"form": form})
+
+
+def _log_context(granted: access.LogAccess) -> dict:
+    log = granted.log
+    return {
+        "log": log,
+        "team": granted.team,
+        "volunteers": log.volunteers.select_related("member").order_by("number"),
+        "history": queries.log_history(log),
+        "may_correct": granted.may_correct,
+    }

@@ -302,7 +302,8 @@ def points_card(member: Member, year: int) -> PointsCard:
     The query also reads the corrections counted after the year of the entries they
     correct: a correction never counts in a month before its entry's, so every row the
     card needs has a month from January of the year on. Hours count once per
-    attendance: a correction changes points, not the time given."""
+    attendance: a correction changes points, not the time given, unless it withdraws
+    the entry (corrects it to nothing), which takes its hours off the card too."""
     (card,) = points_cards([member], year)
     return card
 
@@ -360,6 +361,16 @@ def _card(member: Member, year: int, rows, words: CardWords) -> PointsCard:
             else:
                 later.label = _("Corrected by %(points)s in %(month)s") % values
             original.later_corrections.append(later)
+    for original in in_year.values():
+        # An entry corrected to nothing was withdrawn (a corrected service log records
+        # the service anew): its hours are not counted either.
+        if (
+            original.hours
+            and original.later_corrections
+            and not (original.points + sum(c.points for c in original.later_corrections))
+        ):
+            months[original.month].hours -= original.hours
+            original.hours_label = ""
     for card_month in months.values():
         card_month.describe()
     return PointsCard(

@@ -286,6 +286,10 @@ TABLE = {
     "helpdesk:team-edit": ("grid", BRANCH_WRITE),
     "helpdesk:team-detail": ("team", BRANCH_READ | {"team_leader": 200}),
     "helpdesk:log-add": ("team", BRANCH_WRITE | {"team_leader": 200}),
+    # A service log of that team: read with the team, corrected by its leader and the
+    # branch secretary (a volunteer on it, the member, neither).
+    "helpdesk:log-detail": ("service_log", BRANCH_READ | {"team_leader": 200}),
+    "helpdesk:log-correct": ("service_log", BRANCH_WRITE | {"team_leader": 200}),
     # The monthly report of a branch: whoever oversees it (its secretary too); a town's:
     # its organisers and the district's (tests/helpdesk/test_reports.py).
     "helpdesk:month-report": (lambda o: o["branch_month"], BRANCH_READ),

@@ -1,6 +1,11 @@
 """Helpdesk objects for tests/test_url_roles.py: a team of 秦望村 第1网格 (led by the
 `team_leader` fixture's role), with the `member` log-in's own volunteer profile in it,
-and a help request dispatched to it."""
+a help request dispatched to it and a service log of it."""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.utils import timezone
 
 from helpdesk import services
 from members.models import Unit
@@ -42,7 +47,18 @@ def url_objects(tree, member_user) -> dict:
         accepted=True,
         by=None,
     )
+    service_log = services.log_service(
+        team=team,
+        served_at=timezone.now() - dt.timedelta(hours=1),
+        people_served="王大爷",
+        category="daily_life",
+        content="修理水管",
+        volunteers=[profile, others[0]],
+        hours=Decimal("2"),
+        by=member_user,
+    )
     return {
+        "service_log": service_log.pk,
         "application": application.pk,
         "grid": tree.grid.pk,
         "team": team.pk,
