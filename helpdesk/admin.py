@@ -6,6 +6,7 @@ from helpdesk.models import (
     HelpRequest,
     RequestEvent,
     ServiceLog,
+    ServiceLogCorrection,
     ServiceTeam,
     TeamMembership,
     VolunteerProfile,
@@ -99,6 +100,12 @@ class ServiceLogAdmin(ReadOnlyAdmin):
     list_display = ["team", "served_at", "category", "hours", "people_count"]
     list_filter = ["category"]
     list_select_related = ["team"]
+
+
+@admin.register(ServiceLogCorrection)
+class ServiceLogCorrectionAdmin(ReadOnlyAdmin):
+    list_display = ["log", "corrected_at", "corrected_by", "hours_before", "hours_after", "reason"]
+    list_select_related = ["log__team", "corrected_by"]
 
 
 @admin.register(VolunteerYear)
