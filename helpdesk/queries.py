@@ -34,6 +34,7 @@ from helpdesk.models import (
     ServiceLog,
     ServiceLogCorrection,
     ServiceTeam,
+    TeamEvent,
     VolunteerApplication,
     VolunteerProfile,
     VolunteerYear,
@@ -172,6 +173,20 @@ def team_requests(team: ServiceTeam, limit: int):
         .select_related("grid", "branch")
         .order_by("-received_at", "-id")[:limit]
     )
+
+
+HISTORY_SHOWN = 50
+
+
+def team_history(*, team: ServiceTeam | None = None, profile: VolunteerProfile | None = None):
+    """A team's history, or a volunteer's teams over time: joins, leaves and leader
+    changes, newest first, with who made them (one query, at most HISTORY_SHOWN rows)."""
+    events = TeamEvent.objects.select_related("team", "profile__member", "by")
+    if team is not None:
+        events = events.filter(team=team)
+    if profile is not None:
+        events = events.filter(profile=profile)
+    return list(events.order_by("-at", "-id")[:HISTORY_SHOWN])
 
 
 @dataclass

@@ -77,9 +77,9 @@ def test_the_team_page_makes_the_same_number_of_queries_whatever_its_length(
 
 
 # session, user, team, roles, led teams, members, their capability types, their years,
-# requests, logs, their volunteers, two figure aggregates, units above (crumbs),
-# unread count (menu), own file (menu)
-QUERIES_ON_TEAM = 16
+# requests, logs, their volunteers, two figure aggregates, units above (crumbs), the
+# team's history, unread count (menu), own file (menu)
+QUERIES_ON_TEAM = 17
 
 
 @pytest.mark.parametrize("size", [1, 4])
