@@ -86,6 +86,9 @@ PAGES: list[tuple[str, str, Kwargs]] = [
     ("town", "posts:coverage", "town"),
     ("town", "scoring:unit-tally", lambda o: o["branch_month"] | {"pk": o["town"]}),
     ("town", "scoring:dashboard", "town"),
+    ("town", "scoring:training-list", "town"),
+    ("town", "scoring:training-add", "town"),
+    ("town", "scoring:training-detail", "joint_training"),
     ("town", "helpdesk:board", None),
     ("town", "helpdesk:month-report", lambda o: o["branch_month"] | {"pk": o["town"]}),
     # The district organiser.
