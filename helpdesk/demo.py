@@ -45,7 +45,7 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
-from helpdesk import services
+from helpdesk import escalation, services
 from helpdesk.models import (
     CODE_ALPHABET,
     CODE_LENGTH,
@@ -55,6 +55,7 @@ from helpdesk.models import (
     ServiceCategory,
     ServiceLog,
     ServiceTeam,
+    TeamEvent,
     TeamMembership,
     VolunteerProfile,
     VolunteerYear,
@@ -313,6 +314,17 @@ def _write_teams(plans: list[TeamPlan], today: dt.date) -> dict[int, ServiceTeam
             TeamMembership(team=team, profile_id=pk, joined_on=today - dt.timedelta(days=400))
             for team, plan in zip(teams, plans, strict=True)
             for pk in plan.members
+        ],
+        batch_size=BATCH_SIZE,
+    )
+    founded = today - dt.timedelta(days=400)
+    at = timezone.make_aware(dt.datetime.combine(founded, dt.time(9)))
+    TeamEvent.objects.bulk_create(
+        [
+            TeamEvent(team=team, profile_id=pk, kind=kind, on=founded, at=at)
+            for team, plan in zip(teams, plans, strict=True)
+            for pk, kind in [(pk, TeamEvent.Kind.JOINED) for pk in plan.members]
+            + [(plan.members[0], TeamEvent.Kind.LEADER)]
         ],
         batch_size=BATCH_SIZE,
     )
@@ -790,6 +802,8 @@ def _seed(scale: str, seed: int, district: Unit, now: dt.datetime) -> None:
     refresh_all_years(district)
     home = next((t for t in teams.values() if leader and t.leader_id == leader.pk), None)
     _notify_leader(home, now)
+    if scale == "small":  # the alerts the five-minute sweep would have sent by now
+        escalation.escalate(now)
 
 
 def _counts(district: Unit) -> tuple[int, int, int, int, int]:
