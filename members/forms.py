@@ -138,6 +138,12 @@ class MemberForm(forms.ModelForm):
             self.add_error("employer", _("An in-service member needs an employer unit."))
         return cleaned
 
+    def _get_validation_exclusions(self):
+        exclude = super()._get_validation_exclusions()
+        if not self.cleaned_data.get("id_number"):
+            exclude.add("id_number")  # already refused above: once is enough
+        return exclude
+
     def _post_clean(self):
         # The ID number was checked above, unique-tested included; the model field
         # validator would re-run on the normalised value, which is harmless.

@@ -247,9 +247,9 @@ class Member(models.Model):
     # unique (members/idnumbers.py). Read and set it as `member.id_number`; it is shown
     # only through `masked_id_number`.
     id_number_cipher = models.TextField(_("ID number (encrypted)"), editable=False)
-    id_number_hash = models.CharField(
-        _("ID number"), max_length=64, unique=True, editable=False
-    )
+    # Editable only so that history diffs see a change of number (as "••••": volunteer/
+    # history.py `hidden`, the admin's history); no form offers it.
+    id_number_hash = models.CharField(_("ID number"), max_length=64, unique=True)
     occupation = models.CharField(_("occupation"), max_length=100, blank=True)
     education = models.CharField(
         _("education"), max_length=20, choices=Education.choices, blank=True

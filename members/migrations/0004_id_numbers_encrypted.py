@@ -46,16 +46,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="member",
             name="id_number_hash",
-            field=models.CharField(
-                null=True, editable=False, max_length=64, verbose_name="ID number"
-            ),
+            field=models.CharField(null=True, max_length=64, verbose_name="ID number"),
         ),
         migrations.AddField(
             model_name="historicalmember",
             name="id_number_hash",
-            field=models.CharField(
-                null=True, editable=False, max_length=64, verbose_name="ID number"
-            ),
+            field=models.CharField(null=True, max_length=64, verbose_name="ID number"),
         ),
         # One way only: the clear numbers are gone afterwards.
         migrations.RunPython(encrypt_existing, elidable=False),
@@ -64,15 +60,11 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="member",
             name="id_number_hash",
-            field=models.CharField(
-                editable=False, max_length=64, unique=True, verbose_name="ID number"
-            ),
+            field=models.CharField(max_length=64, unique=True, verbose_name="ID number"),
         ),
         migrations.AlterField(
             model_name="historicalmember",
             name="id_number_hash",
-            field=models.CharField(
-                db_index=True, editable=False, max_length=64, verbose_name="ID number"
-            ),
+            field=models.CharField(db_index=True, max_length=64, verbose_name="ID number"),
         ),
     ]
