@@ -181,6 +181,20 @@ def require_district_organiser(user: User) -> None:
         raise PermissionDenied
 
 
+def require_audit_reader(user: User) -> list[str] | None:
+    """The security audit trail is read by district organisers only (and the superuser,
+    who reads every line): everyone else gets 404. Returns the paths of the districts
+    whose lines the user reads, None for every line."""
+    if not user.is_authenticated:
+        raise Http404
+    if user.is_superuser:
+        return None
+    paths = overseen_paths(user, {Role.DISTRICT_ORGANISER})
+    if not paths:
+        raise Http404
+    return paths
+
+
 def units_overseen(user: User):
     """Every unit the user oversees, as a queryset."""
     if user.is_authenticated and user.is_superuser:

@@ -27,6 +27,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from members import audit
 from members.models import ActivationCode, Member, RoleAssignment
 from volunteer.history import save_with_history
 from volunteer.phones import normalise_mobile
@@ -130,6 +131,13 @@ def issue_code(member: Member, *, by) -> IssuedCode:
         user.is_active = True
         user.save(update_fields=["password", "is_active"])
     code, expires_at = _new_code(user, by=by, now=now)
+    audit.record(
+        audit.Kind.CODE_ISSUED,
+        actor=by,
+        member=member,
+        detail=_("Log-in %(username)s: a new code, the old password and codes stop working.")
+        % {"username": user.get_username()},
+    )
     return IssuedCode(member, user.get_username(), code, expires_at)
 
 
@@ -163,6 +171,13 @@ def activate(code: ActivationCode, *, password: str) -> AbstractBaseUser:
     user = code.user
     user.set_password(password)
     user.save(update_fields=["password"])
+    audit.record(
+        audit.Kind.CODE_USED,
+        actor=user,
+        member=audit.member_of(user),
+        detail=_("Own password set with the code issued %(issued)s.")
+        % {"issued": timezone.localtime(code.issued_at).strftime("%Y-%m-%d")},
+    )
     return user
 
 
@@ -179,8 +194,11 @@ def deactivate_login(member: Member, *, by) -> None:
     ActivationCode.objects.filter(user=user, used_at__isnull=True, voided_at__isnull=True).update(
         voided_at=timezone.now()
     )
-    for assignment in RoleAssignment.objects.filter(user=user):
+    from members.services import audit_role  # services imports this module
+
+    for assignment in RoleAssignment.objects.filter(user=user).select_related("unit"):
         assignment._history_user = by
+        audit_role(assignment, granted=False, by=by)
         assignment.delete()
 
 

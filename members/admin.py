@@ -13,8 +13,10 @@ from members.models import (
     ResidentNeed,
     RoleAssignment,
     RosterImport,
+    SecurityEvent,
     Unit,
 )
+from volunteer.admin import ReadOnlyAdmin
 
 
 @admin.register(Unit)
@@ -120,3 +122,15 @@ class ActivationCodeAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(SecurityEvent)
+class SecurityEventAdmin(ReadOnlyAdmin):
+    """The security audit trail: append-only, so read only here too (the district
+    organiser reads it in the app, members:security-events)."""
+
+    list_display = ["at", "kind", "username", "actor", "ip_address", "unit", "member", "detail"]
+    list_filter = ["kind"]
+    list_select_related = ["actor", "unit", "member"]
+    search_fields = ["username", "detail", "member__name"]
+    date_hierarchy = "at"

@@ -7,4 +7,5 @@ class MembersConfig(AppConfig):
     verbose_name = _("Organisation and members")
 
     def ready(self) -> None:
-        from members import checks  # noqa: F401  (registers the system checks)
+        # The security trail's and the idle sessions' receivers; the system checks.
+        from members import audit, checks, middleware  # noqa: F401

@@ -15,8 +15,9 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from members import access
+from members import access, audit
 from members.models import Member
 
 logger = logging.getLogger("members.logins")
@@ -73,6 +74,13 @@ def unlock(member: Member, *, by: AbstractBaseUser) -> int:
     username = member.user.get_username()
     with transaction.atomic():
         cleared = reset(username=username)
+        audit.record(
+            audit.Kind.UNLOCKED,
+            actor=by,
+            member=member,
+            detail=_("Log-in %(username)s unlocked; %(count)s attempt records cleared.")
+            % {"username": username, "count": cleared},
+        )
     logger.warning(
         "Log-in lock lifted: user %r (member file %s) unlocked by %r; %d attempt records cleared.",
         username,

@@ -586,3 +586,95 @@ class ActivationCode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.issued_at:%Y-%m-%d}"
+
+
+def audit_keep_days() -> int:
+    return getattr(settings, "AUDIT_KEEP_DAYS", 180)
+
+
+class SecurityEventQuerySet(models.QuerySet):
+    """The trail is append-only, like the points ledger: bulk updates and deletes are
+    refused; only `prune` removes events, and only those past the retention."""
+
+    def update(self, **kwargs):
+        raise ValidationError(_("Security events are never changed."))
+
+    def delete(self):
+        raise ValidationError(_("Security events are never deleted."))
+
+    def prune(self, *, now: dt.datetime | None = None) -> int:
+        """Delete the events older than AUDIT_KEEP_DAYS days (the daily sweep's task).
+        Returns how many were deleted."""
+        cutoff = (now or timezone.now()) - dt.timedelta(days=audit_keep_days())
+        deleted, _counts = models.QuerySet.delete(self.filter(at__lt=cutoff))
+        return deleted
+
+
+class SecurityEvent(models.Model):
+    """One line of the security audit trail (安全审计记录): who did what, when and
+    from which address. Append-only; kept AUDIT_KEEP_DAYS days, then pruned by the daily
+    sweep. `username` keeps the log-in name as given, so the line still says who when
+    the log-in is gone or never existed (a failed log-in)."""
+
+    class Kind(models.TextChoices):
+        LOGIN = "login", _("Logged in")
+        LOGIN_FAILED = "login_failed", _("Failed log-in")
+        LOCKED_OUT = "locked_out", _("Locked out")
+        UNLOCKED = "unlocked", _("Lock lifted")
+        SESSION_EXPIRED = "session_expired", _("Session ended when idle")
+        ROLE_GRANTED = "role_granted", _("Role granted")
+        ROLE_REVOKED = "role_revoked", _("Role revoked")
+        PASSWORD_CHANGED = "password_changed", _("Password changed")
+        PASSWORD_RESET = "password_reset", _("Password reset by e-mail")
+        CODE_ISSUED = "code_issued", _("Activation code issued")
+        CODE_USED = "code_used", _("Activation code used")
+        EXPORT = "export", _("Export or print with personal data")
+
+    at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    kind = models.CharField(_("event"), max_length=20, choices=Kind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    username = models.CharField(_("log-in name"), max_length=150, blank=True)
+    ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("unit"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    member = models.ForeignKey(
+        Member,
+        verbose_name=_("person concerned"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    detail = models.CharField(_("detail"), max_length=300, blank=True)
+
+    objects = SecurityEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("security event")
+        verbose_name_plural = _("security events")
+        indexes = [models.Index(fields=["kind", "at"], name="security_event_kind_at")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} · {self.get_kind_display()} · {self.username}"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise ValidationError(_("Security events are never changed."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(_("Security events are never deleted."))

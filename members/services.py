@@ -3,7 +3,9 @@ history of every change says who made it."""
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from members import audit
 from members.models import (
     CapabilityType,
     LocalSituation,
@@ -64,13 +66,34 @@ def assign_role(*, user, unit: Unit, role: str, by=None) -> RoleAssignment:
     existing = RoleAssignment.objects.filter(user=user, unit=unit, role=role).first()
     if existing is not None:
         return existing
-    return save_with_history(RoleAssignment(user=user, unit=unit, role=role), by=by)
+    with transaction.atomic():
+        assignment = save_with_history(RoleAssignment(user=user, unit=unit, role=role), by=by)
+        audit_role(assignment, granted=True, by=by)
+    return assignment
+
+
+def audit_role(assignment: RoleAssignment, *, granted: bool, by) -> None:
+    """The grant or revocation in the security trail, in words."""
+    person = audit.member_of(assignment.user)
+    audit.record(
+        audit.Kind.ROLE_GRANTED if granted else audit.Kind.ROLE_REVOKED,
+        actor=by,
+        member=person,
+        unit=assignment.unit,
+        detail=_("%(person)s: %(role)s of %(unit)s")
+        % {
+            "person": person.name if person else assignment.user.get_username(),
+            "role": assignment.get_role_display(),
+            "unit": assignment.unit.name,
+        },
+    )
 
 
 @transaction.atomic
 def revoke_role(*, assignment: RoleAssignment, by=None) -> None:
     """End a role; the history keeps who held it, until when and who ended it."""
     assignment._history_user = by
+    audit_role(assignment, granted=False, by=by)
     assignment.delete()
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from members import views, views_logins, views_roles
+from members import views, views_audit, views_logins, views_roles
 
 app_name = "members"
 
@@ -33,4 +33,10 @@ urlpatterns = [
     path("units/<int:pk>/roles/", views_roles.unit_roles, name="unit-roles"),
     path("roles/<int:pk>/revoke/", views_roles.role_revoke, name="role-revoke"),
     path("<int:pk>/unlock/", views_logins.login_unlock, name="login-unlock"),
+    path("security-events/", views_audit.security_events, name="security-events"),
+    path(
+        "security-events/export.xlsx",
+        views_audit.security_events_xlsx,
+        name="security-events-xlsx",
+    ),
 ]

@@ -3,6 +3,7 @@ and members' log-ins given on printed activation slips."""
 
 from django.contrib import messages
 from django.contrib.auth import authenticate, login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -10,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from members import access, activation, logins, slips
+from members import access, activation, audit, logins, slips
 from members.backends import ACTIVATION_USERNAME
 from members.forms import ActivationForm
 from members.models import Member
@@ -166,3 +167,32 @@ def activate(request: HttpRequest) -> HttpResponse:
     else:
         form = ActivationForm(initial={"code": request.GET.get("code", "")[:20]})
     return render(request, "registration/activate.html", {"form": form})
+
+
+# --- passwords: Django's own pages, with each change in the security trail --------------
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        audit.record(
+            audit.Kind.PASSWORD_CHANGED,
+            actor=self.request.user,
+            member=audit.member_of(self.request.user),
+            detail=_("Changed by the user, who gave the old password."),
+            request=self.request,
+        )
+        return response
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        audit.record(
+            audit.Kind.PASSWORD_RESET,
+            actor=self.user,
+            member=audit.member_of(self.user),
+            detail=_("Set through the link sent to the confirmed e-mail address."),
+            request=self.request,
+        )
+        return response

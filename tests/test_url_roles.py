@@ -72,6 +72,7 @@ TOWN_READ = {r: 404 for r in ROLES} | {
 ORGANISE_BRANCH = TOWN_READ
 MEMBER_ONLY = {r: 404 for r in ROLES} | {"anonymous": 302, "member": 200}
 ALL = lambda status: {r: status for r in ROLES}  # noqa: E731
+DISTRICT_ONLY = {r: 404 for r in ROLES} | {"anonymous": 302, "district": 200, "superuser": 200}
 JOB_OWNER = {r: 404 for r in ROLES} | {"anonymous": 302, "secretary": 200, "superuser": 200}
 
 # url name -> (kwargs key, expected status per role). The key names an object of the
@@ -332,6 +333,9 @@ TABLE = {
         ORGANISERS_READ | {"secretary": 200, "neighbour_secretary": 200},
     ),
     "members:login-unlock": ("member", ALL(405)),
+    # The security audit trail: the district organiser's alone (tests/members/test_audit_trail.py).
+    "members:security-events": (None, DISTRICT_ONLY),
+    "members:security-events-xlsx": (None, DISTRICT_ONLY),
 }
 
 

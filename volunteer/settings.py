@@ -98,6 +98,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Idle log-ins end (SESSION_IDLE_MINUTES); downloads go to the security trail.
+    "members.middleware.IdleSessionMiddleware",
+    "members.middleware.DownloadAuditMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -141,9 +144,17 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 8},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # At least three of: lower-case, upper-case, digits, symbols (等保2.0 level 3).
+    {
+        "NAME": "members.passwords.CharacterClassValidator",
+        "OPTIONS": {"min_classes": env_int("PASSWORD_MIN_CLASSES", 3)},
+    },
 ]
 # django-axes checks every log-in before the password is tried.
 AUTHENTICATION_BACKENDS = [
@@ -247,6 +258,15 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_LOCKOUT_CALLABLE = "members.views_logins.locked_out"
+# Sessions (等保2.0 level 3): a role holder's or staff log-in ends after this many
+# minutes without a request; a member without a role may stay idle longer.
+SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30)
+MEMBER_SESSION_IDLE_MINUTES = env_int("MEMBER_SESSION_IDLE_MINUTES", 7 * 24 * 60)
+# The security audit trail (members.SecurityEvent) is kept this many days, at least 180,
+# then pruned by `manage.py daily_sweep`.
+AUDIT_KEEP_DAYS = env_int("AUDIT_KEEP_DAYS", 180)
+if AUDIT_KEEP_DAYS < 180:
+    raise ImproperlyConfigured("AUDIT_KEEP_DAYS must be at least 180 (six months).")
 if env_bool("BEHIND_TLS_PROXY", False):
     # The proxy appends the client's address; only the last hop is trusted.
     AXES_IPWARE_PROXY_COUNT = 1

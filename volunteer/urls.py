@@ -22,7 +22,11 @@ urlpatterns = [
     ),
     path("accounts/activate/", members_logins.activate, name="activate"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path(
+        "accounts/password/",
+        members_logins.PasswordChangeView.as_view(),
+        name="password_change",
+    ),
     path(
         "accounts/password/done/",
         auth_views.PasswordChangeDoneView.as_view(),
@@ -42,7 +46,7 @@ urlpatterns = [
     ),
     path(
         "accounts/password-reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(),
+        members_logins.PasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
     path(

@@ -39,6 +39,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "teams": home_pages.led_teams(user),
             "instructed": home_pages.instructed_posts(user, today.year),
             "is_organiser": access.is_organiser(user),
+            "reads_security_trail": access.is_district_organiser(user),
             "is_overseer": bool(organiser_units)
             or any(h.role == RoleAssignment.Role.BRANCH_SECRETARY for h in assignments),
         },

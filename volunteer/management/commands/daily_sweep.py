@@ -6,7 +6,9 @@
 - texts: whatever text messages are due are sent (`send_texts` may also run every
   minute on its own);
 - requests: alerts about late help requests that are due are sent
-  (`escalate_requests`, which should also run every few minutes on its own).
+  (`escalate_requests`, which should also run every few minutes on its own);
+- security trail: events older than AUDIT_KEEP_DAYS (at least 180) are deleted, the
+  only way an event ever leaves it.
 """
 
 from django.core.management import call_command
@@ -14,12 +16,13 @@ from django.core.management.base import BaseCommand
 
 from inbox import texts
 from members import roster
+from members.models import SecurityEvent
 
 
 class Command(BaseCommand):
     help = (
         "Daily clean-up: stale and old jobs, abandoned roster uploads, due text messages, "
-        "due alerts about late requests."
+        "due alerts about late requests, security events past their retention."
     )
 
     def handle(self, *args, **options) -> None:
@@ -32,3 +35,5 @@ class Command(BaseCommand):
             f"{counts['failed']} failed."
         )
         call_command("escalate_requests", stdout=self.stdout)
+        pruned = SecurityEvent.objects.prune()
+        self.stdout.write(f"Security events past their retention deleted: {pruned}.")
