@@ -420,6 +420,7 @@ class ExcellenceRuleForm(forms.Form):
     )
     min_votes = forms.IntegerField(
         label=_("the share counts from this many ratings"),
+        required=False,  # left empty: the rule keeps its number
         min_value=1,
         max_value=1000,
         help_text=_(

@@ -151,11 +151,9 @@ def excellent(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     )
     context["rule_readable"] = member_access.is_organiser(request.user)
     unit, rule = context["unit"], context["rule"]
-    too_few = queries.too_few_ratings(unit, year, rule)
-    context["too_few"] = list(too_few[:TOO_FEW_SHOWN])
-    context["too_few_count"] = (
-        len(context["too_few"]) if len(context["too_few"]) < TOO_FEW_SHOWN else too_few.count()
-    )
+    too_few = list(queries.too_few_ratings(unit, year, rule)[: TOO_FEW_SHOWN + 1])
+    context["too_few"] = too_few[:TOO_FEW_SHOWN]
+    context["more_too_few"] = len(too_few) > TOO_FEW_SHOWN
     context["proposals_url"] = _selection_url(request.user, unit, context["district"], year)
     context["totals"] = queries.excellent_totals(context["filters"].qs)
     return render(request, "helpdesk/excellent.html", context)

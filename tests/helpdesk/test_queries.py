@@ -96,8 +96,8 @@ def test_the_excellent_list_makes_the_same_number_of_queries_whatever_its_length
 
 
 # session, user, unit, roles, district, rule, the list's count, a page of it, the towns
-# to filter by, unread count (menu), own file (menu)
-QUERIES_ON_EXCELLENT = 11
+# to filter by, the totals, those with too few ratings, unread count (menu), own file (menu)
+QUERIES_ON_EXCELLENT = 13
 
 
 def test_the_open_list_follows_each_request_state(tree, team, team_leader):
