@@ -3,6 +3,7 @@ retention, and the district organiser's page and export."""
 
 import datetime as dt
 import io
+import re
 
 import pytest
 import time_machine
@@ -108,6 +109,17 @@ def test_a_password_change_is_recorded(client, villager):
     assert response.status_code == 302
     event = SecurityEvent.objects.get(kind=Kind.PASSWORD_CHANGED)
     assert event.actor == villager
+
+
+def test_a_password_reset_by_e_mail_is_recorded(client, villager, mailoutbox):
+    villager.email = "zhao@example.org"
+    villager.save(update_fields=["email"])
+    client.post(reverse("password_reset"), {"email": "zhao@example.org"})
+    link = re.search(r"http://testserver(/accounts/password-reset/\S+/)", mailoutbox[0].body)
+    form_url = client.get(link.group(1), follow=True).redirect_chain[-1][0]
+    client.post(form_url, {"new_password1": "Fresh-pass-2026", "new_password2": "Fresh-pass-2026"})
+    event = SecurityEvent.objects.get(kind=Kind.PASSWORD_RESET)
+    assert (event.actor, event.member) == (villager, villager.member_file)
 
 
 def test_a_slip_records_the_code_issued_and_the_download(client, secretary, member):

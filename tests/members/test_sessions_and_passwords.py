@@ -104,3 +104,15 @@ def test_the_password_change_page_refuses_a_simple_password(client, member_user)
     member_user.refresh_from_db()
     assert member_user.check_password("pw-for-tests")
     assert not SecurityEvent.objects.filter(kind=SecurityEvent.Kind.PASSWORD_CHANGED).exists()
+
+
+def test_the_activation_page_refuses_a_simple_password(client, secretary, member):
+    from tests.members.test_activation import activate, code_on
+
+    client.force_login(secretary)
+    code = code_on(client.post(reverse("members:member-login", args=[member.pk])))
+    client.logout()
+    response = activate(client, code, "qinwanghills2026")
+    assert response.status_code == 200
+    assert response.context["form"].errors["password1"]
+    assert not SecurityEvent.objects.filter(kind=SecurityEvent.Kind.CODE_USED).exists()
