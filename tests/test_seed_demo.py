@@ -4,10 +4,14 @@ The members layer alone is tested in tests/members/test_seed_demo.py, refusals o
 empty database in tests/members/test_seed_demo_refusals.py."""
 
 import datetime as dt
+import os
+import shutil
+import subprocess
 from io import StringIO
 
 from django.contrib.auth.models import User
 from django.core.management import call_command
+from django.db import connection
 
 from members import demo, idnumbers
 from members.models import (
@@ -19,6 +23,7 @@ from members.models import (
 )
 from posts.models import Pledge, Post
 from scoring.models import Activity, Evaluation, MonthlyTally
+from volunteer.history import save_with_history
 
 
 def seed(*args: str) -> str:
@@ -99,6 +104,42 @@ def test_every_id_number_is_valid_unique_and_matches_the_file(seeded):
         assert idnumbers.birth_date(m.id_number) == m.birth_date
         assert idnumbers.gender_code(m.id_number) == m.gender
         assert dt.date(1940, 1, 1) <= m.birth_date <= dt.date(2003, 12, 31)
+
+
+def _database_as_text() -> str:
+    """The whole database as text, as someone holding a copy of it would read it: on
+    SQLite its SQL dump; on PostgreSQL `pg_dump` (what is committed: the seeded demo)
+    and every column of every table read through this connection (this test's rows too)."""
+    connection.ensure_connection()
+    if connection.vendor == "sqlite":
+        return "\n".join(connection.connection.iterdump())
+    parts = []
+    if shutil.which("pg_dump"):
+        db = connection.settings_dict
+        result = subprocess.run(
+            ["pg_dump", "--no-owner", "-h", db["HOST"] or "127.0.0.1", "-p", str(db["PORT"] or 5432),
+             "-U", db["USER"] or "postgres", db["NAME"]],
+            env=os.environ | ({"PGPASSWORD": db["PASSWORD"]} if db["PASSWORD"] else {}),
+            capture_output=True, text=True, timeout=120, check=True,
+        )  # fmt: skip
+        parts.append(result.stdout)
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names(cursor):
+            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")  # noqa: S608
+            parts.extend(" ".join(map(str, row)) for row in cursor.fetchall())
+    return "\n".join(parts)
+
+
+def test_the_demo_database_dumped_as_text_holds_no_whole_id_number(seeded):
+    # A file corrected once, so its history holds the old number's row and the new one's.
+    member = Member.objects.get(name="刘䶮")
+    old_number = member.id_number
+    member.id_number = idnumbers.make_id_number("330602", member.birth_date, 991)
+    save_with_history(member, by=User.objects.get(username="secretary"), validate_unique=False)
+    text = _database_as_text()
+    assert "刘䶮" in text and member.id_number_hash in text  # the rows are in it
+    assert idnumbers.find_in_text(text) == []
+    assert old_number not in text and member.id_number not in text
 
 
 def test_every_branch_has_its_situation_and_needs(seeded):
