@@ -3,6 +3,8 @@ its time limit, and when.
 
 - A request that finds no team (no grid, or no team for the grid) is told at once to the
   branch secretary and the town's organisers (`alert_no_team`, from `create_request`).
+  Where the town has no organiser (and for this first alert, the branch no secretary
+  either), the district organisers are told in the town's place.
 - A request past a time limit of its district (`ResponseRule`: dispatched, someone on
   site, resolved) is told to the team leader at the limit, to the branch secretary
   `secretary_after` later and to the town `town_after` after the limit; a request no
@@ -73,6 +75,19 @@ def town_organisers_of(branch: Unit):
     )
 
 
+def district_organisers_of(branch: Unit):
+    """Working log-ins holding the district organiser's role above the branch."""
+    return (
+        get_user_model()
+        .objects.filter(
+            role_assignments__unit__path__in=branch.ancestor_paths(),
+            role_assignments__role=Role.DISTRICT_ORGANISER,
+            is_active=True,
+        )
+        .distinct()
+    )
+
+
 def _recipients(request: HelpRequest, level: str) -> list:
     from helpdesk.services import leaders_of  # services calls this module
 
@@ -86,7 +101,11 @@ def _recipients(request: HelpRequest, level: str) -> list:
         ids = set(secretaries_of(request.branch).values_list("pk", flat=True))
         ids |= set(town_organisers_of(request.branch).values_list("pk", flat=True))
         users = get_user_model().objects.filter(pk__in=ids)
-    return list(users.order_by("pk"))
+    found = list(users.order_by("pk"))
+    if not found and level in (Level.TOWN, Level.OPERATORS):
+        # A town (or branch) nobody organises yet: the district hears in its place.
+        found = list(district_organisers_of(request.branch).order_by("pk"))
+    return found
 
 
 def _names(users) -> str:

@@ -313,3 +313,24 @@ def test_a_town_organiser_reads_the_limits_but_cannot_set_them(client, tree, tow
     url = reverse("helpdesk:response-rule", args=[tree.district.pk])
     assert 'id="response-limits"' in client.get(url).content.decode()
     assert client.post(url, {"dispatch_minutes": "5"}).status_code == 403
+
+
+def test_where_the_town_has_no_organiser_the_district_is_told_in_its_place(
+    tree, team, team_leader, secretary, district_organiser
+):
+    request = ask(tree)
+    limit = request.dispatched_at + 2 * HOUR
+    assert told(district_organiser) == []
+    escalation.escalate(limit + 2 * HOUR + SECOND)
+    [subject] = told(district_organiser)
+    assert request.code in subject
+    town = RequestAlert.objects.get(request=request, level=RequestAlert.Level.TOWN)
+    assert town.told == "district"
+
+
+def test_a_request_without_a_team_reaches_the_district_when_the_branch_has_nobody(
+    tree, volunteers, district_organiser
+):
+    request = ask(tree)
+    assert RequestAlert.objects.get(request=request).told == "district"
+    assert len(told(district_organiser)) == 1
