@@ -145,7 +145,7 @@ LEFT JOIN members_unit g ON g.id = m.grid_id
 LEFT JOIN helpdesk_teammembership x ON x.profile_id = p.id
 LEFT JOIN helpdesk_serviceteam s ON s.id = x.team_id
 WHERE y.year = %s AND b.path LIKE %s AND (y.hours >= %s OR y.services >= %s)
-  AND y.votes > 0 AND y.favourable * 100 >= y.votes * %s
+  AND y.votes > 0 AND y.votes >= %s AND y.favourable * 100 >= y.votes * %s
 ORDER BY y.hours DESC, y.services DESC, p.number
 """
 
@@ -201,7 +201,7 @@ def _bare_excellent(path: str, year: int, rule):
 
     def bare():
         params = [year, path + "%", rule.min_hours, rule.min_services]
-        return benchlib.raw(sql, [*params, rule.min_favourable_percent])
+        return benchlib.raw(sql, [*params, rule.min_votes, rule.min_favourable_percent])
 
     return bare
 

@@ -268,6 +268,12 @@ def test_the_honour_shows_on_the_record_and_the_badge_check(client, tree, star, 
     assert 'id="honours"' in badge
 
 
+def test_the_honour_shows_on_the_volunteers_own_record(client, star, published):
+    client.force_login(star.member.user)
+    page = client.get(reverse("helpdesk:my-volunteer")).content.decode()
+    assert 'id="honours"' in page
+
+
 def test_a_declined_volunteer_holds_no_honour(client, tree, volunteers, published):
     badge = client.get(reverse("helpdesk:verify-badge", args=[volunteers[1].number]))
     assert 'id="honours"' not in badge.content.decode()

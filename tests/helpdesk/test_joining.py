@@ -195,3 +195,11 @@ def test_the_district_keeps_each_version_of_the_code_of_conduct(
     assert services.conduct_text(tree.district).body == "一、佩戴义工证；二、手机常开"
     client.force_login(town_organiser)
     assert client.post(url, {"body": "改"}).status_code == 403
+
+
+def test_a_member_who_is_not_a_volunteer_finds_the_application_from_their_record(
+    client, member_user
+):
+    client.force_login(member_user)
+    page = client.get(reverse("helpdesk:my-volunteer")).content.decode()
+    assert reverse("helpdesk:apply") in page
