@@ -4,10 +4,13 @@ from simple_history.admin import SimpleHistoryAdmin
 from helpdesk.models import (
     ExcellenceRule,
     HelpRequest,
+    RequestAlert,
     RequestEvent,
+    ResponseRule,
     ServiceLog,
     ServiceLogCorrection,
     ServiceTeam,
+    TeamEvent,
     TeamMembership,
     VolunteerProfile,
     VolunteerYear,
@@ -93,6 +96,28 @@ class RequestEventAdmin(ReadOnlyAdmin):
     list_display = ["request", "kind", "at", "by"]
     list_filter = ["kind"]
     list_select_related = ["request", "by"]
+
+
+@admin.register(RequestAlert)
+class RequestAlertAdmin(ReadOnlyAdmin):
+    list_display = ["request", "stage", "level", "at", "told"]
+    list_filter = ["stage", "level"]
+    list_select_related = ["request"]
+
+
+@admin.register(ResponseRule)
+class ResponseRuleAdmin(ReadOnlyAdmin):
+    """Time limits change through the district organiser's page, which keeps the history."""
+
+    list_display = ["district", "dispatch_minutes", "arrive_minutes", "resolve_hours"]
+    list_select_related = ["district"]
+
+
+@admin.register(TeamEvent)
+class TeamEventAdmin(ReadOnlyAdmin):
+    list_display = ["team", "profile", "kind", "on", "by", "carried_over"]
+    list_filter = ["kind", "carried_over"]
+    list_select_related = ["team", "profile", "by"]
 
 
 @admin.register(ServiceLog)
