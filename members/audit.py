@@ -15,6 +15,7 @@ from collections.abc import Iterator
 import django_filters
 from axes.helpers import get_client_ip_address
 from axes.signals import user_locked_out
+from django import forms
 from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.db.models import Q, QuerySet
@@ -197,7 +198,10 @@ class SecurityEventFilter(django_filters.FilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name in ("since", "until"):
-            self.form.fields[name].widget.input_type = "date"
+            # A phone's date picker reads and writes ISO dates, whatever the language.
+            self.form.fields[name].widget = forms.DateInput(
+                attrs={"type": "date"}, format="%Y-%m-%d"
+            )
 
     def filter_person(self, queryset, name, value):
         value = value.strip()[:150]
@@ -215,7 +219,8 @@ class SecurityEventFilter(django_filters.FilterSet):
 def who(event: SecurityEvent) -> str:
     if event.actor is not None:
         return event.actor.get_full_name() or event.actor.get_username()
-    return event.username or _("Nobody logged in")
+    # No log-in and no name typed: the set-up (seed_demo, a script), not a person.
+    return event.username or _("Set-up")
 
 
 def export_headers() -> list[str]:
