@@ -24,6 +24,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from members import idnumbers
 from members.models import Member, Unit
 from posts import services as posts_services
 from posts.models import Pledge, PledgeItem, PledgeVersion
@@ -170,6 +171,20 @@ def test_a_restore_gives_back_every_member_pledge_ledger_entry_and_tally(demo_ba
         if name != "pledge history":
             assert before[name], f"the demo has no {name}: the comparison would prove nothing"
         assert after[name] == before[name], name
+
+
+def test_the_demo_backup_holds_no_whole_id_number_and_a_restore_reads_them_back(demo_backup):
+    path, before = demo_backup
+    with gzip.open(path, "rt", encoding="utf-8") as stream:
+        text = stream.read()
+    assert "id_number_cipher" in text  # the members are in it, encrypted
+    assert idnumbers.find_in_text(text) == []
+    run("restore", str(path))
+    members = list(Member.all_files.all())
+    assert len(members) == len(before["members"])
+    for member in members:
+        idnumbers.validate_id_number(member.id_number)  # the same keys read them
+        assert Member.all_files.get(id_number_hash=idnumbers.digest(member.id_number)) == member
 
 
 def test_the_demo_backup_holds_corrections_and_pledges_in_review(demo_backup):
