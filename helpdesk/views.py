@@ -187,7 +187,9 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "help_request": help_request,
             "events": queries.request_events(help_request),
-            "logs": help_request.logs.prefetch_related("volunteers__member").order_by("served_at"),
+            "logs": help_request.logs.annotate(correction_count=Count("corrections"))
+            .prefetch_related("volunteers__member")
+            .order_by("served_at"),
             "lateness": help_request.lateness(timezone.now(), limits),
             "alerts": escalation.alerts_of(help_request),
             "can_dispatch": is_operator
@@ -448,6 +450,7 @@ def volunteer_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "year": year,
             "figures": VolunteerYear.objects.filter(profile=profile, year=year).first(),
             "logs": profile.service_logs.filter(served_at__year=year)
+            .annotate(correction_count=Count("corrections"))
             .select_related("team", "request")
             .order_by("-served_at", "-id")[:RECENT],
             "capabilities": member.capability_types.all(),

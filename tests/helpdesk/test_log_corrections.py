@@ -291,3 +291,18 @@ def test_a_correction_after_the_month_is_published_counts_in_the_next_open_month
     following = (month + dt.timedelta(days=32)).replace(day=1)
     withdrawal = PointsEntry.objects.get(member=volunteers[1].member, corrects__isnull=False)
     assert withdrawal.month == following
+
+
+def test_the_team_and_volunteer_pages_mark_the_corrected_log(
+    client, logged, team, team_leader, secretary, volunteers
+):
+    _correct(logged, team_leader, hours="2")
+    detail = reverse("helpdesk:log-detail", args=[logged.pk])
+    client.force_login(secretary)
+    for url in (
+        reverse("helpdesk:team-detail", args=[team.pk]),
+        reverse("helpdesk:volunteer-detail", args=[volunteers[0].pk]),
+    ):
+        page = client.get(url).content.decode()
+        assert "corrected" in page, url
+    assert detail in client.get(reverse("helpdesk:team-detail", args=[team.pk])).content.decode()
