@@ -80,7 +80,7 @@ def badges(profiles: Iterable[VolunteerProfile], absolute: Absolute) -> list[Bad
             profile=profile,
             team=getattr(getattr(profile, "membership", None), "team", None),
             qr=qr_svg_data_uri(
-                absolute(reverse("helpdesk:verify-badge", args=[profile.number])),
+                absolute(reverse("helpdesk:verify-badge", args=[profile.verify_code])),
                 width_mm=19,
             ),
         )

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from members.models import Member, Unit
+from volunteer import verification
 
 # How long each step may take before the dispatch board shows a request as late
 # ("有求必应，有应必到，有到必解": every call answered, every answer attended, every visit
@@ -79,6 +80,10 @@ class ServiceCategory(models.TextChoices):
 # --- the volunteer pool (党员义工信息库) ---------------------------------------------------
 
 
+def new_badge_code() -> str:
+    return verification.new_code()
+
+
 class VolunteerProfileQuerySet(models.QuerySet):
     def in_unit(self, unit: Unit) -> "VolunteerProfileQuerySet":
         if unit.kind == Unit.Kind.GRID:
@@ -106,6 +111,15 @@ class VolunteerProfile(models.Model):
         related_name="volunteer_profile",
     )
     number = models.CharField(_("volunteer number"), max_length=20, unique=True)
+    # What the badge's QR code carries: the printed number is a serial, and a page found
+    # by it would let anyone list every volunteer's name, village and team by counting.
+    verify_code = models.CharField(
+        _("verification code"),
+        max_length=16,
+        unique=True,
+        default=new_badge_code,
+        editable=False,
+    )
     specialties = models.CharField(
         _("specialties for service"),
         max_length=200,

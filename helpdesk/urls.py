@@ -17,7 +17,7 @@ urlpatterns = [
     path("ask/<int:pk>/", views_public.ask_form, name="ask-form"),
     path("track/", views_public.track, name="track"),
     path("track/<code:code>/", views_public.request_status, name="request-status"),
-    path("verify/<code:number>/", views_public.verify_badge, name="verify-badge"),
+    path("verify/<code:code>/", views_public.verify_badge, name="verify-badge"),
     path(
         "excellent-volunteers/<int:pk>/<year:year>/",
         views_public.excellent_public,

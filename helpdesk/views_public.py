@@ -7,6 +7,8 @@ place; a badge's page the volunteer's name, number, team and whether the badge i
 valid. Never a phone, an address or a resident's name.
 """
 
+import re
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,6 +19,10 @@ from helpdesk import antispam, queries, services
 from helpdesk.forms import AskForm, RateForm, TrackForm
 from helpdesk.models import ExcellentSelection, HelpRequest, VolunteerProfile
 from members.models import Unit
+
+# A printed volunteer number (YQ-2026-000123): typed into the badge's address by hand, it
+# is answered with how to check a badge, not with whose it is.
+BADGE_NUMBER = re.compile(r"^[A-Za-z]{1,6}-\d{4}-\d{1,9}$")
 
 STEPS = [
     (HelpRequest.State.RECEIVED, "received_at"),
@@ -140,16 +146,19 @@ def request_status(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @never_cache
-def verify_badge(request: HttpRequest, number: str) -> HttpResponse:
-    """Public, no log-in: is the volunteer badge with this number genuine and valid?"""
+def verify_badge(request: HttpRequest, code: str) -> HttpResponse:
+    """Public, no log-in: is the volunteer badge whose QR code carries this code genuine
+    and valid? Found by the badge's unguessable code, never by its printed number: the
+    numbers are serial, and anyone could otherwise list every volunteer by counting."""
     profile = (
         VolunteerProfile.objects.select_related("member__branch__parent", "membership__team")
-        .filter(number=number.strip().upper())
+        .filter(verify_code=code.strip())
         .first()
     )
     if profile is None:
+        context = {"found": False, "looks_like_number": bool(BADGE_NUMBER.match(code.strip()))}
         return _public(
-            render(request, "helpdesk/public/verify_badge.html", {"found": False}, status=404)
+            render(request, "helpdesk/public/verify_badge.html", context, status=404)
         )
     membership = getattr(profile, "membership", None)
     return _public(

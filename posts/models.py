@@ -1,7 +1,5 @@
 """Steps 1–3 of the five-step method: post types and duty menus, posts, choices, pledges."""
 
-import secrets
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -9,11 +7,12 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from members.models import Member, ResidentNeed, Unit
+from volunteer import verification
 
 
 def new_verify_code() -> str:
     """A short unguessable code for the public verification page (QR codes)."""
-    return secrets.token_urlsafe(9)
+    return verification.new_code()
 
 
 class PostTypeQuerySet(models.QuerySet):

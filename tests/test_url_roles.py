@@ -258,7 +258,7 @@ TABLE = {
     "helpdesk:ask-form": ("branch", ALL(200)),
     "helpdesk:track": (None, ALL(302)),
     "helpdesk:request-status": (lambda o: {"code": o["help_code"]}, ALL(200)),
-    "helpdesk:verify-badge": (lambda o: {"number": o["badge_number"]}, ALL(200)),
+    "helpdesk:verify-badge": (lambda o: {"code": o["badge_code"]}, ALL(200)),
     # The board: overseers and team leaders; entering a request: town organisers and
     # secretaries (the district organiser and team leaders read only).
     "helpdesk:board": (None, EVERYONE_LOGGED_IN | {"instructor": 404, "member": 404}),

@@ -119,7 +119,7 @@ PAGES: list[tuple[str, str, Kwargs]] = [
     ("anonymous", "helpdesk:request-status", lambda o: {"code": o["help_code"]}),
     ("anonymous", "posts:verify-post", lambda o: {"code": o["held_choice_code"]}),
     ("anonymous", "posts:verify-pledge", lambda o: {"code": o["pledge_code"], "version": 1}),
-    ("anonymous", "helpdesk:verify-badge", lambda o: {"number": o["badge_number"]}),
+    ("anonymous", "helpdesk:verify-badge", lambda o: {"code": o["badge_code"]}),
 ]
 
 LANGUAGES = ["zh-hans", "en"]

@@ -65,5 +65,5 @@ def url_objects(tree, member_user) -> dict:
         "profile": profile.pk,
         "help_request": request.pk,
         "help_code": request.code,
-        "badge_number": profile.number,
+        "badge_code": profile.verify_code,
     }

@@ -264,7 +264,7 @@ def test_the_honour_shows_on_the_record_and_the_badge_check(client, tree, star, 
     record = client.get(reverse("helpdesk:volunteer-detail", args=[star.pk])).content.decode()
     assert 'id="honours"' in record and str(YEAR) in record.split('id="honours"')[1][:600]
     client.logout()
-    badge = client.get(reverse("helpdesk:verify-badge", args=[star.number])).content.decode()
+    badge = client.get(reverse("helpdesk:verify-badge", args=[star.verify_code])).content.decode()
     assert 'id="honours"' in badge
 
 
@@ -275,7 +275,7 @@ def test_the_honour_shows_on_the_volunteers_own_record(client, star, published):
 
 
 def test_a_declined_volunteer_holds_no_honour(client, tree, volunteers, published):
-    badge = client.get(reverse("helpdesk:verify-badge", args=[volunteers[1].number]))
+    badge = client.get(reverse("helpdesk:verify-badge", args=[volunteers[1].verify_code]))
     assert 'id="honours"' not in badge.content.decode()
 
 

@@ -104,7 +104,7 @@ def _public_pages(client, tree, help_request, profile) -> str:
         reverse("helpdesk:ask"),
         reverse("helpdesk:ask-form", args=[tree.branch.pk]),
         reverse("helpdesk:request-status", args=[help_request.code]),
-        reverse("helpdesk:verify-badge", args=[profile.number]),
+        reverse("helpdesk:verify-badge", args=[profile.verify_code]),
     ]
     return "".join(client.get(url).content.decode() for url in urls)
 
@@ -160,14 +160,42 @@ def test_a_resolved_request_is_rated_once(english_client, tree, team):
 
 
 def test_a_badge_verifies_as_valid_or_inactive(english_client, tree, volunteers):
-    url = reverse("helpdesk:verify-badge", args=[volunteers[4].number])
+    url = reverse("helpdesk:verify-badge", args=[volunteers[4].verify_code])
     assert 'data-state="valid"' in english_client.get(url).content.decode()
     services.update_volunteer(
         profile=volunteers[4], specialties="", availability="", is_active=False, by=None
     )
     assert 'data-state="inactive"' in english_client.get(url).content.decode()
-    missing = english_client.get(reverse("helpdesk:verify-badge", args=["YQ-1999-000001"]))
+    missing = english_client.get(reverse("helpdesk:verify-badge", args=["AbCdEfGhIjKl"]))
     assert missing.status_code == 404
+    assert 'data-state="not_found"' in missing.content.decode()
+
+
+def test_a_badge_is_not_found_by_its_printed_number(english_client, tree, volunteers):
+    """The numbers are serial: found by them, the page would let anyone list every
+    volunteer's name, village and team by counting (issue 19, point 5)."""
+    for number in (volunteers[4].number, volunteers[4].number.lower()):
+        response = english_client.get(reverse("helpdesk:verify-badge", args=[number]))
+        page = response.content.decode()
+        assert response.status_code == 404
+        assert 'data-state="number_only"' in page
+        assert volunteers[4].member.name not in page
+
+
+def test_every_badge_has_its_own_unguessable_code(volunteers):
+    codes = [v.verify_code for v in volunteers]
+    assert len(set(codes)) == len(codes)
+    assert all(
+        len(code) >= 12 and code not in v.number for code, v in zip(codes, volunteers, strict=True)
+    )
+
+
+def test_the_badge_qr_code_carries_the_code_not_the_number(tree, volunteers):
+    from helpdesk import documents
+
+    seen = []
+    documents.badges([volunteers[4]], lambda path: seen.append(path) or path)
+    assert seen == [reverse("helpdesk:verify-badge", args=[volunteers[4].verify_code])]
 
 
 def test_the_code_box_leads_to_the_requests_page(english_client, tree, team):
