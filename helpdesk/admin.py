@@ -2,7 +2,10 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from helpdesk.models import (
+    ConductText,
     ExcellenceRule,
+    ExcellentNomination,
+    ExcellentSelection,
     HelpRequest,
     RequestAlert,
     RequestEvent,
@@ -12,6 +15,7 @@ from helpdesk.models import (
     ServiceTeam,
     TeamEvent,
     TeamMembership,
+    VolunteerApplication,
     VolunteerProfile,
     VolunteerYear,
 )
@@ -152,3 +156,33 @@ class ExcellenceRuleAdmin(ReadOnlyAdmin):
         "favourable_comparison",
         "min_favourable_percent",
     ]
+
+
+@admin.register(ExcellentSelection)
+class ExcellentSelectionAdmin(ReadOnlyAdmin):
+    """Towns propose, the district confirms and publishes on their pages (with history)."""
+
+    list_display = ["district", "year", "published_at", "published_by"]
+    list_select_related = ["district", "published_by"]
+
+
+@admin.register(ExcellentNomination)
+class ExcellentNominationAdmin(ReadOnlyAdmin):
+    list_display = ["profile", "selection", "town", "state", "proposed_at", "decided_at"]
+    list_filter = ["state"]
+    list_select_related = ["profile", "selection__district", "town"]
+
+
+@admin.register(ConductText)
+class ConductTextAdmin(ReadOnlyAdmin):
+    """Each version stays as members accepted it; the district writes a new one."""
+
+    list_display = ["district", "version", "created_at", "created_by"]
+    list_select_related = ["district", "created_by"]
+
+
+@admin.register(VolunteerApplication)
+class VolunteerApplicationAdmin(ReadOnlyAdmin):
+    list_display = ["member", "branch", "state", "created_at", "decided_at"]
+    list_filter = ["state"]
+    list_select_related = ["member", "branch"]
