@@ -6,13 +6,17 @@ Objects belong to 秦望村, the secretary's branch (see conftest.py).
 """
 
 import datetime as dt
+import io
+import re
 
+import openpyxl
 import pytest
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from inbox.models import Notification
-from members.models import RoleAssignment, RosterImport
+from members import idnumbers
+from members.models import Member, RoleAssignment, RosterImport
 from scoring import documents as scoring_documents
 from tests.conftest import make_member, make_member_user, make_tree, user_with_role
 from tests.factories import (
@@ -346,9 +350,11 @@ class _PagesNotLaidOut:
     (tests/test_pdf.py, tests/*/test_documents.py, the batch tests)."""
 
     pages: list = []
+    printed: list[str] = []  # the HTML of the documents the test printed: its text
 
     def __init__(self, string: str, **_options) -> None:
         assert string.strip()
+        _PagesNotLaidOut.printed.append(string)
 
     def write_pdf(self) -> bytes:
         return b"%PDF-1.7\n% not laid out: tests/test_url_roles.py\n"
@@ -362,6 +368,7 @@ class _PagesNotLaidOut:
 
 @pytest.fixture(autouse=True)
 def _no_pdf_layout(monkeypatch):
+    _PagesNotLaidOut.printed = []
     monkeypatch.setattr("volunteer.pdf.HTML", _PagesNotLaidOut)
 
 
@@ -602,3 +609,81 @@ def test_a_year_or_month_out_of_range_in_a_path_is_not_found(client, people, tab
     for url in months:
         for month in ("0", "13", "99"):
             assert client.get(url.replace("/2026/3", f"/2026/{month}", 1)).status_code == 404
+
+
+# --- least exposure (issue 19, point 4) ----------------------------------------------------
+# No public page shows a whole ID number or a phone number, and no file (workbook or PDF)
+# shows a whole ID number to anyone. The table's people have phones and valid ID numbers,
+# so a page or file that printed them would be caught. PDFs are read as the HTML they are
+# laid out from (the stand-in above keeps it).
+
+MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")  # a mainland mobile number
+PUBLIC = sorted(name for name, (_key, expected) in TABLE.items() if expected["anonymous"] == 200)
+FILES = sorted(
+    name
+    for name, (_key, expected) in TABLE.items()
+    if any(part in name for part in ("xlsx", "pdf", "export", "badge", "card", "sheet", "slip"))
+    and any(status == 200 for role, status in expected.items() if role != "anonymous")
+)
+
+
+def _text(response) -> str:
+    """What a reader of the answer sees: a page's HTML, a workbook's cells, a PDF's HTML."""
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    kind = response.get("Content-Type", "")
+    if "pdf" in kind:
+        text = "\n".join(_PagesNotLaidOut.printed)
+        _PagesNotLaidOut.printed = []
+        return text
+    if "spreadsheet" in kind:
+        book = openpyxl.load_workbook(io.BytesIO(content), read_only=True)
+        return "\n".join(
+            str(value)
+            for sheet in book.worksheets
+            for row in sheet.iter_rows(values_only=True)
+            for value in row
+            if value is not None
+        )
+    return content.decode(errors="replace")
+
+
+def test_the_tables_people_have_phones_and_id_numbers(table_objects):
+    """Otherwise the scans below would prove nothing."""
+    members = list(Member.objects.all())
+    assert sum(1 for m in members if m.phone) >= 2
+    assert all(len(m.id_number) == 18 for m in members)
+
+
+@pytest.mark.parametrize("name", PUBLIC)
+def test_a_public_page_shows_no_id_number_and_no_phone(client, table_objects, name):
+    key, _expected = TABLE[name]
+    response = client.get(reverse(name, kwargs=_kwargs(key, table_objects)))
+    assert response.status_code == 200
+    text = _text(response)
+    assert idnumbers.find_in_text(text) == []
+    assert MOBILE.findall(text) == []
+
+
+@pytest.mark.parametrize("name", FILES)
+def test_a_file_shows_no_whole_id_number_to_anyone(client, people, table_objects, name):
+    key, expected = TABLE[name]
+    url = reverse(name, kwargs=_kwargs(key, table_objects))
+    fetched = []
+    for role, status in expected.items():
+        if status == 200 and people[role] is not None:
+            client.force_login(people[role])
+            response = client.get(url)
+            assert response.status_code == 200
+            assert idnumbers.find_in_text(_text(response)) == [], role
+            fetched.append(role)
+    assert fetched
+
+
+def test_the_scan_reads_the_files_it_checks(client, people, table_objects):
+    """The roster export holds every member's ID number masked: the scan reads that
+    column, so a whole number there would be found."""
+    client.force_login(people["secretary"])
+    member = Member.objects.get(pk=table_objects["member"])
+    text = _text(client.get(reverse("members:roster-export", args=[member.branch_id])))
+    assert member.masked_id_number in text
+    assert idnumbers.find_in_text(text + "\n11010519491231002X") == ["11010519491231002X"]
