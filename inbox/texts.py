@@ -7,6 +7,7 @@ whatever is due (for a timer, and for texts whose task was lost)."""
 import datetime as dt
 import logging
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -102,3 +103,15 @@ def send_due() -> dict[str, int]:
         key = {"sent": "sent", "failed": "failed"}.get(message.status, "waiting")
         counts[key] += 1
     return counts
+
+
+def delete_finished(now: dt.datetime | None = None) -> int:
+    """Delete the text messages sent or given up more than TEXTS_KEEP_DAYS ago: each
+    holds a phone number, kept no longer than needed. Waiting ones stay. Returns how
+    many went."""
+    cutoff = (now or timezone.now()) - dt.timedelta(days=settings.TEXTS_KEEP_DAYS)
+    finished = TextMessage.objects.exclude(status=TextMessage.Status.PENDING).filter(
+        created_at__lt=cutoff
+    )
+    deleted, _by_model = finished.delete()
+    return deleted

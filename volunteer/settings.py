@@ -350,6 +350,10 @@ JOBS_STALE_SECONDS = env_int("JOBS_STALE_SECONDS", 60)
 JOBS_DIRECT_MAX = env_int("JOBS_DIRECT_MAX", 30)
 JOBS_CHUNK_SIZE = env_int("JOBS_CHUNK_SIZE", 25)
 JOBS_KEEP_DAYS = env_int("JOBS_KEEP_DAYS", 7)
+# Text messages hold a phone number and what was said to it: once sent or given up, they
+# are kept this many days (to answer "did I get a text?") and then deleted by
+# `manage.py daily_sweep`.
+TEXTS_KEEP_DAYS = env_int("TEXTS_KEEP_DAYS", 30)
 
 LOGGING = {
     "version": 1,

@@ -214,3 +214,27 @@ def test_many_notices_text_in_one_insert(gateway, django_assert_max_num_queries)
     with django_assert_max_num_queries(5):
         services.notify_many(recipients=users, subject="s", body="")
     assert TextMessage.objects.count() == 12
+
+
+def _text_of(age_days: int, status: str) -> TextMessage:
+    message = TextMessage.objects.create(
+        mobile="13800000001", text="您的选岗已确认", status=status, next_attempt_at=timezone.now()
+    )
+    created = timezone.now() - dt.timedelta(days=age_days)
+    TextMessage.objects.filter(pk=message.pk).update(created_at=created)
+    return message
+
+
+def test_the_daily_sweep_deletes_finished_texts_past_their_keeping(db, settings):
+    settings.TEXTS_KEEP_DAYS = 30
+    old_sent = _text_of(31, TextMessage.Status.SENT)
+    old_failed = _text_of(31, TextMessage.Status.FAILED)
+    recent = _text_of(29, TextMessage.Status.SENT)
+    waiting = _text_of(40, TextMessage.Status.PENDING)  # retried tomorrow: not due yet
+    TextMessage.objects.filter(pk=waiting.pk).update(
+        next_attempt_at=timezone.now() + dt.timedelta(days=1)
+    )
+    call_command("daily_sweep", stdout=None)
+    left = set(TextMessage.objects.values_list("pk", flat=True))
+    assert old_sent.pk not in left and old_failed.pk not in left
+    assert {recent.pk, waiting.pk} <= left

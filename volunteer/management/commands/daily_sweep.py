@@ -4,7 +4,8 @@
 - rosters: uploaded roster files left unconfirmed for 24 hours are deleted (they hold
   whole ID numbers); the record of the upload stays;
 - texts: whatever text messages are due are sent (`send_texts` may also run every
-  minute on its own);
+  minute on its own); those sent or given up more than TEXTS_KEEP_DAYS ago are deleted
+  (they hold phone numbers);
 - requests: alerts about late help requests that are due are sent
   (`escalate_requests`, which should also run every few minutes on its own);
 - security trail: events older than AUDIT_KEEP_DAYS (at least 180) are deleted, the
@@ -21,7 +22,7 @@ from members.models import SecurityEvent
 
 class Command(BaseCommand):
     help = (
-        "Daily clean-up: stale and old jobs, abandoned roster uploads, due text messages, "
+        "Daily clean-up: stale and old jobs, abandoned roster uploads, due and old text messages, "
         "due alerts about late requests, security events past their retention."
     )
 
@@ -32,7 +33,7 @@ class Command(BaseCommand):
         counts = texts.send_due()
         self.stdout.write(
             f"Text messages: {counts['sent']} sent, {counts['waiting']} to retry, "
-            f"{counts['failed']} failed."
+            f"{counts['failed']} failed; {texts.delete_finished()} older ones deleted."
         )
         call_command("escalate_requests", stdout=self.stdout)
         pruned = SecurityEvent.objects.prune()
