@@ -334,3 +334,23 @@ def test_a_request_without_a_team_reaches_the_district_when_the_branch_has_nobod
     request = ask(tree)
     assert RequestAlert.objects.get(request=request).told == "district"
     assert len(told(district_organiser)) == 1
+
+
+def test_the_board_counts_late_by_the_districts_own_limits(
+    client, tree, volunteers, people, district_organiser
+):
+    services.set_response_rule(
+        district=tree.district, dispatch_minutes=30, arrive_minutes=60, resolve_hours=24,
+        secretary_after_minutes=10, town_after_minutes=20, by=district_organiser,
+    )  # fmt: skip
+    with at(NOW - 20 * MINUTE):
+        ask(tree)  # no team: late after 30 minutes here, not the default 10
+    client.force_login(people["town"])
+    with at(NOW):
+        response = client.get(reverse("helpdesk:board"))
+    assert response.context["counts"].late == 0
+    assert "mark-late" not in response.content.decode()
+    with at(NOW + 11 * MINUTE):
+        response = client.get(reverse("helpdesk:board"))
+    assert response.context["counts"].late == 1
+    assert "mark-late" in response.content.decode()
