@@ -1,6 +1,6 @@
 """The load test behind `make load` (and `make load FAULT=pg-restart`); docs/load.md.
 
-    .venv/bin/python scripts/load.py [--fault pg-restart] [--users 20] [--duration 75]
+    .venv/bin/python scripts/load.py [--fault pg-restart] [--users 20,100,200] [--duration 75]
 
 1. A throwaway PostgreSQL database (`volunteer_load`) gets the city demo set
    (`seed_demo --scale city`) and the load's log-ins and pending applications
@@ -10,12 +10,17 @@
    the overrides that plain HTTP on loopback needs are set (no SSL redirect, cookies
    not Secure) and the help form's per-address limit is raised, all residents coming
    from one address.
-3. locust runs headless at a fixed number of users (scripts/locustfile.py) for a fixed
-   time; every response is counted by kind and status.
-4. `manage.py check_integrity` checks the database afterwards, with the help request
-   codes the residents were given.
-5. The results table is printed and written to docs/load.md (its section for this
-   kind of run; the rest of the file is kept).
+3. locust runs headless at each number of users asked for (20, 100 and 200 by default),
+   one run after the other on the same server and data, for a fixed time each; N users
+   are the four kinds of people in the proportions of the 20-user mix (6 public, 4
+   residents, 6 members, 4 secretaries; LOAD_MIX changes it), rounded to add up to N.
+   Every response is counted by kind and status.
+4. `manage.py check_integrity` checks the database after each run, with the help
+   request codes the residents were given.
+5. One table (requests per second, p50, p95, log-in p95, the published month's public
+   tally p95, 5xx, the integrity check) for every N, the knee (the highest N whose p95
+   stays under 300 ms), and each run's table by kind of request are printed and written
+   to docs/load.md (its section for this kind of run; the rest of the file is kept).
 
 With --fault pg-restart, PostgreSQL is restarted (fast mode: every connection cut)
 part-way through while the load runs; a poller reports how long the site took to
@@ -46,12 +51,16 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 DOC = ROOT / "docs" / "load.md"
 TARGET_P95_MS = 300
+BASE_MIX = ("public", "residents", "members", "secretaries")
+LOGIN_KINDS = ("login", "login form")
+PUBLISHED_TALLY = "public tally, a month"
 PUBLIC_PAGE = "/helpdesk/ask/"
 
 
@@ -388,6 +397,27 @@ def table(results: dict, duration: float) -> tuple[list[str], dict]:
     return head + rows, overall
 
 
+def mix_for(users: int, base: list[int]) -> list[int]:
+    """`users` people of the four kinds in the proportions of `base`, rounded so that they
+    add up to `users` (largest remainders first; ties to the earlier kind)."""
+    total = sum(base)
+    exact = [users * n / total for n in base]
+    counts = [int(x) for x in exact]
+    by_remainder = sorted(range(len(base)), key=lambda i: (-(exact[i] - counts[i]), i))
+    for i in by_remainder[: users - sum(counts)]:
+        counts[i] += 1
+    return counts
+
+
+def kind_p95(results: dict, kinds) -> float:
+    times = [t for name in kinds for t in results["times"].get(name, [])]
+    return percentile(times, 0.95)
+
+
+def base_mix() -> list[int]:
+    return [int(n) for n in os.environ.get("LOAD_MIX", "6,4,6,4").split(",")]
+
+
 def write_doc(kind: str, text: str) -> None:
     begin, end = f"<!-- load:{kind} -->", f"<!-- /load:{kind} -->"
     current = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Load test\n"
@@ -408,7 +438,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--fault", choices=["none", "pg-restart"], default="none")
     parser.add_argument("--cluster", choices=["private", "shared"], default=None)
-    parser.add_argument("--users", type=int, default=20)
+    parser.add_argument(
+        "--users",
+        default="20,100,200",
+        help="users at once, or several runs' numbers separated by commas (default 20,100,200)",
+    )
     parser.add_argument("--duration", type=int, default=75, help="seconds of load")
     parser.add_argument("--port", type=int, default=8001)
     parser.add_argument("--pg-port", type=int, default=5433, help="the private cluster's")
@@ -423,7 +457,15 @@ def main() -> int:
     parser.add_argument("--keep-db", action="store_true")
     parser.add_argument("--no-doc", action="store_true", help="print only, leave docs/load.md")
     args = parser.parse_args()
+    try:
+        args.user_counts = [int(n) for n in str(args.users).split(",") if n.strip()]
+    except ValueError:
+        parser.error("--users takes numbers separated by commas, e.g. 20,100,200")
+    if not args.user_counts or min(args.user_counts) < 4:
+        parser.error("each run needs at least 4 users (one of each kind)")
     fault = args.fault == "pg-restart"
+    if fault:
+        args.user_counts = args.user_counts[:1]  # one run: the restart is its subject
     cluster = args.cluster or ("private" if fault else "shared")
     pg = Postgres(private=cluster == "private", port=args.pg_port)
     work = Path(tempfile.mkdtemp(prefix="volunteer-load-"))
@@ -459,83 +501,103 @@ def main() -> int:
         if run(["redis-cli", "ping"], capture_output=True, check=False).returncode:
             raise SystemExit("Redis does not answer at 127.0.0.1:6379.")
         prepare_database(pg, args.database, args.reuse_db, dev, args.copy_from)
-        plan_file, out_file = work / "plan.json", work / "out.json"
-        run([sys.executable, "scripts/load_prepare.py", str(plan_file)], env=dev)
+        plan_file = work / "plan.json"
+        most_secretaries = max(mix_for(n, base_mix())[3] for n in args.user_counts)
+        run(
+            [sys.executable, "scripts/load_prepare.py", str(plan_file)],
+            env=dev | {"LOAD_SECRETARIES": str(most_secretaries)},
+        )
         run([sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"], env=production)
         redis_db = args.redis.rsplit("/", 1)[-1]
         run(["redis-cli", "-n", redis_db, "FLUSHDB"], stdout=subprocess.DEVNULL)
         server = start_gunicorn(production, work, args.port)
         host = f"http://127.0.0.1:{args.port}"
-        log(f"gunicorn up at {host}; locust: {args.users} users for {args.duration} s")
-
         plan = json.loads(plan_file.read_text())
-        probe = Fault(pg, f"{host}/posts/board/{plan['public_branches'][0]}/", args.duration * 0.4)
-        if fault:
-            probe.start()
-        load_at_start = os.getloadavg()[0]
-        run(
-            [
-                str(BIN / "locust"),
-                "-f",
-                "scripts/locustfile.py",
-                "--headless",
-                "-H",
-                host,
-                "-u",
-                str(args.users),
-                "-r",
-                str(args.users),
-                "-t",
-                f"{args.duration}s",
-                "--only-summary",
-                "--loglevel",
-                "WARNING",
-            ],
-            env=base_env() | {"LOAD_PLAN": str(plan_file), "LOAD_OUT": str(out_file)},
-            stdout=subprocess.DEVNULL,
-            check=False,  # locust fails on any failed request; the report says which
-        )
-        if fault:
-            probe.join(timeout=90)
+        info = versions(pg, args.database)
+
+        runs = []
+        for users in args.user_counts:
+            mix = mix_for(users, base_mix())
+            log(f"gunicorn up at {host}; locust: {users} users {mix} for {args.duration} s")
+            out_file = work / f"out-{users}.json"
+            probe = Fault(
+                pg, f"{host}/posts/board/{plan['public_branches'][0]}/", args.duration * 0.4
+            )
+            if fault:
+                probe.start()
+            load_at_start = os.getloadavg()[0]
+            run(
+                [
+                    str(BIN / "locust"),
+                    "-f",
+                    "scripts/locustfile.py",
+                    "--headless",
+                    "-H",
+                    host,
+                    "-u",
+                    str(users),
+                    # All users within the first ten seconds (at least 10 a second), as a
+                    # month's end brings them in waves, not in one instant.
+                    "-r",
+                    str(max(10, users // 10)),
+                    "-t",
+                    f"{args.duration}s",
+                    "--only-summary",
+                    "--loglevel",
+                    "WARNING",
+                ],
+                env=base_env()
+                | {
+                    "LOAD_PLAN": str(plan_file),
+                    "LOAD_OUT": str(out_file),
+                    "LOAD_MIX": ",".join(map(str, mix)),
+                },
+                stdout=subprocess.DEVNULL,
+                check=False,  # locust fails on any failed request; the report says which
+            )
+            if fault:
+                probe.join(timeout=90)
+            results = json.loads(out_file.read_text())
+            codes_file = work / f"codes-{users}.txt"
+            codes_file.write_text("\n".join(results["codes"]) + "\n")
+            check = run(
+                [
+                    sys.executable,
+                    "manage.py",
+                    "check_integrity",
+                    "--request-codes",
+                    str(codes_file),
+                ],
+                env=dev,
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            duration = results["stopped"] - results["started"]
+            rows, overall = table(results, duration)
+            overall["login_p95"] = kind_p95(results, LOGIN_KINDS)
+            overall["tally_p95"] = kind_p95(results, [PUBLISHED_TALLY])
+            runs.append(
+                Run(users, mix, results, rows, overall, duration, check, probe, load_at_start)
+            )
+            log(
+                f"{users} users: p95 {overall['p95']:.0f} ms, {overall['rps']:.1f} req/s, "
+                f"5xx {overall['5xx']}, integrity {'ok' if check.returncode == 0 else 'FAILED'}"
+            )
         stop(server)
         server = None
 
-        results = json.loads(out_file.read_text())
-        codes_file = work / "codes.txt"
-        codes_file.write_text("\n".join(results["codes"]) + "\n")
-        check = run(
-            [sys.executable, "manage.py", "check_integrity", "--request-codes", str(codes_file)],
-            env=dev,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        info = versions(pg, args.database)
-        duration = results["stopped"] - results["started"]
-        rows, overall = table(results, duration)
-        text = report(
-            args,
-            info,
-            plan,
-            results,
-            rows,
-            overall,
-            duration,
-            check,
-            probe if fault else None,
-            cluster,
-            load_before,
-            load_at_start,
-            started,
-        )
+        text = report(args, info, plan, runs, fault, cluster, load_before, started)
         print("\n" + text)
         if not args.no_doc:
             write_doc("pg-restart" if fault else "normal", text)
             log(f"written to {DOC.relative_to(ROOT)}")
-        unexpected = overall["5xx"] + overall["errors"]
+        ok = all(r.check.returncode == 0 for r in runs)
         if fault:
-            unexpected = len(outside_window(results, probe))
-        return 0 if check.returncode == 0 and unexpected == 0 else 1
+            unexpected = len(outside_window(runs[0].results, runs[0].probe))
+        else:
+            unexpected = sum(r.overall["5xx"] + r.overall["errors"] for r in runs)
+        return 0 if ok and unexpected == 0 else 1
     finally:
         if server is not None:
             stop(server)
@@ -557,93 +619,151 @@ def outside_window(results: dict, probe: Fault) -> list:
     return [f for f in results["failures"] if not first <= f[0] <= last]
 
 
-def report(
-    args,
-    info,
-    plan,
-    results,
-    rows,
-    overall,
-    duration,
-    check,
-    probe,
-    cluster,
-    load_before,
-    load_at_start,
-    started,
-) -> str:
+@dataclass
+class Run:
+    """One run of the load at a number of users, and what it measured."""
+
+    users: int
+    mix: list[int]
+    results: dict
+    rows: list[str]
+    overall: dict
+    duration: float
+    check: subprocess.CompletedProcess
+    probe: "Fault"
+    load_at_start: float
+
+    @property
+    def intact(self) -> bool:
+        return self.check.returncode == 0
+
+
+def knee(runs: list[Run]) -> Run | None:
+    """The run with the most users whose p95 stays under the target, with no 5xx and the
+    data intact (the runs below it too)."""
+    best = None
+    for r in sorted(runs, key=lambda r: r.users):
+        if r.overall["p95"] >= TARGET_P95_MS or r.overall["5xx"] or not r.intact:
+            break
+        best = r
+    return best
+
+
+def _mix_words(mix: list[int]) -> str:
+    return f"{mix[0]} public, {mix[1]} residents, {mix[2]} members, {mix[3]} secretaries"
+
+
+def report(args, info, plan, runs: list[Run], fault: bool, cluster, load_before, started) -> str:
     when = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
-    mix = os.environ.get("LOAD_MIX", "6,4,6,4").split(",")
-    title = "PostgreSQL restarted during the load" if probe else "Steady load"
-    command = "make load FAULT=pg-restart" if probe else "make load"
+    title = "PostgreSQL restarted during the load" if fault else "Steady load"
+    command = "make load FAULT=pg-restart" if fault else "make load"
+    workers = os.environ.get("GUNICORN_WORKERS") or 2 * (os.cpu_count() or 1) + 1
+    threads = os.environ.get("GUNICORN_THREADS")
     lines = [
         f"### {title} ({when})",
         "",
         f"- Command: `{command}` (here: `scripts/load.py {' '.join(sys.argv[1:])}`); whole "
         f"run {time.time() - started:.0f} s.",
         f"- Machine: {info['cores']} cores ({info['cpu']}), load average "
-        f"{load_before:.1f} before the run and {load_at_start:.1f} when the load began "
-        "(the cores are shared, so figures vary from run to run).",
+        f"{load_before:.1f} before the run and "
+        + ", ".join(f"{r.load_at_start:.1f}" for r in runs)
+        + " when each run began (the cores are shared, so figures vary from run to run).",
         f"- Software: PostgreSQL {info['postgres']}"
         f"{' (a private cluster of the same binaries)' if cluster == 'private' else ''}, "
         f"Redis {info['redis']} (cache and sessions), gunicorn {info['gunicorn']} "
-        f"({os.environ.get('GUNICORN_WORKERS') or 2 * (os.cpu_count() or 1) + 1} "
-        f"{os.environ.get('GUNICORN_WORKER_CLASS', 'sync')} workers"
-        f"{', ' + os.environ['GUNICORN_THREADS'] + ' threads each' if os.environ.get('GUNICORN_THREADS') else ''}), "
+        f"({workers} {os.environ.get('GUNICORN_WORKER_CLASS', 'sync')} workers"
+        f"{', ' + threads + ' threads each' if threads else ''}), "
         f"Django {info['django']}, Python {info['python']}; production settings.",
         f"- Data: the city demo set (seed_demo --scale city): {info['members']} members in "
         f"{info['branches']} branches, {info['entries']} points entries; "
         f"{len(plan['secretaries'])} secretary and {len(plan['members'])} member "
         f"log-ins in {len(plan['load_branches'])} branches, {plan['applications']} pending "
         "applications.",
-        f"- Users: {args.users} at once ({mix[0]} public, {mix[1]} residents, {mix[2]} "
-        f"members, {mix[3]} secretaries) for {duration:.0f} s; think time 0.5–2 s "
-        "(residents 4.5–7 s on the form).",
+        "- Users: N at once in the proportions of the 20-user mix ("
+        + _mix_words(base_mix())
+        + f"), all started within the first 10 s, for {args.duration} s each run, one run "
+        "after the other on the same server and data; think time 0.5–2 s (residents "
+        "4.5–7 s on the form).",
         "",
-        *rows,
-        "",
+        "| users | of each kind | req/s | p50 ms | p95 ms | log-in p95 ms | "
+        "published month's tally p95 ms | 5xx | data intact |",
+        "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
-    target = "met" if overall["p95"] < TARGET_P95_MS else "NOT met"
-    if not probe:
+    for r in runs:
+        o = r.overall
         lines.append(
-            f"p95 over all requests: {overall['p95']:.0f} ms (target < {TARGET_P95_MS} ms: "
-            f"{target}). 5xx: {overall['5xx']}; connection errors: {overall['errors']}."
+            f"| {r.users} | {'/'.join(map(str, r.mix))} | {o['rps']:.1f} | {o['p50']:.0f} | "
+            f"{o['p95']:.0f} | {o['login_p95']:.0f} | {o['tally_p95']:.0f} | {o['5xx']} | "
+            f"{'yes' if r.intact else 'NO'} |"
         )
-    else:
-        first, last = restart_window(probe)
-        inside = [f for f in results["failures"] if first <= f[0] <= last]
-        outside = outside_window(results, probe)
-        polls_failed = sum(1 for _at, status in probe.polls if status != 200)
+    lines.append("")
+    if not fault:
+        best = knee(runs)
+        lines.append(
+            f"Knee: {best.users} users, the most here whose p95 stays under "
+            f"{TARGET_P95_MS} ms with no 5xx and the data intact."
+            if best
+            else f"Knee: below {min(r.users for r in runs)} users: no run kept p95 under "
+            f"{TARGET_P95_MS} ms with no 5xx and the data intact."
+        )
+        lines.append("")
+    for r in runs:
         lines += [
-            f"- Restart {probe.delay:.0f} s into the load: "
-            + (
-                "`pg_ctl restart -m fast` of the private cluster"
-                if cluster == "private"
-                else "`pg_ctlcluster restart` of the shared cluster"
-            )
-            + f"; PostgreSQL accepted connections again after {probe.db_back - probe.began:.1f} s.",
-            f"- The site answered 200 again {probe.app_back - probe.began:.1f} s after the "
-            f"restart began, {max(0.0, probe.app_back - probe.db_back):.1f} s after PostgreSQL "
-            f"was back, with no restart of gunicorn ({polls_failed} failed polls every 0.1 s)."
-            if probe.app_back
-            else "- The site did NOT answer again within 60 s.",
-            f"- Inside the restart window: {len(inside)} failed requests (5xx or cut "
-            f"connections), expected. Outside it: {len(outside)} (must be 0).",
+            f"#### {r.users} users ({_mix_words(r.mix)}), {r.duration:.0f} s",
+            "",
+            *r.rows,
+            "",
         ]
-        if probe.error:
-            lines.append(f"- The restart command failed: {probe.error}")
-    lines += [
-        "",
-        f"Help requests sent: {results['asked']}; codes received: {len(results['codes'])}; "
-        f"refused by the flood limit: {results['refused_asks']}.",
-        "",
-        "`manage.py check_integrity --request-codes …` afterwards:",
-        "",
-        "```",
-        (check.stdout + check.stderr).strip(),
-        "```",
+        if fault:
+            lines += _restart_lines(r, cluster)
+        else:
+            target = "met" if r.overall["p95"] < TARGET_P95_MS else "NOT met"
+            lines.append(
+                f"p95 over all requests: {r.overall['p95']:.0f} ms (target < {TARGET_P95_MS} "
+                f"ms: {target}). 5xx: {r.overall['5xx']}; connection errors: "
+                f"{r.overall['errors']}."
+            )
+        lines += [
+            "",
+            f"Help requests sent: {r.results['asked']}; codes received: "
+            f"{len(r.results['codes'])}; refused by the flood limit: "
+            f"{r.results['refused_asks']}.",
+            "",
+            "`manage.py check_integrity --request-codes …` afterwards:",
+            "",
+            "```",
+            (r.check.stdout + r.check.stderr).strip(),
+            "```",
+            "",
+        ]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _restart_lines(r: Run, cluster) -> list[str]:
+    probe, results = r.probe, r.results
+    first, last = restart_window(probe)
+    inside = [f for f in results["failures"] if first <= f[0] <= last]
+    outside = outside_window(results, probe)
+    polls_failed = sum(1 for _at, status in probe.polls if status != 200)
+    lines = [
+        f"- Restart {probe.delay:.0f} s into the load: "
+        + (
+            "`pg_ctl restart -m fast` of the private cluster"
+            if cluster == "private"
+            else "`pg_ctlcluster restart` of the shared cluster"
+        )
+        + f"; PostgreSQL accepted connections again after {probe.db_back - probe.began:.1f} s.",
+        f"- The site answered 200 again {probe.app_back - probe.began:.1f} s after the "
+        f"restart began, {max(0.0, probe.app_back - probe.db_back):.1f} s after PostgreSQL "
+        f"was back, with no restart of gunicorn ({polls_failed} failed polls every 0.1 s)."
+        if probe.app_back
+        else "- The site did NOT answer again within 60 s.",
+        f"- Inside the restart window: {len(inside)} failed requests (5xx or cut "
+        f"connections), expected. Outside it: {len(outside)} (must be 0).",
     ]
-    return "\n".join(lines)
+    if probe.error:
+        lines.append(f"- The restart command failed: {probe.error}")
+    return lines
 
 
 if __name__ == "__main__":

@@ -46,7 +46,9 @@ from posts.models import Choice, Post  # noqa: E402
 from scoring.models import MonthlyTally, PointsEntry  # noqa: E402
 from scoring.queries import previous_month, this_month  # noqa: E402
 
-LOAD_BRANCHES = 6
+# Six branches at the least; more when the largest run has more secretary users than two
+# per branch (LOAD_SECRETARIES, set by scripts/load.py), so no two users share a log-in.
+LOAD_BRANCHES = max(6, -(-int(os.environ.get("LOAD_SECRETARIES", "0")) // 2))
 SECRETARIES_PER_BRANCH = 2
 MEMBERS_PER_BRANCH = 8
 APPLICANTS_PER_BRANCH = 24
