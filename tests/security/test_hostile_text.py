@@ -34,7 +34,16 @@ LONG_TEXT = 3000
 
 APPS = {"members", "posts", "scoring", "helpdesk", "inbox"}
 # Codes, numbers and paths are made by the system and used in URLs and lookups.
-NOT_TYPED = {"code", "path", "verify_code", "certificate_number", "number", "link", "id_number"}
+NOT_TYPED = {
+    "code",
+    "path",
+    "verify_code",
+    "certificate_number",
+    "number",
+    "link",
+    "id_number",
+    "id_number_hash",
+}
 
 
 def hostile_value(max_length: int) -> str:
