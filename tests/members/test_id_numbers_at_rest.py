@@ -8,6 +8,7 @@ import io
 import pytest
 from cryptography.fernet import Fernet
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.core.signals import got_request_exception
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
@@ -266,7 +267,7 @@ def test_rotation_re_encrypts_every_number_with_the_newest_key(settings, tree):
     numbers = {m.pk: m.id_number for m in members}
     updated = {m.pk: m.updated_at for m in members}
     settings.ID_NUMBER_KEYS = [new, old]
-    with pytest.raises(SystemExit):
+    with pytest.raises(CommandError, match="3 of 3 ID numbers are not yet encrypted"):
         call_command("rotate_id_number_keys", "--check", stdout=io.StringIO())
     out = io.StringIO()
     call_command("rotate_id_number_keys", stdout=out)

@@ -3,7 +3,7 @@ key, the first of ID_NUMBER_KEYS (README: Personal data).
 
 Rotation: put a new key in front of ID_NUMBER_KEYS (the old ones stay behind it, so every
 number still reads), restart, run this command, then drop the old keys. `--check` only
-counts the numbers not under the newest key yet (exit status 1 if any), to run before an
+counts the numbers not under the newest key yet (an error if any), to run before an
 old key is dropped. The keyed hash the numbers are found by does not change."""
 
 from django.core.management.base import BaseCommand, CommandError
@@ -51,11 +51,10 @@ class Command(BaseCommand):
                 # Not a change anyone made: no history, and `updated_at` stays.
                 Member.all_files.bulk_update(changed, ["id_number_cipher"])
         if check:
-            self.stdout.write(
-                f"{stale} of {len(pks)} ID numbers are not yet encrypted with the newest key."
-            )
+            message = f"{stale} of {len(pks)} ID numbers are not yet encrypted with the newest key."
             if stale:
-                raise SystemExit(1)
+                raise CommandError(message + " Run the command without --check.")
+            self.stdout.write(message)
             return
         self.stdout.write(
             self.style.SUCCESS(
