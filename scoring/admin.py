@@ -8,6 +8,7 @@ from scoring.models import (
     Evaluation,
     EvaluationRule,
     Honour,
+    JointTraining,
     MonthlyTally,
     PointsEntry,
     PointsRule,
@@ -60,6 +61,14 @@ class ActivityAdmin(SimpleHistoryAdmin):
 @admin.register(Attendance)
 class AttendanceAdmin(ReadOnlyAdmin):
     list_display = ["activity", "member"]
+
+
+@admin.register(JointTraining)
+class JointTrainingAdmin(ReadOnlyAdmin):
+    """Recorded on the town's page, where attendance becomes each branch's activity."""
+
+    list_display = ["title", "unit", "held_on", "recorded_by"]
+    list_select_related = ["unit", "recorded_by"]
 
 
 @admin.register(PointsEntry)
