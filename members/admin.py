@@ -1,9 +1,13 @@
 import dataclasses
 
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
+from members import audit
 from members.models import (
     ActivationCode,
     CapabilityType,
@@ -16,6 +20,7 @@ from members.models import (
     SecurityEvent,
     Unit,
 )
+from members.services import audit_role
 from volunteer.admin import ReadOnlyAdmin
 
 
@@ -78,6 +83,25 @@ class RoleAssignmentAdmin(SimpleHistoryAdmin):
     raw_id_fields = ["user", "unit"]
     search_fields = ["user__username", "unit__name"]
 
+    # Roles given or taken here are in the security trail as on the roles pages.
+    def save_model(self, request, obj, form, change) -> None:
+        changed = not change or form.has_changed()
+        if change and changed:  # a changed role: the old one revoked, the new one granted
+            old = RoleAssignment.objects.select_related("unit", "user").get(pk=obj.pk)
+            audit_role(old, granted=False, by=request.user)
+        super().save_model(request, obj, form, change)
+        if changed:
+            audit_role(obj, granted=True, by=request.user)
+
+    def delete_model(self, request, obj) -> None:
+        audit_role(obj, granted=False, by=request.user)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset) -> None:
+        for assignment in queryset.select_related("unit", "user"):
+            audit_role(assignment, granted=False, by=request.user)
+        super().delete_queryset(request, queryset)
+
 
 @admin.register(LocalSituation)
 class LocalSituationAdmin(SimpleHistoryAdmin):
@@ -134,3 +158,26 @@ class SecurityEventAdmin(ReadOnlyAdmin):
     list_select_related = ["actor", "unit", "member"]
     search_fields = ["username", "detail", "member__name"]
     date_hierarchy = "at"
+
+
+User = get_user_model()
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class AuditedUserAdmin(UserAdmin):
+    """Django's user admin, with a password set here recorded in the security trail."""
+
+    def user_change_password(self, request, id, form_url=""):
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            user = User.objects.get(pk=id)
+            audit.record(
+                audit.Kind.PASSWORD_CHANGED,
+                actor=request.user,
+                member=audit.member_of(user),
+                detail=_("Password of %(username)s set in the administration.")
+                % {"username": user.get_username()},
+                request=request,
+            )
+        return response

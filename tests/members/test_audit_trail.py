@@ -96,6 +96,35 @@ def test_a_role_granted_and_revoked_are_recorded_in_words(client, tree, secretar
     assert (revoked.actor, revoked.unit) == (secretary, assignment.unit)
 
 
+def test_a_role_given_and_taken_in_the_admin_is_recorded(client, superuser, villager, tree):
+    client.force_login(superuser)
+    client.post(
+        reverse("admin:members_roleassignment_add"),
+        {"user": villager.pk, "unit": tree.branch.pk, "role": "instructor"},
+    )
+    assignment = RoleAssignment.objects.get(user=villager)
+    client.post(
+        reverse("admin:members_roleassignment_delete", args=[assignment.pk]), {"post": "yes"}
+    )
+    assert not RoleAssignment.objects.filter(user=villager).exists()
+    events = SecurityEvent.objects.filter(kind__in=[Kind.ROLE_GRANTED, Kind.ROLE_REVOKED])
+    assert [(e.kind, e.actor, e.member) for e in events.order_by("id")] == [
+        (Kind.ROLE_GRANTED, superuser, villager.member_file),
+        (Kind.ROLE_REVOKED, superuser, villager.member_file),
+    ]
+
+
+def test_a_password_set_in_the_admin_is_recorded(client, superuser, villager):
+    client.force_login(superuser)
+    response = client.post(
+        reverse("admin:auth_user_password_change", args=[villager.pk]),
+        {"password1": "Fresh-pass-2026", "password2": "Fresh-pass-2026", "usable_password": "true"},
+    )
+    assert response.status_code == 302
+    event = SecurityEvent.objects.get(kind=Kind.PASSWORD_CHANGED)
+    assert (event.actor, event.member) == (superuser, villager.member_file)
+
+
 def test_a_password_change_is_recorded(client, villager):
     client.force_login(villager)
     response = client.post(
