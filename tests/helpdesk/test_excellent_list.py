@@ -7,6 +7,7 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -14,6 +15,13 @@ from openpyxl import load_workbook
 from helpdesk import queries, services, views_reports
 from helpdesk.models import ExcellenceRule, VolunteerYear
 from tests.helpdesk.objects import make_volunteer
+
+
+@pytest.fixture(autouse=True)
+def _pages_in_english(client):
+    """The pages are matched in English, the source language (the catalogue changes)."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
 
 YEAR = timezone.localdate().year
 AT_LEAST = ExcellenceRule.Comparison.AT_LEAST

@@ -7,6 +7,7 @@ vote from making a 100 % share."""
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -16,6 +17,13 @@ from inbox.models import Notification
 from members.models import Member
 from tests.factories import UserFactory
 from tests.helpdesk.objects import make_volunteer
+
+
+@pytest.fixture(autouse=True)
+def _pages_in_english(client):
+    """The pages are matched in English, the source language (the catalogue changes)."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
 
 YEAR = timezone.localdate().year
 State = ExcellentNomination.State

@@ -4,12 +4,20 @@ version the district keeps; the branch secretary approves (which enrols them) or
 declines with a reason, and the member is told either way."""
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from helpdesk import services
 from helpdesk.models import ConductText, VolunteerApplication, VolunteerProfile
 from inbox.models import Notification
 from tests.helpdesk.objects import make_volunteer
+
+
+@pytest.fixture(autouse=True)
+def _pages_in_english(client):
+    """The pages are matched in English, the source language (the catalogue changes)."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
 
 State = VolunteerApplication.State
 

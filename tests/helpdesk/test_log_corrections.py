@@ -7,6 +7,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -16,6 +17,13 @@ from scoring import queries as scoring_queries
 from scoring import services as scoring_services
 from scoring.models import Activity, PointsEntry
 from tests.factories import UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _pages_in_english(client):
+    """The pages are matched in English, the source language (the catalogue changes)."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
 
 YEAR = timezone.localdate().year
 

@@ -7,6 +7,7 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -14,6 +15,13 @@ from openpyxl import load_workbook
 from helpdesk import services
 from helpdesk.models import VolunteerYear
 from tests.pdf import pdf_text
+
+
+@pytest.fixture(autouse=True)
+def _pages_in_english(client):
+    """The pages are matched in English, the source language (the catalogue changes)."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
 
 TODAY = timezone.localdate()
 YEAR = TODAY.year
@@ -107,9 +115,9 @@ def test_the_report_page_has_a_totals_row(client, secretary, tree, two_logs):
 def test_the_printed_report_has_a_totals_row(client, secretary, tree, two_logs):
     client.force_login(secretary)
     pdf = client.get(reverse("helpdesk:month-report-pdf", args=_args(tree.branch)))
-    text = " ".join(pdf_text(pdf.content).split())
-    assert "Total: 2 services" in text
-    assert "5 volunteers present" in text
+    text = " ".join(pdf_text(pdf.content).split())  # official paper: always in Chinese
+    assert "合计：2 次服务" in text
+    assert "5 名义工参加" in text
 
 
 def test_the_excellent_list_has_a_totals_row_on_the_page_and_in_excel(
@@ -139,6 +147,6 @@ def test_the_paper_log_sheet_asks_for_the_number_served_and_the_request_code(
 ):
     client.force_login(secretary)
     pdf = client.get(reverse("helpdesk:log-sheet", args=[team.pk]))
-    text = pdf_text(pdf.content)  # the narrow headings wrap: "Number / served"
-    assert "Number" in text
-    assert "Request" in text
+    text = pdf_text(pdf.content)  # in Chinese; the narrow headings wrap: "服务 / 人数"
+    assert "人数" in text
+    assert "求助编号" in text
