@@ -246,8 +246,11 @@ def plan_month(
         for title, item, place, served in rng.sample(COLLECTIVE, rng.choice([2, 3, 3, 4])):
             members = _attending(rng, branch, 0.4, 0.8)
             if branch.forced and len(plan.activities) == first:
-                # The demo log-ins take part in every month's first one.
-                members = sorted(set(members) | set(branch.forced))
+                # The demo log-ins take part in every month's first one, in place of
+                # others, so that it draws as many as it would have.
+                others = [m for m in members if m not in branch.forced]
+                keep = max(0, len(members) - len(branch.forced))
+                members = sorted(set(others[:keep]) | set(branch.forced))
             held_on = _day(rng, month)
             plan.activities.append(
                 ActivityPlan(

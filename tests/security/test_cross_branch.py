@@ -25,6 +25,7 @@ PUBLIC = {
     "helpdesk:ask-form",
     "helpdesk:request-status",
     "helpdesk:verify-badge",
+    "helpdesk:excellent-public",  # published names, villages and teams: public by design
     "password_reset_confirm",  # a one-time token in the path, checked by Django
 }
 # POST-only (405 to a GET for everyone): checked by posting below.
