@@ -157,9 +157,7 @@ def verify_badge(request: HttpRequest, code: str) -> HttpResponse:
     )
     if profile is None:
         context = {"found": False, "looks_like_number": bool(BADGE_NUMBER.match(code.strip()))}
-        return _public(
-            render(request, "helpdesk/public/verify_badge.html", context, status=404)
-        )
+        return _public(render(request, "helpdesk/public/verify_badge.html", context, status=404))
     membership = getattr(profile, "membership", None)
     return _public(
         render(
