@@ -23,7 +23,7 @@ from django.dispatch import receiver
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from simple_history.models import HistoricalRecords
 
 from members.models import Member, SecurityEvent, Unit
@@ -227,7 +227,7 @@ def export_headers() -> list[str]:
     return [
         _("Time"),
         _("Event"),
-        _("By"),
+        pgettext("who acted", "By"),
         _("Log-in name"),
         _("Address"),
         _("Unit"),
