@@ -87,7 +87,12 @@ def application(request: HttpRequest, pk: int) -> HttpResponse:
     action = request.POST.get("action")
     granted = access.get_application_access(request.user, pk, decide=request.method == "POST")
     current = granted.application
-    form = DeclineApplicationForm(request.POST if action == "decline" else None)
+    # A refusal of another action still shows the reason typed, unvalidated.
+    form = (
+        DeclineApplicationForm(request.POST)
+        if action == "decline"
+        else DeclineApplicationForm(initial={"reason": request.POST.get("reason", "")})
+    )
     error = ""
     if request.method == "POST":
         try:
