@@ -79,8 +79,10 @@ serve-production: install
 	scripts/serve-production.sh
 
 # The load test (docs/load.md): the city demo set in a throwaway database, gunicorn with
-# production settings, 20 locust users for 75 s, then manage.py check_integrity. About
-# 7 minutes idle. FAULT=pg-restart restarts PostgreSQL (a private cluster) during the load.
+# production settings, then 20, 100 and 200 locust users for 75 s each (the same mix of
+# people), manage.py check_integrity after each, and one table with the knee. About 10
+# minutes idle. FAULT=pg-restart restarts PostgreSQL (a private cluster) during a 20-user
+# run.
 FAULT ?= none
 load: install
 	scripts/ensure-postgres.sh
