@@ -138,6 +138,13 @@ class BranchWorld:
     menus: dict[int, dict[str, int]]  # holder pk -> {duty item name: pk} of their posts
     items: dict[str, int]  # every duty item of the branch's posts, by name
     forced: tuple[int, ...] = ()  # holders with a demo log-in: in every month
+    keenness: dict[int, float] = field(default_factory=dict)  # holder pk -> `engagement`
+
+    def __post_init__(self) -> None:
+        # By the holder's place in the branch, not by row number, so that both database
+        # engines (whose row numbers differ) draw the same demo.
+        keenness = {m: engagement(f"{self.name}/{i}") for i, m in enumerate(self.holders)}
+        object.__setattr__(self, "keenness", keenness)  # frozen: set once, here
 
 
 @dataclass
@@ -217,18 +224,18 @@ def _recorded(rng: random.Random, held_on: dt.date, now: dt.datetime) -> dt.date
     return min(_at(day, rng.randint(17, 21), rng.randint(0, 59)), now)
 
 
-def engagement(member: int) -> float:
+def engagement(key: str) -> float:
     """How keen a holder is, from 0.4 (seldom comes) to 2 (always there): a year's points
     then spread as a real branch's do, instead of bunching every holder near the
     average. Drawn from its own generator per member, so the plans' stream is not
     disturbed by it."""
-    return 0.4 + 1.6 * random.Random(f"engagement-{member}").random() ** 0.8
+    return 0.4 + 1.6 * random.Random(f"engagement-{key}").random() ** 0.8
 
 
 def _attending(rng: random.Random, branch: BranchWorld, low: float, high: float) -> list[int]:
     """Who comes, keener holders more often (a weighted draw without replacement)."""
     count = min(max(1, round(len(branch.holders) * rng.uniform(low, high))), len(branch.holders))
-    keys = {m: rng.random() ** (1 / engagement(m)) for m in branch.holders}
+    keys = {m: rng.random() ** (1 / branch.keenness[m]) for m in branch.holders}
     return sorted(sorted(branch.holders, key=lambda m: -keys[m])[:count])
 
 
@@ -266,7 +273,7 @@ def plan_month(
                     _recorded(rng, held_on, now),
                 )
             )
-        weights = [engagement(m) for m in branch.holders]
+        weights = [branch.keenness[m] for m in branch.holders]
         for _ in range(round(len(branch.holders) * rng.uniform(0.3, 0.7))):
             (member,) = rng.choices(branch.holders, weights)
             menu = branch.menus.get(member, {})
@@ -591,7 +598,7 @@ def _evaluate_home(rng: random.Random, world: ScoringWorld, year: int, now: dt.d
     evaluations = []
     for member in home.holders:
         # Voters judge much as the points do: the keen get more favourable votes.
-        keen = min(engagement(member), 2.0) / 2.0
+        keen = min(home.keenness[member], 2.0) / 2.0
         favourable = round(voters * min(0.98, 0.6 + 0.28 * keen + rng.uniform(0, 0.15)))
         if member == poor:
             favourable = round(voters * 0.45)
