@@ -445,14 +445,32 @@ class HelpRequest(models.Model):
 
 
 class AppendOnlyQuerySet(models.QuerySet):
+    """Rows of an `AppendOnly` model are neither updated nor deleted in bulk either."""
+
     def update(self, **kwargs):
-        raise ValidationError(_("The request's log is never changed."))
+        raise ValidationError(self.model.never_changed)
 
     def delete(self):
-        raise ValidationError(_("The request's log is never changed."))
+        raise ValidationError(self.model.never_changed)
 
 
-class RequestEvent(models.Model):
+class AppendOnly:
+    """A log's rows (a request's events and alerts, a team's history, a service log's
+    corrections) are written once and never changed or deleted; `never_changed` says so
+    to whoever tries."""
+
+    never_changed = _("The request's log is never changed.")
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise ValidationError(self.never_changed)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(self.never_changed)
+
+
+class RequestEvent(AppendOnly, models.Model):
     """One line of a request's log: a change of state or team, who made it, when and
     why. Append-only."""
 
@@ -503,14 +521,6 @@ class RequestEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.request_id} {self.kind}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None and not kwargs.get("force_insert"):
-            raise ValidationError(_("The request's log is never changed."))
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValidationError(_("The request's log is never changed."))
 
 
 # --- service logs (服务日志) -------------------------------------------------------------------
@@ -592,7 +602,7 @@ class ServiceLog(models.Model):
         return f"{self.team} {self.served_at:%Y-%m-%d}"
 
 
-class ServiceLogCorrection(models.Model):
+class ServiceLogCorrection(AppendOnly, models.Model):
     """A correction of a service log (服务日志更正) by its team's leader or the branch
     secretary, with the reason: what the log said before and what it says after, for
     the figures a correction may change. Append-only: the log itself holds the corrected
@@ -642,6 +652,7 @@ class ServiceLogCorrection(models.Model):
     corrected_at = models.DateTimeField(_("corrected at"))
 
     objects = AppendOnlyQuerySet.as_manager()
+    never_changed = _("A correction is never changed: record another one.")
 
     class Meta:
         ordering = ["log", "corrected_at", "id"]
@@ -655,14 +666,6 @@ class ServiceLogCorrection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.log} · {self.corrected_at:%Y-%m-%d}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None and not kwargs.get("force_insert"):
-            raise ValidationError(_("A correction is never changed: record another one."))
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValidationError(_("A correction is never changed: record another one."))
 
 
 class VolunteerYear(models.Model):
@@ -864,7 +867,7 @@ class ResponseRule(models.Model):
         )
 
 
-class RequestAlert(models.Model):
+class RequestAlert(AppendOnly, models.Model):
     """An alert sent about a request: that it found no team, or that it passed a time
     limit, to one level (the team leader, the branch secretary, the town), with the names
     of the people told. Kept once per request, stage, level and team, so a rerun of the
@@ -910,27 +913,11 @@ class RequestAlert(models.Model):
     def __str__(self) -> str:
         return f"{self.request_id} {self.key}"
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None and not kwargs.get("force_insert"):
-            raise ValidationError(_("The request's log is never changed."))
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValidationError(_("The request's log is never changed."))
-
 
 # --- a team's history (服务队变动) ----------------------------------------------------------------
 
 
-class TeamEventQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise ValidationError(_("A team's history is never changed."))
-
-    def delete(self):
-        raise ValidationError(_("A team's history is never changed."))
-
-
-class TeamEvent(models.Model):
+class TeamEvent(AppendOnly, models.Model):
     """One line of a team's history: a volunteer joined or left, or became or stopped
     being its leader, on a date, by whom. Written by `helpdesk.services.set_team`;
     append-only. Rows carried over from before the history was kept are marked."""
@@ -967,7 +954,8 @@ class TeamEvent(models.Model):
         help_text=_("Recorded when the history began, from the membership's own date."),
     )
 
-    objects = TeamEventQuerySet.as_manager()
+    objects = AppendOnlyQuerySet.as_manager()
+    never_changed = _("A team's history is never changed.")
 
     class Meta:
         ordering = ["at", "id"]
@@ -980,14 +968,6 @@ class TeamEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.team} {self.profile} {self.kind}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None and not kwargs.get("force_insert"):
-            raise ValidationError(_("A team's history is never changed."))
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValidationError(_("A team's history is never changed."))
 
 
 # --- the year's excellent volunteers, selected (优秀党员义工评选) ---------------------------------
