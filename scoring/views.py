@@ -7,6 +7,8 @@ scoring.queries.
 """
 
 import datetime as dt
+import functools
+import re
 from decimal import Decimal
 
 from django.conf import settings
@@ -34,7 +36,7 @@ from volunteer import charts
 from volunteer.filenames import file_name
 from volunteer.history import change_log
 from volunteer.pdf import pdf_response, render_pdf
-from volunteer.urls_util import year_param
+from volunteer.urls_util import FIRST_YEAR, LAST_YEAR, year_param
 from volunteer.xlsx import rows_to_xlsx, xlsx_response
 
 ACTIVITIES_PER_PAGE = 50
@@ -154,7 +156,8 @@ def entry_correct(request: HttpRequest, pk: int) -> HttpResponse:
             )
             if entry.attendance_id:
                 return redirect("scoring:activity-detail", pk=entry.attendance.activity_id)
-            return redirect("scoring:points-card", pk=entry.member_id)
+            card = reverse("scoring:points-card", args=[entry.member_id])
+            return redirect(f"{card}?month={correction.month:%Y-%m}")
     return render(
         request,
         "scoring/entry_correct.html",
@@ -166,6 +169,7 @@ def entry_correct(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _card_context(request: HttpRequest, pk: int) -> dict:
+    """The whole year's card, as it prints."""
     granted = access.get_member_access(request.user, pk)
     member = granted.member
     year = year_param(request)
@@ -178,9 +182,57 @@ def _card_context(request: HttpRequest, pk: int) -> dict:
     }
 
 
+_MONTH_PARAM = re.compile(r"([0-9]{4})-([0-9]{1,2})")
+
+
+def _month_param(value: str) -> dt.date | None:
+    """The month ?month=YYYY-MM names, or None (not a month, or out of the years a
+    page may ask for)."""
+    match = _MONTH_PARAM.fullmatch(value.strip())
+    if match is None:
+        return None
+    year, month = int(match[1]), int(match[2])
+    if FIRST_YEAR <= year <= LAST_YEAR and 1 <= month <= 12:
+        return dt.date(year, month, 1)
+    return None
+
+
+def _card_page_month(request: HttpRequest) -> tuple[int, dt.date | None, str]:
+    """The year and month a card page shows, and what was asked for in vain: ?month=
+    names both; without it, ?year= (or this year) and the year's default month. A
+    ?month= that is no month, or not one of ?year=, gives ?year='s default month and
+    comes back as the third value, for the page to say so."""
+    year = year_param(request)
+    asked = request.GET.get("month")
+    if asked is None:
+        return year, None, ""
+    month = _month_param(asked)
+    if month is None or ("year" in request.GET and month.year != year):
+        return year, None, asked[:20]
+    return month.year, month, ""
+
+
 @login_required
 def points_card(request: HttpRequest, pk: int) -> HttpResponse:
-    return render(request, "scoring/points_card.html", _card_context(request, pk))
+    """A member's card on screen: the year's points and hours, each month's total, and
+    the entries of one month (?month=YYYY-MM, by default this month, or the latest
+    month with entries); the PDF prints the whole year."""
+    granted = access.get_member_access(request.user, pk)
+    member = granted.member
+    year, month, refused = _card_page_month(request)
+    card = queries.month_card(member, year, month)
+    return render(
+        request,
+        "scoring/points_card.html",
+        {
+            "card": card,
+            "member": member,
+            "year": year,
+            "refused_month": refused,
+            "is_overseer": granted.oversees,
+            "can_manage": granted.may_manage,
+        },
+    )
 
 
 @login_required
@@ -350,6 +402,11 @@ def unit_tally_publish(request: HttpRequest, pk: int, year: int, month: int) -> 
     return redirect("scoring:unit-tally", pk=unit.pk, year=year, month=month)
 
 
+# A published month's lines are frozen (MonthlyTally), so its rendered table is kept in the
+# cache, keyed by the tally and its publication time, for a week at a time.
+PUBLISHED_TALLY_CACHE_SECONDS = 7 * 24 * 3600
+
+
 def public_tally(request: HttpRequest, pk: int) -> HttpResponse:
     """A branch's published tallies for everyone (公示栏), no log-in: names and points
     from the frozen lines only, never anything else from a member file."""
@@ -367,7 +424,10 @@ def public_tally(request: HttpRequest, pk: int) -> HttpResponse:
             "branch": branch,
             "tallies": tallies,
             "chosen": chosen,
-            "lines": queries.public_lines(chosen) if chosen else [],
+            # Read only when the cached copy of the published month is missing: the
+            # template calls it inside its {% cache %} block.
+            "lines": functools.partial(queries.public_lines, chosen) if chosen else list,
+            "cache_seconds": PUBLISHED_TALLY_CACHE_SECONDS,
         },
     )
 

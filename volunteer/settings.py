@@ -122,7 +122,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "inbox.context_processors.unread_count",
+                "volunteer.layout.menu",
                 "inbox.context_processors.text_size",
             ],
         },
@@ -156,6 +156,21 @@ AUTH_PASSWORD_VALIDATORS = [
         "OPTIONS": {"min_classes": env_int("PASSWORD_MIN_CLASSES", 3)},
     },
 ]
+# Django's own PBKDF2 at full strength, hashed in at most PASSWORD_HASHING_SLOTS processes
+# of the machine at once (default: one fewer than the cores) so that a wave of log-ins
+# cannot stall every other request (volunteer/hashing.py, docs/load.md). Django's plain
+# PBKDF2 hasher is left out: the last hasher of an algorithm would win.
+PASSWORD_HASHERS = [
+    "volunteer.hashing.SlottedPBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.BCryptSHA256PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+PASSWORD_HASHING_SLOTS = env_int("PASSWORD_HASHING_SLOTS", 0)  # 0: cores - 1, at least 1
+# Past this many seconds in the queue a log-in hashes without a slot, never refused.
+PASSWORD_HASHING_WAIT = env_int("PASSWORD_HASHING_WAIT", 30)
+PASSWORD_HASHING_LOCK_DIR = env_str("PASSWORD_HASHING_LOCK_DIR", "")
 # django-axes checks every log-in before the password is tried.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
