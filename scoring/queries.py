@@ -8,7 +8,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import dateformat, formats, timezone
 from django.utils.translation import gettext as _
 
@@ -29,6 +30,7 @@ from scoring.models import (
 )
 
 ZERO = Decimal("0")
+ONE = Decimal("1")
 
 
 def year_months(year: int) -> list[dt.date]:
@@ -332,9 +334,23 @@ def points_cards(members: Iterable[Member], year: int) -> list[PointsCard]:
 
 def _card(member: Member, year: int, rows, words: CardWords) -> PointsCard:
     """One member's card from their rows (`_CARD_COLUMNS`, ordered by month, date, id)."""
-    last = dt.date(year, 12, 1)
     months = {month: CardMonth(month) for month in year_months(year)}
-    in_year: dict[int, CardEntry] = {}
+    _fill_months(months, rows, words)
+    return PointsCard(
+        member=member,
+        year=year,
+        months=list(months.values()),
+        total=sum((m.total for m in months.values()), ZERO),
+        hours=sum((m.hours for m in months.values()), ZERO),
+    )
+
+
+def _fill_months(months: dict[dt.date, CardMonth], rows, words: CardWords) -> None:
+    """Put `rows` (`_CARD_COLUMNS`, ordered by month, date, id) in `months`, consecutive
+    months: the entries of those months with their totals and hours, and the rows of
+    later months (corrections) as later corrections of the entries they correct."""
+    last = max(months)
+    in_months: dict[int, CardEntry] = {}
     corrections = []
     for row in rows:
         entry = CardEntry(*row[:12], row[12] is None, row[13], row[14])
@@ -343,7 +359,7 @@ def _card(member: Member, year: int, rows, words: CardWords) -> PointsCard:
         if entry.month > last:
             continue
         entry.describe(words)
-        in_year[entry.pk] = entry
+        in_months[entry.pk] = entry
         card_month = months[entry.month]
         card_month.entries.append(entry)
         card_month.total += entry.points
@@ -352,7 +368,7 @@ def _card(member: Member, year: int, rows, words: CardWords) -> PointsCard:
         elif entry.hours is not None:
             card_month.hours += entry.hours
     for correction in sorted(corrections, key=_entry_id):
-        original = in_year.get(correction.corrects_id)
+        original = in_months.get(correction.corrects_id)
         if original is not None:
             later = CardCorrection(correction.points, correction.month)
             values = {"points": figure(later.points), "month": _month_label(later.month)}
@@ -361,7 +377,7 @@ def _card(member: Member, year: int, rows, words: CardWords) -> PointsCard:
             else:
                 later.label = _("Corrected by %(points)s in %(month)s") % values
             original.later_corrections.append(later)
-    for original in in_year.values():
+    for original in in_months.values():
         # An entry corrected to nothing was withdrawn (a corrected service log records
         # the service anew): its hours are not counted either.
         if (
@@ -373,12 +389,162 @@ def _card(member: Member, year: int, rows, words: CardWords) -> PointsCard:
             original.hours_label = ""
     for card_month in months.values():
         card_month.describe()
-    return PointsCard(
+
+
+# --- the card page: a year's figures and one month's entries ------------------------------
+# A member reads the card on a phone month by month: the page shows the year's points and
+# hours, each month's total (one aggregate), and the entries of one month only. The
+# printed card (points_card above) stays a whole year.
+
+
+@dataclass(slots=True)
+class MonthFigure:
+    """A month of the card page's year row: its points, entries and service hours, summed
+    by the database as the full card sums them."""
+
+    month: dt.date
+    total: Decimal = ZERO
+    entries: int = 0
+    hours: Decimal = ZERO
+    short_label: str = ""
+    title: str = ""
+    total_label: str = ""
+    param: str = ""
+
+
+@dataclass
+class MonthCard:
+    """The card page: the year's figures month by month and the entries of `month`."""
+
+    member: Member
+    year: int
+    figures: list[MonthFigure]
+    month: CardMonth
+    total: Decimal
+    hours: Decimal
+
+    @property
+    def total_label(self) -> str:
+        return figure(self.total)
+
+    @property
+    def hours_label(self) -> str:
+        return figure(self.hours)
+
+    @property
+    def neighbours(self) -> tuple["MonthLink", "MonthLink"]:
+        """The months before and after the one shown (in the years next to it, at
+        either end of the year)."""
+        return MonthLink(previous_month(self.month.month)), MonthLink(next_month(self.month.month))
+
+
+@dataclass(slots=True)
+class MonthLink:
+    month: dt.date
+
+    @property
+    def param(self) -> str:
+        return f"{self.month:%Y-%m}"
+
+    @property
+    def title(self) -> str:
+        return _month_label(self.month)
+
+
+def card_year_figures(member: Member, year: int) -> list[MonthFigure]:
+    """The twelve months of a member's year with their points, number of entries and
+    service hours, in one aggregate over the year's ledger rows (no entry is read):
+    the same figures `points_card` sums from the entries. Hours count once per
+    attendance, and not for an entry corrected to nothing."""
+    corrected = (
+        PointsEntry.objects.filter(corrects=OuterRef("pk"))
+        .order_by()
+        .values("corrects")
+        .annotate(sum=Sum("points"))
+        .values("sum")
+    )
+    rows = (
+        PointsEntry.objects.filter(
+            member=member, month__gte=dt.date(year, 1, 1), month__lte=dt.date(year, 12, 1)
+        )
+        # What an entry is worth after its corrections; 1 for one never corrected.
+        .annotate(worth=Coalesce(F("points") + Subquery(corrected), Value(ONE)))
+        .order_by()
+        .values("month")
+        .annotate(
+            total=Sum("points"),
+            entries=Count("id"),
+            hours=Sum(
+                "attendance__activity__hours",
+                filter=Q(corrects__isnull=True, attendance__activity__hours__isnull=False)
+                & ~Q(worth=ZERO),
+            ),
+        )
+        .values_list("month", "total", "entries", "hours")
+    )
+    figures = {month: MonthFigure(month) for month in year_months(year)}
+    for month, total, entries, hours in rows:
+        month_figure = figures[_as_date(month)]
+        month_figure.total, month_figure.entries = total, entries
+        month_figure.hours = hours or ZERO
+    month_format = formats.get_format("YEAR_MONTH_FORMAT")
+    for month_figure in figures.values():
+        month_figure.short_label = dateformat.format(month_figure.month, "M")
+        month_figure.title = dateformat.format(month_figure.month, month_format)
+        month_figure.total_label = figure(month_figure.total) if month_figure.entries else "—"
+        month_figure.param = f"{month_figure.month:%Y-%m}"
+    return list(figures.values())
+
+
+def _as_date(value) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
+
+
+def card_month(member: Member, month: dt.date, words: CardWords | None = None) -> CardMonth:
+    """A member's entries counted in `month`, worded as the full card words them, with
+    their later corrections (even those counted in a later year), in one query."""
+    rows = (
+        PointsEntry.objects.filter(member=member, month__gte=month)
+        .filter(Q(month=month) | Q(corrects__month=month))
+        .order_by("month", "occurred_on", "id")
+        .values_list(*_CARD_COLUMNS)
+    )
+    shown = CardMonth(month)
+    _fill_months({month: shown}, rows, words or CardWords())
+    return shown
+
+
+def default_card_month(figures: list[MonthFigure], today: dt.date) -> dt.date:
+    """The month a card page opens on: this month for this year (December for a past
+    year, January for a future one); when that month has no entries, the latest month
+    of the year that has some."""
+    year = figures[0].month.year
+    if year == today.year:
+        opening = first_of_month(today)
+    else:
+        opening = dt.date(year, 12 if year < today.year else 1, 1)
+    if figures[opening.month - 1].entries:
+        return opening
+    with_entries = [f.month for f in figures if f.entries]
+    return with_entries[-1] if with_entries else opening
+
+
+def month_card(member: Member, year: int, month: dt.date | None = None) -> MonthCard:
+    """The card page of a member's year: the twelve months' figures and the entries of
+    `month` (by default `default_card_month`), in two queries whatever the number of
+    entries. `month` must be a month of `year`."""
+    figures = card_year_figures(member, year)
+    if month is None:
+        month = default_card_month(figures, timezone.localdate())
+    if month.year != year:
+        raise ValueError(f"{month} is not a month of {year}")
+    return MonthCard(
         member=member,
         year=year,
-        months=list(months.values()),
-        total=sum((m.total for m in months.values()), ZERO),
-        hours=sum((m.hours for m in months.values()), ZERO),
+        figures=figures,
+        month=card_month(member, first_of_month(month)),
+        total=sum((f.total for f in figures), ZERO),
+        hours=sum((f.hours for f in figures), ZERO),
     )
 
 

@@ -13,8 +13,11 @@ Django test Client and DEBUG off:
 - tally: scoring:unit-tally for the district and last month, as the district organiser;
   bare SQL: one statement giving the same per-town figures from the frozen tallies
   (and, for comparison, one giving them from the ledger);
-- card: scoring:points-card of 刘䶮 for this year, as that member; bare SQL: one
-  statement giving the card's monthly points, entries and service hours;
+- card: scoring:points-card of 刘䶮 as that member opens it (this year, on the month it
+  opens on); bare SQL: the page's two statements, the year's monthly points, entries
+  and service hours, and the shown month's entries with their activity, rule, corrected
+  entry and later corrections (checked against scoring.queries.month_card and the
+  whole-year points_card);
 - floor: a page with no data of its own (`password_change_done`);
 
 and each bare statement again as a *bare page*: a minimal view behind the same
@@ -67,11 +70,16 @@ GROUP BY town.id, town.code
 ORDER BY town.code
 """
 
-# The card's figures: per tally month the points, the entries and the service hours
-# (once per attendance: corrections carry no hours of their own).
-CARD_SQL = """
+# The card page's figures, in the two statements the page runs: the year's months with
+# their points, entries and service hours (hours once per attendance, and not for an entry
+# its corrections bring to nothing), and the shown month's entries with their activity,
+# rule and corrected entry, and their later corrections (even in a later year).
+CARD_YEAR_SQL = """
 SELECT e.month, SUM(e.points), COUNT(*),
-       COALESCE(SUM(CASE WHEN e.corrects_id IS NULL THEN a.hours END), 0)
+       COALESCE(SUM(CASE WHEN e.corrects_id IS NULL AND a.hours IS NOT NULL
+                          AND COALESCE(e.points + (SELECT SUM(c.points) FROM scoring_pointsentry c
+                                                   WHERE c.corrects_id = e.id), 1) <> 0
+                         THEN a.hours END), 0)
 FROM scoring_pointsentry e
 LEFT JOIN scoring_attendance t ON t.id = e.attendance_id
 LEFT JOIN scoring_activity a ON a.id = t.activity_id
@@ -79,6 +87,64 @@ WHERE e.member_id = %s AND e.month >= %s AND e.month <= %s
 GROUP BY e.month
 ORDER BY e.month
 """
+
+CARD_MONTH_SQL = """
+SELECT e.id, e.month, e.occurred_on, e.points, e.corrects_id, e.reason, t.activity_id,
+       a.title, a.kind, a.hours, r.points, r.effective_from, r.created_by_id,
+       o.points, o.month
+FROM scoring_pointsentry e
+LEFT JOIN scoring_pointsentry o ON o.id = e.corrects_id
+LEFT JOIN scoring_attendance t ON t.id = e.attendance_id
+LEFT JOIN scoring_activity a ON a.id = t.activity_id
+LEFT JOIN scoring_pointsrule r ON r.id = e.rule_id
+WHERE e.member_id = %s AND e.month >= %s AND (e.month = %s OR o.month = %s)
+ORDER BY e.month, e.occurred_on, e.id
+"""
+
+
+def _check_card(card, bare_year: list[tuple], bare_month: list[tuple]) -> None:
+    """Exit unless the bare statements give the card page's figures: each month's points,
+    entries and hours, and the shown month's entries with their later corrections."""
+    page_year = [
+        (f.month, _decimal(f.total), f.entries, _decimal(f.hours))
+        for f in card.figures
+        if f.entries
+    ]
+    bare = [(_date(m), _decimal(s), n, _decimal(h)) for m, s, n, h in bare_year]
+    if page_year != bare:
+        sys.exit(f"the card's monthly figures differ:\n{page_year}\n{bare}")
+    shown = card.month.month
+    page_entries = [
+        (
+            e.pk,
+            e.occurred_on,
+            _decimal(e.points),
+            e.corrects_id,
+            e.activity_title,
+            e.rule_label != "",
+        )
+        for e in card.month.entries
+    ]
+    bare_entries = [
+        (row[0], _date(row[2]), _decimal(row[3]), row[4], row[7] or "", row[10] is not None)
+        for row in bare_month
+        if _date(row[1]) == shown
+    ]
+    if page_entries != bare_entries:
+        sys.exit(f"the card's month differs:\n{page_entries}\n{bare_entries}")
+    page_later = sorted(
+        (_decimal(c.points), c.month) for e in card.month.entries for c in e.later_corrections
+    )
+    bare_later = sorted(
+        (_decimal(row[3]), _date(row[1]))
+        for row in bare_month
+        if row[14] is not None and _date(row[14]) == shown
+    )
+    if page_later != bare_later:
+        sys.exit(f"the card's later corrections differ:\n{page_later}\n{bare_later}")
+    month_figure = card.figures[shown.month - 1]
+    if (card.month.total, len(card.month.entries)) != (month_figure.total, month_figure.entries):
+        sys.exit("the shown month's entries do not add up to its figure")
 
 
 def _decimal(value) -> Decimal:
@@ -125,8 +191,18 @@ def measure(runs: int, seed: bool = True) -> dict:
             LEDGER_TALLY_SQL, [month, month, month.replace(month=1), month, district.pk]
         )
 
+    # The card as a member opens it: the year's figures and the default month's entries.
+    card = queries.month_card(member, year)
+    shown = card.month.month
+
+    def bare_card_year():
+        return benchlib.raw(CARD_YEAR_SQL, [member.pk, dt.date(year, 1, 1), dt.date(year, 12, 1)])
+
+    def bare_card_month():
+        return benchlib.raw(CARD_MONTH_SQL, [member.pk, shown, shown, shown])
+
     def bare_card():
-        return benchlib.raw(CARD_SQL, [member.pk, dt.date(year, 1, 1), dt.date(year, 12, 1)])
+        return [*bare_card_year(), *bare_card_month()]
 
     # The bare statements must give the figures the pages show.
     page_rows = [
@@ -137,15 +213,15 @@ def measure(runs: int, seed: bool = True) -> dict:
         bare_rows = [(pk, b, p, _decimal(t), int(m)) for pk, b, p, t, m in function()]
         if page_rows != bare_rows:
             sys.exit(f"the tally figures differ ({label}):\n{page_rows}\n{bare_rows}")
-    card = queries.points_card(member, year)
-    card_months = [
-        (m.month, _decimal(m.total), len(m.entries), _decimal(m.hours))
-        for m in card.months
-        if m.entries
-    ]
-    bare_months = [(_date(m), _decimal(s), n, _decimal(h)) for m, s, n, h in bare_card()]
-    if card_months != bare_months:
-        sys.exit(f"the card figures differ:\n{card_months}\n{bare_months}")
+    _check_card(card, bare_card_year(), bare_card_month())
+    # ...and the year's figures are those the whole-year card (the PDF's) sums.
+    full = queries.points_card(member, year)
+    full_months = [(m.month, m.total, len(m.entries), m.hours) for m in full.months]
+    page_months = [(f.month, f.total, f.entries, f.hours) for f in card.figures]
+    if full_months != page_months:
+        sys.exit(
+            f"the card page's months differ from the full card's:\n{page_months}\n{full_months}"
+        )
 
     pages = benchlib.Pages()
     tally_url = reverse("scoring:unit-tally", args=[district.pk, month.year, month.month])
@@ -161,6 +237,13 @@ def measure(runs: int, seed: bool = True) -> dict:
         "floor": pages.get("district", reverse("password_change_done")),
         "floor_bare_page": pages.bare_page("district", "nothing", list),
     }
+    # The page as timed opens on that month and shows the year's points.
+    html = functions["card"]().content.decode()
+    if (
+        f'data-month="{shown:%Y-%m}"' not in html
+        or f'id="year-total">{card.total_label}<' not in html
+    ):
+        sys.exit(f"the card page does not open on {shown:%Y-%m} with {card.total_label} points")
     timing = pages.time(functions, runs)
     return {
         **timing,
@@ -171,7 +254,9 @@ def measure(runs: int, seed: bool = True) -> dict:
         "month": month.isoformat(),
         "published": sum(row[2] for row in page_rows),
         "branches": sum(row[1] for row in page_rows),
-        "card_entries": sum(n for _m, _s, n, _h in card_months),
+        "card_month": shown.isoformat(),
+        "card_month_entries": len(card.month.entries),
+        "card_entries": sum(f.entries for f in card.figures),
     }
 
 
@@ -206,10 +291,12 @@ def rows(result: dict) -> list[Row]:
         Row(
             AREA,
             backend,
-            "刘䶮's points card, this year (the member)",
+            f"刘䶮's points card, {result['card_month'][:7]} and the year's months (the member)",
             m["card"],
             q["card"],
-            "monthly points, entries and hours from the ledger, 1 statement",
+            "the year's monthly points, entries and hours from the ledger; the month's "
+            "entries with their activity, rule, corrected entry and later corrections; "
+            "2 statements",
             m["card_bare"],
             q["card_bare"],
             m["card_bare_page"],
@@ -233,7 +320,8 @@ def describe(result: dict) -> str:
     return (
         f"{r['vendor']}, district scale: {r['members']:,} members, {r['entries']:,} ledger "
         f"entries, seeded in {r['seed_s']:.0f} s; tally of {r['month'][:7]}: {r['published']} "
-        f"of {r['branches']} branches published; the card holds {r['card_entries']} entries; "
+        f"of {r['branches']} branches published; the card's year holds {r['card_entries']} "
+        f"entries, the month it opens on ({r['card_month'][:7]}) {r['card_month_entries']}; "
         f"load average {r['load']:.2f} when timing began"
     )
 

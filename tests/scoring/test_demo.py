@@ -195,7 +195,9 @@ def test_the_member_log_in_has_a_card_with_entries_in_several_months(seeded, cli
     response = client.get(reverse("scoring:my-card"), follow=True)
     assert response.status_code == 200
     card = client.get(response.redirect_chain[-1][0], {"year": last_year}).context["card"]
-    assert sum(1 for month in card.months if month.entries) == 12
+    assert sum(1 for month in card.figures if month.entries) == 12
+    assert card.month.month == dt.date(last_year, 12, 1)  # a past year opens on December
+    assert card.month.entries
     result = client.get(reverse("scoring:my-evaluation"), follow=True)
     assert result.context["evaluation"].year == last_year
 

@@ -240,14 +240,16 @@ def test_the_card_shows_twelve_months_totals_and_marks_corrections(
         by=secretary,
     )
     client.force_login(member_user)
-    response = client.get(reverse("scoring:points-card", args=[me.pk]), {"year": 2026})
+    url = reverse("scoring:points-card", args=[me.pk])
+    response = client.get(url, {"month": "2026-02"})
     card = response.context["card"]
-    assert len(card.months) == 12
-    assert [m.total for m in card.months[:3]] == [Decimal("0"), Decimal("0"), Decimal("2")]
+    assert len(card.figures) == 12
+    assert [m.total for m in card.figures[:3]] == [Decimal("0"), Decimal("0"), Decimal("2")]
     assert card.total == Decimal("2")
-    assert card.months[1].has_corrections
+    assert card.month.has_corrections
     page = response.content.decode()
-    assert page.count('class="card mb-2 card-month"') == 12
+    assert page.count('class="card mb-2 card-month"') == 1  # one month's entries at a time
+    assert page.count("data-month-figure>") == 12
     assert "重复登记" in page
     assert "correction" in page
 
@@ -590,15 +592,16 @@ def test_the_card_makes_the_same_number_of_queries_whatever_its_length(
 ):
     members = _busy_branch(tree, secretary, size)
     client.force_login(secretary)
-    url = reverse("scoring:points-card", args=[members[0].pk]) + "?year=2026"
+    url = reverse("scoring:points-card", args=[members[0].pk]) + "?month=2026-03"
     client.get(url)
     with django_assert_num_queries(QUERIES_ON_CARD):
         response = client.get(url)
-    assert len(response.context["card"].months[2].entries) >= size
+    assert len(response.context["card"].month.entries) >= size
 
 
-# session, user, member, roles, entries with their later corrections, unread count, own file
-QUERIES_ON_CARD = 7
+# session, user, member, roles, the year's monthly figures, the month's entries with their
+# later corrections, unread count, own file
+QUERIES_ON_CARD = 8
 
 
 def test_a_member_reading_their_own_card_reads_their_file_once(
