@@ -41,6 +41,7 @@ import json
 import os
 import platform
 import re
+import resource
 import secrets
 import shutil
 import signal
@@ -274,6 +275,40 @@ def stop(process: subprocess.Popen) -> None:
             process.wait(timeout=40)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+# --- CPU accounting ------------------------------------------------------------------
+
+TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def _proc_cpu(pid: int, with_reaped: bool = False) -> float:
+    """CPU seconds of a process (user + system), and of its reaped children if asked."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (FileNotFoundError, ProcessLookupError, IndexError):
+        return 0.0
+    ticks = int(fields[11]) + int(fields[12])
+    if with_reaped:
+        ticks += int(fields[13]) + int(fields[14])
+    return ticks / TICKS
+
+
+def server_cpu(master: int) -> float:
+    """CPU seconds gunicorn has used so far: the master, the workers it has reaped (a
+    worker is replaced after max_requests) and the workers alive now."""
+    total = _proc_cpu(master, with_reaped=True)
+    for task in Path(f"/proc/{master}/task").glob("*/children"):
+        for child in task.read_text().split():
+            total += _proc_cpu(int(child))
+    return total
+
+
+def machine_busy() -> tuple[float, float]:
+    """(busy, total) CPU seconds of the whole machine since boot, from /proc/stat."""
+    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = values[3] + (values[4] if len(values) > 4 else 0)
+    return (sum(values) - idle) / TICKS, sum(values) / TICKS
 
 
 # --- the fault -----------------------------------------------------------------------
@@ -526,6 +561,9 @@ def main() -> int:
             if fault:
                 probe.start()
             load_at_start = os.getloadavg()[0]
+            server_before = server_cpu(server.pid)
+            busy_before = machine_busy()
+            generator_before = resource.getrusage(resource.RUSAGE_CHILDREN)
             run(
                 [
                     str(BIN / "locust"),
@@ -555,6 +593,15 @@ def main() -> int:
                 stdout=subprocess.DEVNULL,
                 check=False,  # locust fails on any failed request; the report says which
             )
+            generator_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            busy_after = machine_busy()
+            cpu = {
+                "server": server_cpu(server.pid) - server_before,
+                "generator": (generator_after.ru_utime + generator_after.ru_stime)
+                - (generator_before.ru_utime + generator_before.ru_stime),
+                "busy": (busy_after[0] - busy_before[0])
+                / max(busy_after[1] - busy_before[1], 1e-9),
+            }
             if fault:
                 probe.join(timeout=90)
             results = json.loads(out_file.read_text())
@@ -577,6 +624,9 @@ def main() -> int:
             rows, overall = table(results, duration)
             overall["login_p95"] = kind_p95(results, LOGIN_KINDS)
             overall["tally_p95"] = kind_p95(results, [PUBLISHED_TALLY])
+            overall["server_ms"] = 1000 * cpu["server"] / max(overall["requests"], 1)
+            overall["generator_ms"] = 1000 * cpu["generator"] / max(overall["requests"], 1)
+            overall["busy"] = cpu["busy"]
             runs.append(
                 Run(users, mix, results, rows, overall, duration, check, probe, load_at_start)
             )
@@ -686,16 +736,25 @@ def report(args, info, plan, runs: list[Run], fault: bool, cluster, load_before,
         "4.5–7 s on the form).",
         "",
         "| users | of each kind | req/s | p50 ms | p95 ms | log-in p95 ms | "
-        "published month's tally p95 ms | 5xx | data intact |",
-        "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+        "published month's tally p95 ms | 5xx | data intact | server CPU ms a request | "
+        "locust CPU ms a request | machine busy |",
+        "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: |",
     ]
     for r in runs:
         o = r.overall
         lines.append(
             f"| {r.users} | {'/'.join(map(str, r.mix))} | {o['rps']:.1f} | {o['p50']:.0f} | "
             f"{o['p95']:.0f} | {o['login_p95']:.0f} | {o['tally_p95']:.0f} | {o['5xx']} | "
-            f"{'yes' if r.intact else 'NO'} |"
+            f"{'yes' if r.intact else 'NO'} | {o['server_ms']:.1f} | {o['generator_ms']:.1f} | "
+            f"{o['busy']:.0%} |"
         )
+    lines += [
+        "",
+        "Server CPU is gunicorn's (master and workers) over the run divided by the "
+        "requests; locust's is the load generator's own, on the same cores; machine busy "
+        "is the share of both cores' time not idle during the run (PostgreSQL and Redis "
+        "included).",
+    ]
     lines.append("")
     if not fault:
         best = knee(runs)

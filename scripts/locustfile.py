@@ -8,8 +8,8 @@ Four kinds of people, in fixed numbers per 20 users (LOAD_MIX changes them):
 - the public (6): a branch's notice board, its published tallies, now and then a month
   of them, the kiosk, and a stylesheet;
 - residents (4): open a village's help form, take the time a person takes to fill it in
-  (the form refuses anything faster than 4 s), send it, and keep the request code the
-  status page shows;
+  (the form refuses anything faster than 4 s), send it, open the status page it leads
+  to and keep the request code it shows;
 - members (6): log in once, then open their points card (by /my/card/), their posts
   and the home page;
 - secretaries (4): log in once, then record activities with attendance (a few members
@@ -17,7 +17,9 @@ Four kinds of people, in fixed numbers per 20 users (LOAD_MIX changes them):
   and move to the next), confirm pending choices (two secretaries per branch, so they
   race for the last seats), and publish their branch's last month once.
 
-Every request is named by its kind; the listener below counts statuses per kind, keeps
+Users are locust's FastHttpUser (geventhttpclient): the load generator runs on the same
+cores as the server, and it costs about a third of the CPU per request of the plain
+HttpUser (docs/load.md). Every request is named by its kind; the listener below counts statuses per kind, keeps
 the time of each failure, and on quitting writes them with the help request codes to
 LOAD_OUT for scripts/load.py to report and to check against the database.
 """
@@ -32,7 +34,7 @@ import threading
 import time
 from pathlib import Path
 
-from locust import HttpUser, between, events, task
+from locust import FastHttpUser, between, events, task
 
 PLAN = json.loads(Path(os.environ["LOAD_PLAN"]).read_text(encoding="utf-8"))
 OUT = os.environ.get("LOAD_OUT", "load-out.json")
@@ -101,7 +103,7 @@ def _token(response) -> str:
     return match.group(1) if match else ""
 
 
-class _LoggedIn(HttpUser):
+class _LoggedIn(FastHttpUser):
     abstract = True
     wait_time = between(0.5, 2.0)
 
@@ -118,7 +120,7 @@ class _LoggedIn(HttpUser):
         )
 
 
-class Public(HttpUser):
+class Public(FastHttpUser):
     """Anyone with the notice board's address or its QR code: no log-in."""
 
     fixed_count = MIX["public"]
@@ -153,7 +155,7 @@ class Public(HttpUser):
         self.client.get(f"/posts/board/{self._branch()}/kiosk/", name="public kiosk")
 
 
-class Resident(HttpUser):
+class Resident(FastHttpUser):
     """Asks for help on the public form, at a person's pace."""
 
     fixed_count = MIX["resident"]
@@ -169,6 +171,8 @@ class Resident(HttpUser):
         grids = GRID.findall(form.text)
         # The form refuses a submission sooner than 4 s after it was shown.
         time.sleep(random.uniform(4.5, 7.0))
+        # Not following the redirect here: the status page it leads to is asked for
+        # next, as the browser does, under its own name.
         with self.client.post(
             f"/helpdesk/ask/{branch}/",
             data={
@@ -183,14 +187,14 @@ class Resident(HttpUser):
                 "description": "家里水管漏水,老人独居,请帮忙看看。",
             },
             name="help form, send",
+            allow_redirects=False,
             catch_response=True,
         ) as response:
             with _lock:
                 RESULTS["asked"] += 1
-            code = CODE.search(response.url or "")
-            if response.status_code == 200 and code and "new=1" in response.url:
-                with _lock:
-                    RESULTS["codes"].append(code.group(1))
+            location = (response.headers or {}).get("Location", "") or ""
+            code = CODE.search(location)
+            if response.status_code == 302 and code and "new=1" in location:
                 response.success()
             elif response.status_code == 429:
                 with _lock:
@@ -198,6 +202,11 @@ class Resident(HttpUser):
                 response.failure("refused by the flood limit")
             elif response.status_code < 500:
                 response.failure(f"not accepted ({response.status_code})")
+        if response.status_code == 302 and code and "new=1" in location:
+            status = self.client.get(location, name="help request status")
+            if status.status_code == 200:
+                with _lock:
+                    RESULTS["codes"].append(code.group(1))
 
 
 class MemberUser(_LoggedIn):

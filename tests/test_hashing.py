@@ -1,6 +1,8 @@
-"""Password hashing in machine-wide slots (volunteer/hashing.py): Django's strength and
-stored form unchanged, and at most PASSWORD_HASHING_SLOTS hashes at once."""
+"""Password hashing at the lowest priority (volunteer/hashing.py): Django's strength and
+stored form unchanged, the hash done by a low-priority thread while the request's own
+thread keeps its priority."""
 
+import os
 import threading
 
 import pytest
@@ -12,38 +14,40 @@ from django.contrib.auth.hashers import (
     make_password,
 )
 
+from volunteer import hashing
 from volunteer import settings as project_settings
-from volunteer.hashing import SlottedPBKDF2PasswordHasher, default_slots, hashing_slot
+from volunteer.hashing import NicePBKDF2PasswordHasher
 
 FEW_ROUNDS = 1000
 
 
 @pytest.fixture
-def slots(settings, tmp_path):
-    settings.PASSWORD_HASHING_LOCK_DIR = str(tmp_path)
-    settings.PASSWORD_HASHING_SLOTS = 1
-    settings.PASSWORD_HASHING_WAIT = 30
-    return settings
-
-
-@pytest.fixture
-def project_hashers(settings, slots):
+def project_hashers(settings):
     """The project's own hashers, not the tests' fast ones."""
     settings.PASSWORD_HASHERS = project_settings.PASSWORD_HASHERS
 
 
-def test_the_project_hashes_with_the_slotted_hasher(project_hashers):
-    assert isinstance(get_hasher("default"), SlottedPBKDF2PasswordHasher)
+@pytest.fixture
+def fresh_pool(monkeypatch):
+    """A hashing thread of this test's own, so the priority it takes is this test's."""
+    monkeypatch.setattr(hashing, "_pool", None)
+    yield
+    if hashing._pool is not None:
+        hashing._pool.shutdown()
+
+
+def test_the_project_hashes_with_the_nice_hasher(project_hashers):
+    assert isinstance(get_hasher("default"), NicePBKDF2PasswordHasher)
 
 
 def test_strength_is_djangos_own():
-    assert SlottedPBKDF2PasswordHasher.iterations == PBKDF2PasswordHasher.iterations
-    assert SlottedPBKDF2PasswordHasher.algorithm == "pbkdf2_sha256"
-    assert SlottedPBKDF2PasswordHasher.iterations >= 1_000_000
+    assert NicePBKDF2PasswordHasher.iterations == PBKDF2PasswordHasher.iterations
+    assert NicePBKDF2PasswordHasher.algorithm == "pbkdf2_sha256"
+    assert NicePBKDF2PasswordHasher.iterations >= 1_000_000
 
 
-def test_stored_form_is_the_same_as_djangos(slots):
-    ours = SlottedPBKDF2PasswordHasher().encode("demo-pass-2026", "fixedsalt", FEW_ROUNDS)
+def test_stored_form_is_the_same_as_djangos(fresh_pool):
+    ours = NicePBKDF2PasswordHasher().encode("demo-pass-2026", "fixedsalt", FEW_ROUNDS)
     theirs = PBKDF2PasswordHasher().encode("demo-pass-2026", "fixedsalt", FEW_ROUNDS)
     assert ours == theirs
 
@@ -51,83 +55,66 @@ def test_stored_form_is_the_same_as_djangos(slots):
 def test_a_password_hashed_by_djangos_hasher_verifies_and_is_not_rehashed(project_hashers):
     django_hasher = PBKDF2PasswordHasher()
     stored = django_hasher.encode("demo-pass-2026", django_hasher.salt())
-    assert isinstance(identify_hasher(stored), SlottedPBKDF2PasswordHasher)
+    assert isinstance(identify_hasher(stored), NicePBKDF2PasswordHasher)
     assert check_password("demo-pass-2026", stored)
     assert not check_password("wrong-pass-2026", stored)
     assert not get_hasher("default").must_update(stored)
 
 
-def test_make_password_goes_through_a_slot(project_hashers, monkeypatch):
-    entered = []
-    real = SlottedPBKDF2PasswordHasher.encode
+def test_the_hash_runs_in_the_low_priority_thread(settings, fresh_pool, monkeypatch):
+    settings.PASSWORD_HASHING_NICE = 19
+    seen = {}
+    real = PBKDF2PasswordHasher.encode
 
-    def counting(self, password, salt, iterations=None):
-        entered.append(True)
+    def watched(self, password, salt, iterations=None):
+        seen["thread"] = threading.get_native_id()
+        seen["niceness"] = os.getpriority(os.PRIO_PROCESS, seen["thread"])
+        return real(self, password, salt, iterations)
+
+    monkeypatch.setattr(PBKDF2PasswordHasher, "encode", watched)
+    before = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    encoded = NicePBKDF2PasswordHasher().encode("x-Pass-2026", "salt", FEW_ROUNDS)
+    assert encoded.startswith("pbkdf2_sha256$1000$salt$")
+    assert seen["thread"] != threading.get_native_id()
+    assert seen["niceness"] == 19
+    # The request's own thread keeps its priority.
+    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == before
+
+
+def test_make_password_goes_through_the_hashing_thread(project_hashers, fresh_pool, monkeypatch):
+    threads = []
+    real = PBKDF2PasswordHasher.encode
+
+    def watched(self, password, salt, iterations=None):
+        threads.append(threading.current_thread().name)
         return real(self, password, salt, FEW_ROUNDS)
 
-    monkeypatch.setattr(SlottedPBKDF2PasswordHasher, "encode", counting)
+    monkeypatch.setattr(PBKDF2PasswordHasher, "encode", watched)
     assert make_password("demo-pass-2026").startswith("pbkdf2_sha256$")
-    assert entered == [True]
+    assert len(threads) == 1 and threads[0].startswith("password-hashing")
 
 
-def test_a_held_slot_makes_the_next_hash_wait_until_it_is_free(slots):
-    order = []
-    holding = threading.Event()
-    release = threading.Event()
-
-    def holder():
-        with hashing_slot() as had:
-            assert had
-            holding.set()
-            release.wait(5)
-            order.append("holder done")
-
-    thread = threading.Thread(target=holder)
-    thread.start()
-    holding.wait(5)
-    waiter = threading.Thread(
-        target=lambda: order.append(
-            SlottedPBKDF2PasswordHasher().encode("x-Pass-2026", "salt", FEW_ROUNDS)
-        )
-    )
-    waiter.start()
-    waiter.join(0.3)
-    assert waiter.is_alive(), "the second hash ran while the only slot was held"
-    release.set()
-    thread.join(5)
-    waiter.join(5)
-    assert order[0] == "holder done"
-    assert order[1].startswith("pbkdf2_sha256$1000$salt$")
+def test_a_process_after_a_fork_gets_its_own_hashing_thread(fresh_pool, monkeypatch):
+    first = hashing.hashing_pool()
+    assert hashing.hashing_pool() is first
+    monkeypatch.setattr(hashing, "_pool_pid", -1)  # as if this were a forked child
+    assert hashing.hashing_pool() is not first
+    first.shutdown()
 
 
-def test_two_slots_let_two_hash_at_once_but_not_three(slots):
-    slots.PASSWORD_HASHING_SLOTS = 2
-    slots.PASSWORD_HASHING_WAIT = 0
-    with hashing_slot() as first, hashing_slot() as second, hashing_slot() as third:
-        assert (first, second, third) == (True, True, False)
+def test_nice_zero_keeps_the_normal_priority(settings, fresh_pool):
+    settings.PASSWORD_HASHING_NICE = 0
+    pool = hashing.hashing_pool()
+    niceness = pool.submit(
+        lambda: os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    ).result()
+    assert niceness == os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
 
 
-def test_a_long_queue_hashes_anyway_after_the_wait(slots):
-    slots.PASSWORD_HASHING_WAIT = 0
-    with hashing_slot() as held:
-        assert held
-        # Nobody is refused: past the wait the hash runs without a slot.
-        encoded = SlottedPBKDF2PasswordHasher().encode("x-Pass-2026", "salt", FEW_ROUNDS)
-    assert encoded == PBKDF2PasswordHasher().encode("x-Pass-2026", "salt", FEW_ROUNDS)
+def test_an_error_in_the_hash_reaches_the_caller(fresh_pool, monkeypatch):
+    def broken(self, password, salt, iterations=None):
+        raise ValueError("bad salt")
 
-
-def test_a_slot_is_free_again_after_an_error_inside(slots):
-    slots.PASSWORD_HASHING_WAIT = 0
-    with pytest.raises(RuntimeError), hashing_slot():
-        raise RuntimeError("boom")
-    with hashing_slot() as had:
-        assert had
-
-
-def test_default_slots_leave_a_core_free(monkeypatch):
-    monkeypatch.setattr("os.cpu_count", lambda: 2)
-    assert default_slots() == 1
-    monkeypatch.setattr("os.cpu_count", lambda: 1)
-    assert default_slots() == 1
-    monkeypatch.setattr("os.cpu_count", lambda: 8)
-    assert default_slots() == 7
+    monkeypatch.setattr(PBKDF2PasswordHasher, "encode", broken)
+    with pytest.raises(ValueError, match="bad salt"):
+        NicePBKDF2PasswordHasher().encode("x-Pass-2026", "salt", FEW_ROUNDS)

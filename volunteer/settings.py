@@ -156,21 +156,18 @@ AUTH_PASSWORD_VALIDATORS = [
         "OPTIONS": {"min_classes": env_int("PASSWORD_MIN_CLASSES", 3)},
     },
 ]
-# Django's own PBKDF2 at full strength, hashed in at most PASSWORD_HASHING_SLOTS processes
-# of the machine at once (default: one fewer than the cores) so that a wave of log-ins
-# cannot stall every other request (volunteer/hashing.py, docs/load.md). Django's plain
-# PBKDF2 hasher is left out: the last hasher of an algorithm would win.
+# Django's own PBKDF2 at full strength, hashed in a thread at the lowest priority (nice
+# PASSWORD_HASHING_NICE, 0 to keep the normal one) so that a wave of log-ins takes only
+# the CPU other requests leave (volunteer/hashing.py, docs/load.md). Django's plain PBKDF2
+# hasher is left out: the last hasher of an algorithm would win.
 PASSWORD_HASHERS = [
-    "volunteer.hashing.SlottedPBKDF2PasswordHasher",
+    "volunteer.hashing.NicePBKDF2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.BCryptSHA256PasswordHasher",
     "django.contrib.auth.hashers.ScryptPasswordHasher",
 ]
-PASSWORD_HASHING_SLOTS = env_int("PASSWORD_HASHING_SLOTS", 0)  # 0: cores - 1, at least 1
-# Past this many seconds in the queue a log-in hashes without a slot, never refused.
-PASSWORD_HASHING_WAIT = env_int("PASSWORD_HASHING_WAIT", 30)
-PASSWORD_HASHING_LOCK_DIR = env_str("PASSWORD_HASHING_LOCK_DIR", "")
+PASSWORD_HASHING_NICE = env_int("PASSWORD_HASHING_NICE", 19)
 # django-axes checks every log-in before the password is tried.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
