@@ -302,8 +302,7 @@ def test_the_card_page_reads_the_same_queries_however_many_months_have_entries(
     client.force_login(member_user)
     url = card_url(me) + "?month=2026-01"
     client.get(url)
-    # session, user, member (the menu's own file too), roles, the year's figures, the
-    # month's entries, unread count
+    # session, user, member, roles, the year's figures, the month's entries, the menu
     with django_assert_num_queries(7):
         response = client.get(url)
     assert len(response.context["card"].month.entries) == 3
