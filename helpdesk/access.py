@@ -176,7 +176,7 @@ def get_team_access(user: User, pk: int, *, log: bool = False) -> TeamAccess:
     are written by its leader and by the branch secretary, from a paper sheet (else
     403)."""
     team = (
-        ServiceTeam.objects.select_related("grid__parent__parent", "leader__member__user")
+        ServiceTeam.objects.select_related("grid__parent__parent__parent", "leader__member__user")
         .filter(pk=pk)
         .first()
     )

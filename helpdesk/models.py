@@ -236,7 +236,31 @@ class HelpRequestQuerySet(models.QuerySet):
         return self.filter(late_condition(now, limits))
 
     def for_board(self) -> "HelpRequestQuerySet":
-        return self.select_related("branch__parent", "grid", "team")
+        """What a row of the dispatch board shows, as named tuples (no model instances:
+        the board lists 50 of them)."""
+        return self.annotate(
+            branch_name=F("branch__name"),
+            branch_path=F("branch__path"),
+            grid_name=F("grid__name"),
+            team_name=F("team__name"),
+        ).values_list(*BOARD_FIELDS, named=True)
+
+
+BOARD_FIELDS = (
+    "pk",
+    "code",
+    "channel",
+    "category",
+    "description",
+    "state",
+    "received_at",
+    "dispatched_at",
+    "team_id",
+    "branch_name",
+    "branch_path",
+    "grid_name",
+    "team_name",
+)
 
 
 def stored_limits() -> dict[str, ResponseLimits]:
@@ -278,6 +302,25 @@ def late_condition(now: dt.datetime, limits: dict[str, ResponseLimits] | None = 
     for path, found in custom.items():
         condition |= Q(branch__path__startswith=path) & _late_for(now, found)
     return condition
+
+
+def deadlines(request, limits: ResponseLimits = DEFAULT_LIMITS) -> dict[str, dt.datetime]:
+    """`HelpRequest.deadlines` of a request or of anything with its `state`,
+    `received_at` and `dispatched_at` (a row of the dispatch board)."""
+    state = HelpRequest.State
+    found = {}
+    if request.state == state.RECEIVED:
+        found["dispatch"] = request.received_at + limits.dispatch
+    if request.state == state.DISPATCHED and request.dispatched_at is not None:
+        found["arrival"] = request.dispatched_at + limits.arrive
+    if request.state in (state.DISPATCHED, state.ON_SITE):
+        found["resolution"] = request.received_at + limits.resolve
+    return found
+
+
+def lateness(request, now: dt.datetime, limits: ResponseLimits = DEFAULT_LIMITS) -> list[str]:
+    """`HelpRequest.lateness` of a request or of a row with the same fields."""
+    return [stage for stage, due in deadlines(request, limits).items() if now > due]
 
 
 class HelpRequest(models.Model):
@@ -411,20 +454,12 @@ class HelpRequest(models.Model):
     def deadlines(self, limits: ResponseLimits = DEFAULT_LIMITS) -> dict[str, dt.datetime]:
         """When the open request's current steps become late: "dispatch" (received, no
         team), "arrival" (dispatched, nobody on site), "resolution" (not resolved)."""
-        state = self.State
-        found = {}
-        if self.state == state.RECEIVED:
-            found["dispatch"] = self.received_at + limits.dispatch
-        if self.state == state.DISPATCHED and self.dispatched_at is not None:
-            found["arrival"] = self.dispatched_at + limits.arrive
-        if self.state in (state.DISPATCHED, state.ON_SITE):
-            found["resolution"] = self.received_at + limits.resolve
-        return found
+        return deadlines(self, limits)
 
     def lateness(self, now: dt.datetime, limits: ResponseLimits = DEFAULT_LIMITS) -> list[str]:
         """Which thresholds an open request has passed: "dispatch", "arrival",
         "resolution" (the same rules as `late_condition`)."""
-        return [stage for stage, due in self.deadlines(limits).items() if now > due]
+        return lateness(self, now, limits)
 
     @property
     def response_time(self) -> dt.timedelta | None:

@@ -11,16 +11,22 @@ from django.db.models import (
     Avg,
     Case,
     Count,
+    DecimalField,
+    Exists,
     F,
+    FilteredRelation,
     FloatField,
     Func,
     IntegerField,
+    OuterRef,
     Prefetch,
     Q,
+    Subquery,
     Sum,
     Value,
     When,
 )
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
@@ -111,6 +117,21 @@ def board_requests(requests, *, state: str = "", late: bool = False, now: dt.dat
     return requests.for_board()
 
 
+def board_total(counts: BoardCounts, *, state: str, late: bool, filtered: bool) -> int | None:
+    """How many requests the board lists when `counts` says it already: the open
+    requests, those of one open state or the late ones, with no other filter (None:
+    they must be counted)."""
+    if filtered:
+        return None
+    if late:
+        return counts.late
+    if state == "open" or not state:
+        return counts.open
+    if state in HelpRequest.OPEN_STATES:
+        return counts.by_state.get(state, 0)
+    return None
+
+
 def request_events(request: HelpRequest):
     return (
         RequestEvent.objects.filter(request=request)
@@ -120,73 +141,180 @@ def request_events(request: HelpRequest):
 
 
 # --- teams ------------------------------------------------------------------------------------
+# A team's page reads plain values, not model instances: a row per volunteer, log and
+# request, each query with everything its rows show (helpdesk/templatetags/team_rows.py
+# writes them out).
 
 
 @dataclass
 class TeamMember:
-    profile: VolunteerProfile
+    profile_id: int
+    name: str
     is_leader: bool
-    year: VolunteerYear | None
+    capability_types: list[str]
+    specialties: str  # the profile's, else the member file's (`shown_specialties`)
+    phone: str
+    hours: Decimal
+    services: int
 
 
 def team_members(team: ServiceTeam, year: int) -> list[TeamMember]:
-    """The team's volunteers with their capability types and figures for the year:
-    two queries (plus one for the types)."""
-    profiles = list(
+    """The team's volunteers, the leader first, then by name, with their capability
+    types and their figures for the year: one query, a row per volunteer and capability
+    type."""
+    rows = (
         VolunteerProfile.objects.filter(membership__team=team)
-        .select_related("member__user")
-        .prefetch_related("member__capability_types")
-        .order_by("member__name", "pk")
+        .annotate(this_year=FilteredRelation("years", condition=Q(years__year=year)))
+        .values_list(
+            "pk",
+            "member__name",
+            "specialties",
+            "member__specialties",
+            "member__phone",
+            "member__capability_types__name",
+            "this_year__hours",
+            "this_year__services",
+        )
+        .order_by(
+            "member__name",
+            "pk",
+            "member__capability_types__sort_order",
+            "member__capability_types__name",
+        )
     )
-    years = {
-        y.profile_id: y
-        for y in VolunteerYear.objects.filter(profile__in=[p.pk for p in profiles], year=year)
-    }
-    members = [TeamMember(p, p.pk == team.leader_id, years.get(p.pk)) for p in profiles]
-    members.sort(key=lambda m: not m.is_leader)
-    return members
+    members: dict[int, TeamMember] = {}
+    for pk, name, own, files, phone, capability, hours, services in rows:
+        member = members.get(pk)
+        if member is None:
+            member = members[pk] = TeamMember(
+                pk,
+                name,
+                pk == team.leader_id,
+                [],
+                own or files,
+                phone,
+                hours or ZERO,
+                services or 0,
+            )
+        if capability is not None:
+            member.capability_types.append(capability)
+    found = list(members.values())
+    found.sort(key=lambda m: not m.is_leader)
+    return found
 
 
 def capability_mix(members: list[TeamMember]) -> list[tuple[str, int]]:
-    counts = Counter(t.name for m in members for t in m.profile.member.capability_types.all())
+    counts = Counter(name for m in members for name in m.capability_types)
     return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
 
 
-def team_logs(team: ServiceTeam, limit: int):
-    return (
-        ServiceLog.objects.filter(team=team)
-        .annotate(correction_count=Count("corrections"))
-        .select_related("request")
-        .prefetch_related(
-            Prefetch(
-                "volunteers",
-                queryset=VolunteerProfile.objects.select_related("member").order_by("number"),
-            )
+@dataclass
+class TeamLog:
+    pk: int
+    served_at: dt.datetime
+    category: str
+    hours: Decimal
+    content: str
+    people_served: str
+    corrected: bool
+    request_id: int | None
+    request_code: str | None
+    volunteers: list[str] = field(default_factory=list)  # names, by volunteer number
+
+
+def team_logs(team: ServiceTeam, limit: int) -> list[TeamLog]:
+    """The team's latest `limit` service logs with the names of the volunteers present
+    and whether the log was corrected: one query, a row per log and volunteer."""
+    latest = ServiceLog.objects.filter(team=team).order_by("-served_at", "-id").values("pk")
+    rows = (
+        ServiceLog.objects.filter(pk__in=latest[:limit])
+        .annotate(corrected=Exists(ServiceLogCorrection.objects.filter(log=OuterRef("pk"))))
+        .values_list(
+            "pk",
+            "served_at",
+            "category",
+            "hours",
+            "content",
+            "people_served",
+            "corrected",
+            "request_id",
+            "request__code",
+            "volunteers__member__name",
         )
-        .order_by("-served_at", "-id")[:limit]
+        .order_by("-served_at", "-id", "volunteers__number")
     )
+    logs: dict[int, TeamLog] = {}
+    for *fields, volunteer in rows:
+        log = logs.get(fields[0])
+        if log is None:
+            log = logs[fields[0]] = TeamLog(*fields)
+        if volunteer is not None:
+            log.volunteers.append(volunteer)
+    return list(logs.values())
 
 
-def team_requests(team: ServiceTeam, limit: int):
-    return (
+@dataclass
+class TeamRequest:
+    pk: int
+    code: str
+    category: str
+    received_at: dt.datetime
+    state: str
+
+
+def team_requests(team: ServiceTeam, limit: int) -> list[TeamRequest]:
+    rows = (
         HelpRequest.objects.filter(team=team)
-        .select_related("grid", "branch")
+        .values_list("pk", "code", "category", "received_at", "state")
         .order_by("-received_at", "-id")[:limit]
     )
+    return [TeamRequest(*row) for row in rows]
 
 
 HISTORY_SHOWN = 50
 
 
-def team_history(*, team: ServiceTeam | None = None, profile: VolunteerProfile | None = None):
+@dataclass
+class HistoryEvent:
+    kind: str
+    on: dt.date
+    carried_over: bool
+    team_name: str
+    volunteer_name: str
+    by: str  # full name, else log-in name; "" when recorded automatically
+
+
+def team_history(
+    *, team: ServiceTeam | None = None, profile: VolunteerProfile | None = None
+) -> list[HistoryEvent]:
     """A team's history, or a volunteer's teams over time: joins, leaves and leader
     changes, newest first, with who made them (one query, at most HISTORY_SHOWN rows)."""
-    events = TeamEvent.objects.select_related("team", "profile__member", "by")
+    events = TeamEvent.objects.all()
     if team is not None:
         events = events.filter(team=team)
     if profile is not None:
         events = events.filter(profile=profile)
-    return list(events.order_by("-at", "-id")[:HISTORY_SHOWN])
+    rows = events.values_list(
+        "kind",
+        "on",
+        "carried_over",
+        "team__name",
+        "profile__member__name",
+        "by__first_name",
+        "by__last_name",
+        "by__username",
+    ).order_by("-at", "-id")[:HISTORY_SHOWN]
+    return [
+        HistoryEvent(kind, on, carried, team_name, name, _person_named(first, last, login))
+        for kind, on, carried, team_name, name, first, last, login in rows
+    ]
+
+
+def _person_named(first_name: str | None, last_name: str | None, username: str | None) -> str:
+    """As `user.get_full_name() or user.get_username()`, from the columns; "" for none."""
+    if username is None:
+        return ""
+    return f"{first_name} {last_name}".strip() or username
 
 
 @dataclass
@@ -199,23 +327,53 @@ class TeamFigures:
     favourable: int
 
 
+def _year_bounds(year: int) -> tuple[dt.datetime, dt.datetime]:
+    """The first moment of the year and of the next, in the site's time zone (what
+    `__year` lookups compare with)."""
+    return (
+        timezone.make_aware(dt.datetime(year, 1, 1)),
+        timezone.make_aware(dt.datetime(year + 1, 1, 1)),
+    )
+
+
+def _one_figure(rows, figure, output_field=None) -> Coalesce:
+    """A subquery giving one aggregate of `rows` (filtered by OuterRef), 0 when none."""
+    output_field = output_field or IntegerField()
+    return Coalesce(
+        Subquery(rows.order_by().values("team").annotate(figure=figure).values("figure")),
+        Value(0),
+        output_field=output_field,
+    )
+
+
 def team_figures(team: ServiceTeam, year: int) -> TeamFigures:
-    requests = HelpRequest.objects.filter(team=team, received_at__year=year).aggregate(
-        requests=Count("id"),
-        open=Count("id", filter=Q(state__in=HelpRequest.OPEN_STATES)),
-        rated=Count("id", filter=Q(rating__isnull=False)),
-        favourable=Count("id", filter=Q(rating__gte=4)),
+    """The team's requests of the year (open, rated, favourable among them) and its
+    services and hours: one query."""
+    start, end = _year_bounds(year)
+    requests = HelpRequest.objects.filter(
+        team=OuterRef("pk"), received_at__gte=start, received_at__lt=end
     )
-    logs = ServiceLog.objects.filter(team=team, served_at__year=year).aggregate(
-        logs=Count("id"), hours=Sum("hours")
+    logs = ServiceLog.objects.filter(team=OuterRef("pk"), served_at__gte=start, served_at__lt=end)
+    row = (
+        ServiceTeam.objects.filter(pk=team.pk)
+        .values_list(
+            _one_figure(requests, Count("id")),
+            _one_figure(requests, Count("id", filter=Q(state__in=HelpRequest.OPEN_STATES))),
+            _one_figure(logs, Count("id")),
+            _one_figure(logs, Sum("hours"), DecimalField(max_digits=9, decimal_places=1)),
+            _one_figure(requests, Count("id", filter=Q(rating__isnull=False))),
+            _one_figure(requests, Count("id", filter=Q(rating__gte=4))),
+        )
+        .get()
     )
+    requests_n, open_n, logs_n, hours, rated, favourable = row
     return TeamFigures(
-        requests=requests["requests"],
-        open=requests["open"],
-        logs=logs["logs"],
-        hours=logs["hours"] or ZERO,
-        rated=requests["rated"],
-        favourable=requests["favourable"],
+        requests=requests_n,
+        open=open_n,
+        logs=logs_n,
+        hours=Decimal(hours or 0),
+        rated=rated,
+        favourable=favourable,
     )
 
 

@@ -37,6 +37,7 @@ from helpdesk.models import (
     ResponseLimits,
     ServiceTeam,
     VolunteerYear,
+    lateness,
     limits_for,
     stored_limits,
 )
@@ -67,7 +68,15 @@ def _query_without_page(request: HttpRequest) -> str:
 
 
 def _crumbs(user, unit: Unit) -> list[Unit]:
-    return member_access.units_above_overseen(user, unit)
+    """The units above `unit` the user may open, top first: from the parents read with
+    it (select_related) when all of them were, else in one query."""
+    above, current = [], unit
+    while current.parent_id is not None:
+        if not Unit.parent.is_cached(current):
+            return member_access.units_above_overseen(user, unit)
+        current = current.parent
+        above.append(current)
+    return [u for u in reversed(above) if member_access.can_oversee(user, u)]
 
 
 # --- the dispatch board and requests ----------------------------------------------------------
@@ -83,16 +92,23 @@ def board(request: HttpRequest) -> HttpResponse:
     scoped = access.requests_for_user(request.user)
     filters = BoardFilter(request.GET or None, queryset=scoped)
     chosen = filters.form.cleaned_data if filters.is_bound and filters.is_valid() else {}
+    state = chosen.get("state") or "open"
+    late_only = chosen.get("late") is True
     rows = queries.board_requests(
-        filters.qs if chosen else scoped,
-        state=chosen.get("state") or "open",
-        late=chosen.get("late") is True,
-        now=now,
-        limits=limits,
+        filters.qs if chosen else scoped, state=state, late=late_only, now=now, limits=limits
     )
-    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
-    led = access.led_team_ids(request.user)
     counts = queries.board_counts(scoped, now, limits)
+    paginator = Paginator(rows, PER_PAGE)
+    total = queries.board_total(
+        counts,
+        state=state,
+        late=late_only,
+        filtered=any(chosen.get(name) for name in ("channel", "category", "code")),
+    )
+    if total is not None:
+        paginator.count = total  # the figure the state tabs show: no second count
+    page = paginator.get_page(request.GET.get("page"))
+    led = access.led_team_ids(request.user)
     units = member_access.top_units_for_user(request.user)
     teams = (
         list(ServiceTeam.objects.filter(pk__in=led).select_related("grid__parent")) if led else []
@@ -103,9 +119,9 @@ def board(request: HttpRequest) -> HttpResponse:
         "helpdesk/board.html",
         {
             "filters": filters,
-            "state": chosen.get("state") or "open",
+            "state": state,
             "page": page,
-            "rows": [(r, r.lateness(now, limits_for(r.branch.path, limits))) for r in page],
+            "rows": [(r, lateness(r, now, limits_for(r.branch_path, limits))) for r in page],
             "counts": counts,
             "state_tabs": [
                 (
@@ -115,7 +131,7 @@ def board(request: HttpRequest) -> HttpResponse:
                 )
                 for value, label in HelpRequest.State.choices
             ],
-            "late_only": chosen.get("late") is True,
+            "late_only": late_only,
             "thresholds": thresholds(limits_for(place.path, limits) if place else DEFAULT_LIMITS),
             "query": _query_without_page(request),
             "can_enter": access.is_operator(request.user),

@@ -1,0 +1,284 @@
+"""The repeated rows of the dispatch board and of a team's page, built in Python.
+
+The board shows 50 requests and a team's page its volunteers, 20 logs, 20 requests and
+its history: per-row template nodes (a URL reversal, choice labels, includes, date and
+number filters, translation tags) were most of those pages' time. As the points card
+does (scoring/templatetags/card_tags.py), the rows are written with `format_html`, which
+escapes every value, each URL pattern is reversed once per page
+(`volunteer.urls_util.pk_url_maker`) and every label is translated once per page."""
+
+import datetime as dt
+
+from django import template
+from django.template.defaultfilters import floatformat
+from django.utils import dateformat, formats, timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+
+from helpdesk.models import HelpRequest, ServiceCategory, TeamEvent
+from helpdesk.templatetags.helpdesk_tags import duration, state_style
+from volunteer.urls_util import pk_url_maker
+
+register = template.Library()
+
+NONE_SHOWN = "—"
+OPEN_STATES = frozenset(HelpRequest.OPEN_STATES)
+
+
+def labels(choices) -> dict[str, str]:
+    """A choice field's labels in the active language, by value."""
+    return {value: str(label) for value, label in choices}
+
+
+def datetime_formatter(name: str = "SHORT_DATETIME_FORMAT"):
+    """`{{ value|date:name }}` for aware datetimes, the format looked up once."""
+    pattern = formats.get_format(name)
+    return lambda value: dateformat.format(timezone.localtime(value), pattern)
+
+
+def date_formatter(name: str = "SHORT_DATE_FORMAT"):
+    """`{{ value|date:name }}` for dates, the format looked up once."""
+    pattern = formats.get_format(name)
+    return lambda value: dateformat.format(value, pattern)
+
+
+def state_badge(state: str, label: str) -> SafeString:
+    """What templates/helpdesk/_state.html writes."""
+    return format_html(
+        '<span class="badge {} state-badge" data-state="{}">{}</span>',
+        state_style(state),
+        state,
+        label,
+    )
+
+
+# --- the dispatch board ----------------------------------------------------------------------
+
+
+@register.simple_tag
+def board_rows(rows, now: dt.datetime) -> SafeString:
+    """The board's `<tr>` rows: `rows` as (helpdesk.queries.BoardRow, its lateness)."""
+    words = {
+        "channel": labels(HelpRequest.Channel.choices),
+        "category": labels(ServiceCategory.choices),
+        "state": labels(HelpRequest.State.choices),
+        "unowned": format_html(
+            '<span class="badge text-bg-danger mark-unowned">{}</span>', _("No team holds it")
+        ),
+        "late": format_html('<span class="badge text-bg-warning mark-late">{}</span>', _("Late")),
+        "no_team": format_html('<span class="text-danger">{}</span>', _("No team yet")),
+        "reasons": {
+            "dispatch": format_html('<div class="late-reason">{}</div>', _("not dispatched")),
+            "arrival": format_html('<div class="late-reason">{}</div>', _("nobody on site")),
+            "resolution": format_html('<div class="late-reason">{}</div>', _("not resolved")),
+        },
+        "finished": format_html('<span class="text-muted">{}</span>', NONE_SHOWN),
+    }
+    detail_url = pk_url_maker("helpdesk:request-detail")
+    received = datetime_formatter()
+    if not rows:
+        return format_html(
+            '<tr><td colspan="7" class="text-muted">{}</td></tr>', _("No requests here.")
+        )
+    return format_html_join(
+        "\n",
+        "{}",
+        ((_board_row(row, late, now, words, detail_url, received),) for row, late in rows),
+    )
+
+
+def _board_row(row, late, now, words, detail_url, received) -> SafeString:
+    is_open = row.state in OPEN_STATES
+    unowned = is_open and row.team_id is None
+    classes = ("table-danger late" if late else "") + (
+        (" unowned" + ("" if late else " table-warning")) if unowned else ""
+    )
+    if is_open:
+        waiting = format_html(
+            "{}{}",
+            duration(now - row.received_at),
+            format_html_join("", "{}", ((words["reasons"][reason],) for reason in late)),
+        )
+    else:
+        waiting = words["finished"]
+    return format_html(
+        '<tr class="{}" data-code="{}">'
+        '<td class="text-nowrap"><a class="fw-semibold font-monospace" href="{}">{}</a>'
+        '<div class="small text-muted">{}</div>{}{}</td>'
+        '<td class="text-nowrap small">{}</td>'
+        '<td>{}<div class="small text-muted text-truncate board-desc">{}</div></td>'
+        '<td class="small">{}{}</td>'
+        '<td class="small">{}</td>'
+        "<td>{}</td>"
+        '<td class="small text-nowrap">{}</td>'
+        "</tr>",
+        classes,
+        row.code,
+        detail_url(row.pk),
+        row.code,
+        words["channel"].get(row.channel, row.channel),
+        words["unowned"] if unowned else "",
+        words["late"] if late else "",
+        received(row.received_at),
+        words["category"].get(row.category, row.category),
+        row.description,
+        row.branch_name,
+        format_html(" · {}", row.grid_name) if row.grid_name is not None else "",
+        row.team_name if row.team_id is not None else words["no_team"],
+        state_badge(row.state, words["state"].get(row.state, row.state)),
+        waiting,
+    )
+
+
+# --- a team's page ---------------------------------------------------------------------------
+
+
+@register.simple_tag
+def team_member_rows(members) -> SafeString:
+    """The `<tr>` rows of the team's volunteers (helpdesk.queries.TeamMember)."""
+    volunteer_url = pk_url_maker("helpdesk:volunteer-detail")
+    leader = format_html(' <span class="badge text-bg-danger">{}</span>', _("leader"))
+    return format_html_join(
+        "\n",
+        "<tr>"
+        '<td><a href="{}">{}</a>{}</td>'
+        '<td class="small">{}</td>'
+        '<td class="small">{}</td>'
+        '<td class="small text-nowrap">{}</td>'
+        '<td class="text-end">{}</td>'
+        '<td class="text-end">{}</td>'
+        "</tr>",
+        (
+            (
+                volunteer_url(m.profile_id),
+                m.name,
+                leader if m.is_leader else "",
+                "、".join(m.capability_types) or NONE_SHOWN,
+                m.specialties or NONE_SHOWN,
+                m.phone or NONE_SHOWN,
+                floatformat(m.hours, "-1"),
+                m.services,
+            )
+            for m in members
+        ),
+    )
+
+
+@register.simple_tag(takes_context=True)
+def team_log_items(context, logs) -> SafeString:
+    """The `<li>` items of the team's latest logs (helpdesk.queries.TeamLog); the
+    context's `can_log` offers a correction link."""
+    if not logs:
+        return format_html('<li class="text-muted">{}</li>', _("No service logged yet."))
+    words = {
+        "category": labels(ServiceCategory.choices),
+        "corrected": format_html(' <span class="badge text-bg-warning">{}</span>', _("corrected")),
+        "each": _("%(hours)s h each"),
+        "served": _("Served:"),
+        "correct": _("Correct"),
+    }
+    log_url = pk_url_maker("helpdesk:log-detail")
+    request_url = pk_url_maker("helpdesk:request-detail")
+    correct_url = pk_url_maker("helpdesk:log-correct") if context.get("can_log") else None
+    served = datetime_formatter()
+    return format_html_join(
+        "\n",
+        "{}",
+        ((_log_item(log, words, log_url, request_url, correct_url, served),) for log in logs),
+    )
+
+
+def _log_item(log, words, log_url, request_url, correct_url, served) -> SafeString:
+    return format_html(
+        '<li class="mb-2 pb-2 border-bottom"><a class="fw-bold" href="{}">{}</a>{} · {} · {}{}'
+        "<div>{}</div>"
+        '<div class="small text-muted">{} {} · {}</div>{}</li>',
+        log_url(log.pk),
+        served(log.served_at),
+        words["corrected"] if log.corrected else "",
+        words["category"].get(log.category, log.category),
+        words["each"] % {"hours": floatformat(log.hours, "-1")},
+        format_html(
+            ' · <a class="font-monospace" href="{}">{}</a>',
+            request_url(log.request_id),
+            log.request_code,
+        )
+        if log.request_id is not None
+        else "",
+        Truncator(log.content).chars(120),
+        words["served"],
+        log.people_served,
+        "、".join(log.volunteers),
+        format_html('<a class="small" href="{}">{}</a>', correct_url(log.pk), words["correct"])
+        if correct_url
+        else "",
+    )
+
+
+@register.simple_tag
+def team_request_items(requests) -> SafeString:
+    """The `<li>` items of the team's latest requests (helpdesk.queries.TeamRequest)."""
+    if not requests:
+        return format_html('<li class="text-muted">{}</li>', _("No requests yet."))
+    category = labels(ServiceCategory.choices)
+    state = labels(HelpRequest.State.choices)
+    request_url = pk_url_maker("helpdesk:request-detail")
+    received = datetime_formatter()
+    return format_html_join(
+        "\n",
+        '<li class="mb-2 d-flex justify-content-between gap-2"><span>'
+        '<a class="font-monospace" href="{}">{}</a> · {}'
+        '<span class="d-block small text-muted">{}</span></span>'
+        '<span class="align-self-start">{}</span></li>',
+        (
+            (
+                request_url(r.pk),
+                r.code,
+                category.get(r.category, r.category),
+                received(r.received_at),
+                state_badge(r.state, state.get(r.state, r.state)),
+            )
+            for r in requests
+        ),
+    )
+
+
+@register.simple_tag
+def history_items(events, for_team: bool) -> SafeString:
+    """The `<li>` items of a team's history or a volunteer's teams over time
+    (helpdesk.queries.HistoryEvent)."""
+    if not events:
+        return format_html(
+            '<li class="text-muted">{}</li>',
+            _("No change recorded yet.") if for_team else _("Not in a team yet."),
+        )
+    kinds = labels(TeamEvent.Kind.choices)
+    carried = _(
+        "Carried over when the history began: the date is the one on the team's records; "
+        "who made the change is not known."
+    )
+    recorded_by = _("Recorded by %(who)s")
+    automatic = _("Recorded automatically")
+    on = date_formatter()
+    return format_html_join(
+        "\n",
+        '<li class="mb-2" data-kind="{}"><strong>{}</strong> · {}{} {}'
+        '<div class="text-muted">{}</div></li>',
+        (
+            (
+                event.kind,
+                on(event.on),
+                event.volunteer_name if for_team else event.team_name,
+                "" if for_team else ":",
+                kinds.get(event.kind, event.kind),
+                carried
+                if event.carried_over
+                else recorded_by % {"who": event.by}
+                if event.by
+                else automatic,
+            )
+            for event in events
+        ),
+    )
