@@ -19,7 +19,7 @@ read but not act gets 403.
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Q, Subquery
 from django.http import Http404
 
 from helpdesk.models import (
@@ -44,10 +44,13 @@ def led_team_ids(user: User) -> frozenset[int]:
     cached = getattr(user, "_led_team_ids", None)
     if cached is None:
         grids = [held.unit_id for held in access.roles_of(user) if held.role == Role.TEAM_LEADER]
+        # The leader's profile as a subquery, not a join: each side of the OR then reads
+        # its own index (with the join, SQLite walked every team: 4 ms at city scale).
+        own = VolunteerProfile.objects.filter(member__user=user).values("pk")
         cached = frozenset(
-            ServiceTeam.objects.filter(
-                Q(grid_id__in=grids) | Q(leader__member__user=user)
-            ).values_list("pk", flat=True)
+            ServiceTeam.objects.filter(Q(grid_id__in=grids) | Q(leader_id__in=Subquery(own)))
+            .order_by()
+            .values_list("pk", flat=True)
         )
         user._led_team_ids = cached
     return cached

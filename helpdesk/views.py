@@ -94,19 +94,20 @@ def board(request: HttpRequest) -> HttpResponse:
     chosen = filters.form.cleaned_data if filters.is_bound and filters.is_valid() else {}
     state = chosen.get("state") or "open"
     late_only = chosen.get("late") is True
-    rows = queries.board_requests(
+    listing = queries.board_listing(
         filters.qs if chosen else scoped, state=state, late=late_only, now=now, limits=limits
     )
     counts = queries.board_counts(scoped, now, limits)
-    paginator = Paginator(rows, PER_PAGE)
     total = queries.board_total(
         counts,
         state=state,
         late=late_only,
         filtered=any(chosen.get(name) for name in ("channel", "category", "code")),
     )
-    if total is not None:
-        paginator.count = total  # the figure the state tabs show: no second count
+    paginator = Paginator(listing.for_board(), PER_PAGE)
+    # The figure the state tabs show, when they show it; else the listing counted
+    # without the rows' joins.
+    paginator.count = total if total is not None else listing.count()
     page = paginator.get_page(request.GET.get("page"))
     led = access.led_team_ids(request.user)
     units = member_access.top_units_for_user(request.user)

@@ -8,6 +8,7 @@ escapes every value, each URL pattern is reversed once per page
 (`volunteer.urls_util.pk_url_maker`) and every label is translated once per page."""
 
 import datetime as dt
+import unicodedata
 
 from django import template
 from django.template.defaultfilters import floatformat
@@ -32,16 +33,56 @@ def labels(choices) -> dict[str, str]:
     return {value: str(label) for value, label in choices}
 
 
+# Django's date format characters that strftime writes the same way.
+_STRFTIME = {"Y": "%Y", "m": "%m", "d": "%d", "H": "%H", "i": "%M", "s": "%S"}
+
+
+def _strftime_pattern(pattern: str) -> str | None:
+    """`pattern` (Django's date format) as a strftime pattern, or None when it uses a
+    character strftime writes otherwise (no leading zero, names, escapes)."""
+    out = []
+    for char in pattern:
+        if char in _STRFTIME:
+            out.append(_STRFTIME[char])
+        elif char.isalpha() or char == "\\":
+            return None
+        else:
+            out.append(char.replace("%", "%%"))
+    return "".join(out)
+
+
 def datetime_formatter(name: str = "SHORT_DATETIME_FORMAT"):
-    """`{{ value|date:name }}` for aware datetimes, the format looked up once."""
+    """`{{ value|date:name }}` for aware datetimes: the format looked up and the time
+    zone read once (Django's `dateformat.format` costs several times `strftime`)."""
     pattern = formats.get_format(name)
-    return lambda value: dateformat.format(timezone.localtime(value), pattern)
+    zone = timezone.get_current_timezone()
+    fast = _strftime_pattern(pattern)
+    if fast is not None:
+        return lambda value: value.astimezone(zone).strftime(fast)
+    return lambda value: dateformat.format(value.astimezone(zone), pattern)
 
 
 def date_formatter(name: str = "SHORT_DATE_FORMAT"):
     """`{{ value|date:name }}` for dates, the format looked up once."""
     pattern = formats.get_format(name)
+    fast = _strftime_pattern(pattern)
+    if fast is not None:
+        return lambda value: value.strftime(fast)
     return lambda value: dateformat.format(value, pattern)
+
+
+def hours(value) -> str:
+    """`{{ value|floatformat:"-1" }}`: whole hours without a decimal."""
+    if value == value.to_integral_value():
+        return str(int(value))
+    return floatformat(value, "-1")
+
+
+def truncated(text: str, length: int) -> str:
+    """`{{ text|truncatechars:length }}`."""
+    if len(text) <= length:  # nothing to cut: what Truncator gives, without its walk
+        return unicodedata.normalize("NFC", text)
+    return Truncator(text).chars(length)
 
 
 def state_badge(state: str, label: str) -> SafeString:
@@ -158,7 +199,7 @@ def team_member_rows(members) -> SafeString:
                 "、".join(m.capability_types) or NONE_SHOWN,
                 m.specialties or NONE_SHOWN,
                 m.phone or NONE_SHOWN,
-                floatformat(m.hours, "-1"),
+                hours(m.hours),
                 m.services,
             )
             for m in members
@@ -199,7 +240,7 @@ def _log_item(log, words, log_url, request_url, correct_url, served) -> SafeStri
         served(log.served_at),
         words["corrected"] if log.corrected else "",
         words["category"].get(log.category, log.category),
-        words["each"] % {"hours": floatformat(log.hours, "-1")},
+        words["each"] % {"hours": hours(log.hours)},
         format_html(
             ' · <a class="font-monospace" href="{}">{}</a>',
             request_url(log.request_id),
@@ -207,7 +248,7 @@ def _log_item(log, words, log_url, request_url, correct_url, served) -> SafeStri
         )
         if log.request_id is not None
         else "",
-        Truncator(log.content).chars(120),
+        truncated(log.content, 120),
         words["served"],
         log.people_served,
         "、".join(log.volunteers),
