@@ -97,9 +97,9 @@ def test_the_inbox_makes_the_same_number_of_queries_for_5_and_50_messages(
     assert len(response.context["page"]) == min(rows, 30)
 
 
-# session, user, count, the page of messages, the unread count (menu), the user's own
-# file (menu).
-QUERIES_ON_INBOX = 6
+# session, user, count, the page of messages, the menu's one statement (unread count, own
+# file).
+QUERIES_ON_INBOX = 5
 
 
 def test_anonymous_visitors_are_sent_to_log_in(client):

@@ -256,9 +256,9 @@ def test_the_member_list_makes_the_same_number_of_queries_for_5_and_500_rows(
     assert len(response.context["page"]) == min(rows, 50)
 
 
-# session, user, unit, roles, count, the user's own file (menu), grid and capability choices
-# of the filter, the page of members, their capability types, the unread count (menu).
-QUERIES_ON_MEMBER_LIST = 11
+# session, user, unit, roles, count, grid and capability choices of the filter, the page of
+# members, their capability types, the menu's one statement (unread count, own file).
+QUERIES_ON_MEMBER_LIST = 10
 
 
 def test_the_unit_page_counts_members_per_child_unit(client, district_organiser, tree):

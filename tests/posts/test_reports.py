@@ -299,6 +299,6 @@ def test_the_coverage_page_makes_the_same_number_of_queries_whatever_the_size(
         client.get(url)
 
 
-# session, user, unit, roles, children, four aggregates, unread count, own file (menu); a
+# session, user, unit, roles, children, four aggregates, the menu's one statement; a
 # district has no units above it, so no breadcrumb query
-QUERIES_ON_COVERAGE = 11
+QUERIES_ON_COVERAGE = 10
