@@ -178,11 +178,7 @@ def get_team_access(user: User, pk: int, *, log: bool = False) -> TeamAccess:
     """A team is read by those who oversee its grid and by its leader (else 404); logs
     are written by its leader and by the branch secretary, from a paper sheet (else
     403)."""
-    team = (
-        ServiceTeam.objects.select_related("grid__parent__parent__parent", "leader__member__user")
-        .filter(pk=pk)
-        .first()
-    )
+    team = ServiceTeam.objects.select_related("grid__parent__parent__parent").filter(pk=pk).first()
     if team is None:
         raise Http404
     is_leader = leads(user, team)

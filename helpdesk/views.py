@@ -586,6 +586,12 @@ def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
     year = year_param(request)
     members = queries.team_members(team, year)
     grid = team.grid
+    # Whether the leader can log in matters to the secretary only (their slip).
+    leader = (
+        Member.all_files.select_related("user").get(volunteer_profile__pk=team.leader_id)
+        if can_manage
+        else None
+    )
     return render(
         request,
         "helpdesk/team_detail.html",
@@ -601,7 +607,8 @@ def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "now": timezone.now(),
             "can_log": can_manage or access.leads(request.user, team),
             "can_manage": can_manage,
-            "leader_needs_slip": can_manage and _needs_slip(team.leader.member.user),
+            "leader": leader,
+            "leader_needs_slip": leader is not None and _needs_slip(leader.user),
             "crumbs": _crumbs(request.user, grid),
         },
     )
