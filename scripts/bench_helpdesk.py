@@ -14,8 +14,9 @@ the Django test Client with DEBUG off, interleaved:
 
 - board: helpdesk:board as the district organiser (open requests, the default), the
   same with ?state=all (newest first, page 1 of 2,000), and as a town organiser;
-  bare SQL: the 50 rows shown and the open requests by state with the late ones, plus
-  the listing's count where the states do not give it (?state=all): 2 or 3 statements;
+  bare SQL: the 50 rows shown (for the open board in its order: no team first, then
+  late, then the rest) and the open requests by state with the late ones, plus the
+  listing's count where the states do not give it (?state=all): 2 or 3 statements;
 - team: helpdesk:team-detail of 秦望村 第1网格's team, as its leader; bare SQL: its
   volunteers with their capability types and year (the capability mix counted from
   them), its 20 latest requests, its 20 latest logs with who was there, and its year's
@@ -49,8 +50,8 @@ PAGES = [
     ("excellent", "excellent volunteers of the year (district organiser)"),
 ]
 BARE = {
-    "board": "the 50 rows shown, open requests by state and late (their sum the count), "
-    "2 statements",
+    "board": "the 50 rows shown (no team first, then late, then the rest), open requests "
+    "by state and late (their sum the count), 2 statements",
     "board_all": "the 50 rows shown, the count, open requests by state and late, 3 statements",
     "team": "volunteers with their capability types and year (the mix counted from them), "
     "20 requests, 20 logs with volunteers, year figures, 4 statements",
@@ -82,6 +83,13 @@ WHERE b.path LIKE %s AND r.state IN ('received', 'dispatched', 'on_site')
 GROUP BY r.state
 """
 OPEN = "AND r.in_open_state"
+# The open board's order: requests no team holds first, then the late ones, then the
+# rest, each oldest first (helpdesk.queries.board_listing).
+URGENCY = """CASE WHEN r.team_id IS NULL THEN 0
+    WHEN (r.state = 'received' AND r.received_at < %s)
+      OR (r.state = 'dispatched' AND r.dispatched_at < %s)
+      OR (r.state IN ('dispatched', 'on_site') AND r.received_at < %s) THEN 1
+    ELSE 2 END, r.received_at, r.id"""
 
 TEAM_MEMBERS = """
 SELECT p.number, m.name, p.id = s.leader_id, y.hours, y.services, c.name
@@ -155,7 +163,7 @@ def _bare_board(path: str, *, newest_first: bool, open_only: bool):
     from helpdesk.models import ARRIVE_WITHIN, DISPATCH_WITHIN, RESOLVE_WITHIN
 
     condition = OPEN if open_only else ""
-    order = "r.received_at DESC, r.id DESC" if newest_first else "r.received_at, r.id"
+    order = "r.received_at DESC, r.id DESC" if newest_first else URGENCY
     rows_sql = BOARD_ROWS.format(open=condition, order=order)
     count_sql = "SELECT COUNT(*) " + BOARD_FROM.format(open=condition)
     like = path + "%"
@@ -163,7 +171,7 @@ def _bare_board(path: str, *, newest_first: bool, open_only: bool):
     def bare():
         now = timezone.now()
         limits = [now - DISPATCH_WITHIN, now - ARRIVE_WITHIN, now - RESOLVE_WITHIN]
-        rows = benchlib.raw(rows_sql, [like])
+        rows = benchlib.raw(rows_sql, [like] if newest_first else [like, *limits])
         states = benchlib.raw(BOARD_STATES, [*limits, like])
         # The open listing's length is the sum of the open states, as on the page.
         count = [(sum(n for _, n, _ in states),)] if open_only else benchlib.raw(count_sql, [like])
