@@ -15,7 +15,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone, translation
@@ -240,7 +240,13 @@ def my_card(request: HttpRequest) -> HttpResponse:
     member = access.member_file_of(request.user)
     if member is None:
         raise Http404
-    return redirect("scoring:points-card", pk=member.pk)
+    card = reverse("scoring:points-card", args=[member.pk])
+    # The year or month asked for goes along (a bookmark of "my card, March").
+    asked = QueryDict(mutable=True)
+    for name in ("year", "month"):
+        if name in request.GET:
+            asked[name] = request.GET[name]
+    return redirect(f"{card}?{asked.urlencode()}" if asked else card)
 
 
 @login_required

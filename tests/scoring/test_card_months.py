@@ -306,3 +306,10 @@ def test_the_card_page_reads_the_same_queries_however_many_months_have_entries(
     with django_assert_num_queries(7):
         response = client.get(url)
     assert len(response.context["card"].month.entries) == 3
+
+
+def test_my_card_keeps_the_month_asked_for(client, member_user, me):
+    client.force_login(member_user)
+    response = client.get(reverse("scoring:my-card"), {"month": "2026-03", "other": "x"})
+    assert response.url == card_url(me) + "?month=2026-03"
+    assert client.get(reverse("scoring:my-card")).url == card_url(me)
