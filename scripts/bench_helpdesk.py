@@ -168,15 +168,20 @@ def _bare_board(path: str, *, newest_first: bool, open_only: bool):
     count_sql = "SELECT COUNT(*) " + BOARD_FROM.format(open=condition)
     like = path + "%"
 
-    def bare():
+    def parts():
         now = timezone.now()
         limits = [now - DISPATCH_WITHIN, now - ARRIVE_WITHIN, now - RESOLVE_WITHIN]
         rows = benchlib.raw(rows_sql, [like] if newest_first else [like, *limits])
         states = benchlib.raw(BOARD_STATES, [*limits, like])
         # The open listing's length is the sum of the open states, as on the page.
         count = [(sum(n for _, n, _ in states),)] if open_only else benchlib.raw(count_sql, [like])
+        return rows, count, states
+
+    def bare():
+        rows, count, states = parts()
         return [*rows, *count, *states]
 
+    bare.parts = parts  # for the check
     return bare
 
 
@@ -230,9 +235,8 @@ def _checks(bare: dict, urls: dict, pages, team, year: int, district, rule) -> l
     for name in ("board", "board_all", "board_town"):
         username, url = urls[name]
         shown = benchlib.html_values(pages.get(username, url)().content.decode(), 'data-code="')
-        rows = bare[name]()
-        codes = [row[0] for row in rows[:PER_PAGE]]
-        count, *states = rows[len(codes) :]  # the listing's length, then the states
+        rows, (count,), states = bare[name].parts()
+        codes = [row[0] for row in rows]
         scoped = access.requests_for_user(_user(username))
         counts = queries.board_counts(scoped, now, limits)
         state = "all" if name == "board_all" else "open"
