@@ -14,7 +14,7 @@ from django.utils import dateformat, formats, timezone
 from django.utils.translation import gettext as _
 
 from members.models import Member, Unit
-from posts.models import DutyItem, Pledge, PledgeItem
+from posts.models import DutyItem, Pledge, PledgeItem, Post
 from scoring.models import (
     DEFAULT_POINTS,
     Activity,
@@ -71,12 +71,14 @@ def branch_activities(
 def duty_items_for_branch(branch: Unit, years: list[int]) -> QuerySet[DutyItem]:
     """Items on the menus of the branch's posts of `years`: the common types' items and
     the posts' own items, with the menu each belongs to."""
-    on_type = Q(post_type__posts__branch=branch, post_type__posts__year__in=years)
-    own = Q(post__branch=branch, post__year__in=years)
+    # Two subqueries, not an OR across joins: the OR made PostgreSQL join every item to
+    # every post of the city before filtering (18 ms at city scale against 0.5 ms).
+    posts = Post.objects.filter(branch=branch, year__in=years)
+    on_type = Q(post_type__in=posts.values("post_type"))
+    own = Q(post__in=posts.values("pk"))
     return (
         DutyItem.objects.filter(on_type | own, is_active=True)
         .select_related("post_type", "post")
-        .distinct()
         .order_by("post_type__name", "post__name", "sort_order", "id")
     )
 
