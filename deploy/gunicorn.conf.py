@@ -15,13 +15,15 @@ def _int(name: str, default: int) -> int:
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 
-# Django renders pages on the CPU between a handful of short queries: one process per
-# core and one more to fill the gaps while others wait on PostgreSQL.
-workers = _int("GUNICORN_WORKERS", 2 * multiprocessing.cpu_count() + 1)
-# Sync workers: requests here are short and CPU-bound (docs/load.md compares gthread);
-# threads help only when requests wait on something slow outside the process.
-worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "sync")
-threads = _int("GUNICORN_THREADS", 1)
+# Threaded workers, measured against sync ones at 100 users (docs/load.md): a log-in
+# hashes its password in a low-priority thread (volunteer/hashing.py) and its request
+# thread waits; with sync workers each waiting log-in held a whole process, and a wave of
+# log-ins stalled every page (p95 2.8 s against 0.3-0.5 s with threads). One process per
+# core and one more, so the cores stay busy while a process waits on PostgreSQL; four
+# threads each, so a few slow requests (a log-in, a PDF) never hold up the rest.
+workers = _int("GUNICORN_WORKERS", multiprocessing.cpu_count() + 1)
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
+threads = _int("GUNICORN_THREADS", 4)
 
 # The slowest legitimate request is a branch's batch of certificates as one PDF.
 timeout = _int("GUNICORN_TIMEOUT", 60)

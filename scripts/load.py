@@ -42,6 +42,7 @@ import os
 import platform
 import re
 import resource
+import runpy
 import secrets
 import shutil
 import signal
@@ -707,8 +708,9 @@ def report(args, info, plan, runs: list[Run], fault: bool, cluster, load_before,
     when = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     title = "PostgreSQL restarted during the load" if fault else "Steady load"
     command = "make load FAULT=pg-restart" if fault else "make load"
-    workers = os.environ.get("GUNICORN_WORKERS") or 2 * (os.cpu_count() or 1) + 1
-    threads = os.environ.get("GUNICORN_THREADS")
+    # What deploy/gunicorn.conf.py made of this environment: the server's own figures.
+    conf = runpy.run_path(str(ROOT / "deploy" / "gunicorn.conf.py"))
+    workers, threads, worker_class = conf["workers"], conf["threads"], conf["worker_class"]
     lines = [
         f"### {title} ({when})",
         "",
@@ -721,8 +723,8 @@ def report(args, info, plan, runs: list[Run], fault: bool, cluster, load_before,
         f"- Software: PostgreSQL {info['postgres']}"
         f"{' (a private cluster of the same binaries)' if cluster == 'private' else ''}, "
         f"Redis {info['redis']} (cache and sessions), gunicorn {info['gunicorn']} "
-        f"({workers} {os.environ.get('GUNICORN_WORKER_CLASS', 'sync')} workers"
-        f"{', ' + threads + ' threads each' if threads else ''}), "
+        f"({workers} {worker_class} workers"
+        f"{f', {threads} threads each' if worker_class == 'gthread' else ''}), "
         f"Django {info['django']}, Python {info['python']}; production settings.",
         f"- Data: the city demo set (seed_demo --scale city): {info['members']} members in "
         f"{info['branches']} branches, {info['entries']} points entries; "
