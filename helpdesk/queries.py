@@ -147,6 +147,61 @@ def request_events(request: HelpRequest):
 
 
 # --- teams ------------------------------------------------------------------------------------
+# --- statements compiled once ----------------------------------------------------------------
+#
+# A team's page runs the same few queries on every visit, with only the team (and the
+# year) changing. Building each through the ORM cost about as much as running it, so
+# `_Prepared` lets the ORM write the statement once per database (with stand-in values
+# marking where the team and year go), keeps its text and the ORM's own conversions of
+# the raw values (dates, datetimes and decimals from SQLite, booleans), and then only
+# binds the values and runs it. The statement is the ORM's, so it reads the same rows.
+
+
+class _Prepared:
+    __slots__ = ("build", "names", "statements")
+
+    def __init__(self, build, **stand_ins: int):
+        self.build = build  # (**stand_ins) -> a values_list queryset
+        self.names = stand_ins
+        self.statements: dict[str, tuple] = {}
+
+    def _compile(self, alias: str) -> tuple:
+        compiler = self.build(**self.names).query.get_compiler(using=alias)
+        sql, params = compiler.as_sql()
+        by_value = {value: name for name, value in self.names.items()}
+        slots = [by_value.get(param) if isinstance(param, int) else None for param in params]
+        if sorted(filter(None, slots)) != sorted(self.names):
+            raise RuntimeError("a stand-in value was not found among the statement's values")
+        fields = [selected[0] for selected in compiler.select[: compiler.col_count]]
+        converters = list(compiler.get_converters(fields).items())
+        return sql, list(params), slots, converters
+
+    def rows(self, **values: int) -> list:
+        prepared = self.statements.get(connection.vendor)
+        if prepared is None:
+            prepared = self.statements[connection.vendor] = self._compile(connection.alias)
+        sql, params, slots, converters = prepared
+        bound = [
+            param if slot is None else values[slot]
+            for param, slot in zip(params, slots, strict=True)
+        ]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, bound)
+            rows = cursor.fetchall()
+        if not converters:
+            return rows
+        converted = []
+        for row in rows:
+            row = list(row)
+            for position, (functions, expression) in converters:
+                value = row[position]
+                for function in functions:
+                    value = function(value, expression, connection)
+                row[position] = value
+            converted.append(row)
+        return converted
+
+
 # A team's page reads plain values, not model instances: a row per volunteer, log and
 # request, each query with everything its rows show (helpdesk/templatetags/team_rows.py
 # writes them out).
@@ -164,11 +219,8 @@ class TeamMember:
     services: int
 
 
-def team_members(team: ServiceTeam, year: int) -> list[TeamMember]:
-    """The team's volunteers, the leader first, then by name, with their capability
-    types and their figures for the year: one query, a row per volunteer and capability
-    type."""
-    rows = (
+_TEAM_MEMBERS = _Prepared(
+    lambda team, year: (
         VolunteerProfile.objects.filter(membership__team=team)
         .annotate(this_year=FilteredRelation("years", condition=Q(years__year=year)))
         .values_list(
@@ -187,7 +239,17 @@ def team_members(team: ServiceTeam, year: int) -> list[TeamMember]:
             "member__capability_types__sort_order",
             "member__capability_types__name",
         )
-    )
+    ),
+    team=2_000_730_001,
+    year=32_717,
+)
+
+
+def team_members(team: ServiceTeam, year: int) -> list[TeamMember]:
+    """The team's volunteers, the leader first, then by name, with their capability
+    types and their figures for the year: one query, a row per volunteer and capability
+    type."""
+    rows = _TEAM_MEMBERS.rows(team=team.pk, year=year)
     members: dict[int, TeamMember] = {}
     for pk, name, own, files, phone, capability, hours, services in rows:
         member = members.get(pk)
@@ -228,11 +290,9 @@ class TeamLog:
     volunteers: list[str] = field(default_factory=list)  # names, by volunteer number
 
 
-def team_logs(team: ServiceTeam, limit: int) -> list[TeamLog]:
-    """The team's latest `limit` service logs with the names of the volunteers present
-    and whether the log was corrected: one query, a row per log and volunteer."""
+def _team_logs_query(team: int, limit: int):
     latest = ServiceLog.objects.filter(team=team).order_by("-served_at", "-id").values("pk")
-    rows = (
+    return (
         ServiceLog.objects.filter(pk__in=latest[:limit])
         .annotate(corrected=Exists(ServiceLogCorrection.objects.filter(log=OuterRef("pk"))))
         .values_list(
@@ -249,6 +309,23 @@ def team_logs(team: ServiceTeam, limit: int) -> list[TeamLog]:
         )
         .order_by("-served_at", "-id", "volunteers__number")
     )
+
+
+_TEAM_LOGS: dict[int, _Prepared] = {}  # by limit, which the statement writes in
+
+
+def _team_logs_statement(limit: int) -> _Prepared:
+    if limit not in _TEAM_LOGS:
+        _TEAM_LOGS[limit] = _Prepared(
+            lambda team: _team_logs_query(team, limit), team=2_000_730_001
+        )
+    return _TEAM_LOGS[limit]
+
+
+def team_logs(team: ServiceTeam, limit: int) -> list[TeamLog]:
+    """The team's latest `limit` service logs with the names of the volunteers present
+    and whether the log was corrected: one query, a row per log and volunteer."""
+    rows = _team_logs_statement(limit).rows(team=team.pk)
     logs: dict[int, TeamLog] = {}
     for *fields, volunteer in rows:
         log = logs.get(fields[0])
@@ -269,12 +346,19 @@ class TeamRequest:
 
 
 def team_requests(team: ServiceTeam, limit: int) -> list[TeamRequest]:
-    rows = (
-        HelpRequest.objects.filter(team=team)
-        .values_list("pk", "code", "category", "received_at", "state")
-        .order_by("-received_at", "-id")[:limit]
-    )
-    return [TeamRequest(*row) for row in rows]
+    if limit not in _TEAM_REQUESTS:
+        _TEAM_REQUESTS[limit] = _Prepared(
+            lambda team: (
+                HelpRequest.objects.filter(team=team)
+                .values_list("pk", "code", "category", "received_at", "state")
+                .order_by("-received_at", "-id")[:limit]
+            ),
+            team=2_000_730_001,
+        )
+    return [TeamRequest(*row) for row in _TEAM_REQUESTS[limit].rows(team=team.pk)]
+
+
+_TEAM_REQUESTS: dict[int, _Prepared] = {}  # by limit
 
 
 HISTORY_SHOWN = 50
@@ -295,12 +379,23 @@ def team_history(
 ) -> list[HistoryEvent]:
     """A team's history, or a volunteer's teams over time: joins, leaves and leader
     changes, newest first, with who made them (one query, at most HISTORY_SHOWN rows)."""
+    if team is not None and profile is None:
+        rows = _TEAM_HISTORY.rows(team=team.pk)
+    else:
+        rows = _history_query(team, profile)
+    return [
+        HistoryEvent(kind, on, carried, team_name, name, _person_named(first, last, login))
+        for kind, on, carried, team_name, name, first, last, login in rows
+    ]
+
+
+def _history_query(team, profile):
     events = TeamEvent.objects.all()
     if team is not None:
         events = events.filter(team=team)
     if profile is not None:
         events = events.filter(profile=profile)
-    rows = events.values_list(
+    return events.values_list(
         "kind",
         "on",
         "carried_over",
@@ -310,10 +405,10 @@ def team_history(
         "by__last_name",
         "by__username",
     ).order_by("-at", "-id")[:HISTORY_SHOWN]
-    return [
-        HistoryEvent(kind, on, carried, team_name, name, _person_named(first, last, login))
-        for kind, on, carried, team_name, name, first, last, login in rows
-    ]
+
+
+# A team's history, the statement compiled once (see `_Prepared`).
+_TEAM_HISTORY = _Prepared(lambda team: _history_query(team, None), team=2_000_730_001)
 
 
 def _person_named(first_name: str | None, last_name: str | None, username: str | None) -> str:

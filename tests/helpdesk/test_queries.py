@@ -157,3 +157,32 @@ def test_the_boards_open_list_reads_the_partial_index():
         cursor.execute(explain + sql, params)
         plan = " ".join(str(row) for row in cursor.fetchall())
     assert "help_open_received" in plan
+
+
+@pytest.mark.parametrize("size", [1, 4])
+def test_the_team_pages_statements_compiled_once_read_what_the_orm_reads(
+    tree, team, volunteers, team_leader, size
+):
+    """The team's members, logs, requests and history come from statements the ORM
+    wrote once (with stand-in values); bound to this team and year they give the rows,
+    converted the same way, that the querysets they stand for give."""
+    _populate(tree, team, volunteers, team_leader, size)
+    for year in (YEAR, YEAR - 1):
+        members = queries._TEAM_MEMBERS
+        assert members.rows(team=team.pk, year=year) == [
+            list(row) for row in members.build(team=team.pk, year=year)
+        ]
+    logs = queries._team_logs_statement(3)
+    expected = [list(row) for row in queries._team_logs_query(team.pk, 3)]
+    assert logs.rows(team=team.pk) == expected
+    assert any(isinstance(row[3], Decimal) for row in expected)
+    history = queries._TEAM_HISTORY
+    assert history.rows(team=team.pk) == [list(row) for row in history.build(team=team.pk)]
+    assert queries.team_history(team=team) == queries.team_history(team=team, profile=None)
+    requests = queries.team_requests(team, 5)
+    assert [r.pk for r in requests] == list(
+        HelpRequest.objects.filter(team=team)
+        .order_by("-received_at", "-id")
+        .values_list("pk", flat=True)[:5]
+    )
+    assert all(r.received_at.tzinfo is not None for r in requests)
