@@ -14,6 +14,7 @@ and items.
 import datetime as dt
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db.models import Exists, F, OuterRef, Prefetch, Q
 from django.http import Http404
 from django.utils import timezone
@@ -138,6 +139,25 @@ def board_posts(branch: Unit, year: int) -> list[BoardPost]:
         )
         for post in posts
     ]
+
+
+# Visitors without a log-in (the QR code on the notice, the kiosk) read the board from a
+# copy at most this old; anyone logged in, the branch's secretary above all, reads it
+# fresh. A notice board a minute behind is still the notice board, and the month's end
+# brings many visitors to the same few boards.
+PUBLIC_BOARD_SECONDS = 60
+
+
+def board_posts_for(user, branch: Unit, year: int) -> list[BoardPost]:
+    """`board_posts`, from the cache for visitors without a log-in."""
+    if user.is_authenticated:
+        return board_posts(branch, year)
+    key = f"posts:public-board:{branch.pk}:{year}"
+    posts = cache.get(key)
+    if posts is None:
+        posts = board_posts(branch, year)
+        cache.set(key, posts, PUBLIC_BOARD_SECONDS)
+    return posts
 
 
 # The kiosk shows holders two to a row. A holder card is about 2 lines high plus one line

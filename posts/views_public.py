@@ -32,7 +32,7 @@ def _board_context(request: HttpRequest, pk: int) -> dict:
     return {
         "branch": branch,
         "year": year,
-        "posts": board.board_posts(branch, year),
+        "posts": board.board_posts_for(request.user, branch, year),
         "today": timezone.localdate(),
     }
 

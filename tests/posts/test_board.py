@@ -252,3 +252,30 @@ def test_the_partner_list_links_to_the_report(client, town_organiser, employer):
     client.force_login(town_organiser)
     content = client.get(reverse("members:partner-list")).content.decode()
     assert reverse("posts:employer-pledges", args=[employer.pk]) in content
+
+
+# --- the visitors' copy ------------------------------------------------------------------
+
+
+def test_a_visitor_reads_the_board_from_a_copy_a_minute_old_at_most(
+    client, tree, published, django_assert_num_queries
+):
+    first = board(client, tree.branch)
+    # The branch is read each time; its posts, holders and pledges come from the copy.
+    with django_assert_num_queries(1):
+        again = board(client, tree.branch)
+    assert again.content == first.content
+
+
+def test_a_logged_in_reader_reads_the_board_fresh(client, tree, published, secretary):
+    board(client, tree.branch)  # a visitor's copy is made
+    Member.objects.filter(pk=published.choice.member_id).update(name="王新名")
+    assert "王新名" not in board(client, tree.branch).content.decode()
+    client.force_login(secretary)
+    assert "王新名" in board(client, tree.branch).content.decode()
+
+
+def test_each_year_has_its_own_copy(client, tree, published):
+    this_year = board(client, tree.branch).content.decode()
+    other = board(client, tree.branch, year=timezone.localdate().year - 1).content.decode()
+    assert "王建国" in this_year and "王建国" not in other
