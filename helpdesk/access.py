@@ -19,6 +19,7 @@ read but not act gets 403.
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.db.models import Q, Subquery
 from django.http import Http404
 
@@ -29,12 +30,40 @@ from helpdesk.models import (
     VolunteerApplication,
     VolunteerProfile,
 )
+from helpdesk.queries import _Prepared
 from members import access
 from members.access import User
 from members.models import Member, RoleAssignment, Unit
 
 Role = RoleAssignment.Role
 OPERATOR_ROLES = {Role.TOWN_ORGANISER, Role.BRANCH_SECRETARY}
+
+
+def _led_teams_query(user: int, grids: list[int]):
+    # The leader's profile as a subquery, not a join: each side of the OR then reads
+    # its own index (with the join, SQLite walked every team: 4 ms at city scale).
+    own = VolunteerProfile.objects.filter(member__user=user).values("pk")
+    return (
+        ServiceTeam.objects.filter(Q(grid_id__in=grids) | Q(leader_id__in=Subquery(own)))
+        .order_by()
+        .values_list("pk")
+    )
+
+
+_LED_TEAMS: dict[int, _Prepared] = {}  # by the number of grids the user leads by role
+
+
+def _led_teams_statement(grids: int) -> _Prepared:
+    """The statement compiled once (see `helpdesk.queries._Prepared`) for a user who holds
+    the team-leader role on `grids` grids."""
+    if grids not in _LED_TEAMS:
+        stand_ins = {f"grid{i}": 2_000_740_001 + i for i in range(grids)}
+        _LED_TEAMS[grids] = _Prepared(
+            lambda user, **grid: _led_teams_query(user, [grid[f"grid{i}"] for i in range(grids)]),
+            user=2_000_730_001,
+            **stand_ins,
+        )
+    return _LED_TEAMS[grids]
 
 
 def led_team_ids(user: User) -> frozenset[int]:
@@ -44,14 +73,9 @@ def led_team_ids(user: User) -> frozenset[int]:
     cached = getattr(user, "_led_team_ids", None)
     if cached is None:
         grids = [held.unit_id for held in access.roles_of(user) if held.role == Role.TEAM_LEADER]
-        # The leader's profile as a subquery, not a join: each side of the OR then reads
-        # its own index (with the join, SQLite walked every team: 4 ms at city scale).
-        own = VolunteerProfile.objects.filter(member__user=user).values("pk")
-        cached = frozenset(
-            ServiceTeam.objects.filter(Q(grid_id__in=grids) | Q(leader_id__in=Subquery(own)))
-            .order_by()
-            .values_list("pk", flat=True)
-        )
+        values = {f"grid{i}": grid for i, grid in enumerate(grids)}
+        rows = _led_teams_statement(len(grids)).rows(user=user.pk, **values)
+        cached = frozenset(pk for (pk,) in rows)
         user._led_team_ids = cached
     return cached
 
@@ -174,13 +198,26 @@ class TeamAccess:
     may_manage: bool  # the secretary of the grid's branch: shapes the team
 
 
+# The team with the units above its grid (the page's crumbs), the statement compiled once.
+_TEAM_WITH_UNITS = _Prepared(
+    lambda team: (
+        ServiceTeam.objects.select_related("grid__parent__parent__parent")
+        .filter(pk=team)
+        .order_by("pk")[:1]
+    ),
+    team=2_000_730_001,
+)
+
+
 def get_team_access(user: User, pk: int, *, log: bool = False) -> TeamAccess:
     """A team is read by those who oversee its grid and by its leader (else 404); logs
     are written by its leader and by the branch secretary, from a paper sheet (else
     403)."""
-    team = ServiceTeam.objects.select_related("grid__parent__parent__parent").filter(pk=pk).first()
-    if team is None:
+    low, high = connection.ops.integer_field_range(ServiceTeam._meta.pk.get_internal_type())
+    found = _TEAM_WITH_UNITS.instances(team=pk) if low <= pk <= high else []
+    if not found:
         raise Http404
+    team = found[0]
     is_leader = leads(user, team)
     if not (is_leader or access.can_oversee(user, team.grid)):
         raise Http404

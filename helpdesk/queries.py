@@ -25,6 +25,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.query import get_related_populators
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
@@ -174,13 +175,31 @@ class _Prepared:
             raise RuntimeError("a stand-in value was not found among the statement's values")
         fields = [selected[0] for selected in compiler.select[: compiler.col_count]]
         converters = list(compiler.get_converters(fields).items())
-        return sql, list(params), slots, converters
+        return sql, list(params), slots, converters, compiler
+
+    def instances(self, **values: int) -> list:
+        """The rows as model instances, with what it selects related, as the queryset
+        itself would give them (Django's ModelIterable over the same compiled select)."""
+        rows = self.rows(**values)
+        compiler = self.statements[connection.vendor][4]
+        klass_info, select = compiler.klass_info, compiler.select
+        start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+        init_list = [column[0].target.attname for column in select[start:end]]
+        model = klass_info["model"]
+        populators = get_related_populators(klass_info, select, connection.alias)
+        found = []
+        for row in rows:
+            instance = model.from_db(connection.alias, init_list, row[start:end])
+            for populator in populators:
+                populator.populate(row, instance)
+            found.append(instance)
+        return found
 
     def rows(self, **values: int) -> list:
         prepared = self.statements.get(connection.vendor)
         if prepared is None:
             prepared = self.statements[connection.vendor] = self._compile(connection.alias)
-        sql, params, slots, converters = prepared
+        sql, params, slots, converters, _ = prepared
         bound = [
             param if slot is None else values[slot]
             for param, slot in zip(params, slots, strict=True)

@@ -8,8 +8,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from helpdesk import queries, services
-from helpdesk.models import HelpRequest, VolunteerYear
+from helpdesk import access, queries, services
+from helpdesk.models import HelpRequest, ServiceTeam, VolunteerYear
+from members import access as member_access
+from members.models import RoleAssignment
 from tests.helpdesk.conftest import ask
 from tests.helpdesk.objects import make_volunteer
 
@@ -159,26 +161,33 @@ def test_the_boards_open_list_reads_the_partial_index():
     assert "help_open_received" in plan
 
 
+def _same(prepared, **values) -> list:
+    """The prepared statement's rows and its queryset's, as tuples (PostgreSQL gives its
+    rows as they come, SQLite's are converted)."""
+    return [tuple(row) for row in prepared.rows(**values)], [
+        tuple(row) for row in prepared.build(**values)
+    ]
+
+
 @pytest.mark.parametrize("size", [1, 4])
 def test_the_team_pages_statements_compiled_once_read_what_the_orm_reads(
-    tree, team, volunteers, team_leader, size
+    tree, team, volunteers, team_leader, secretary, size
 ):
-    """The team's members, logs, requests and history come from statements the ORM
-    wrote once (with stand-in values); bound to this team and year they give the rows,
-    converted the same way, that the querysets they stand for give."""
+    """The team's members, logs, requests and history, the team with the units above
+    its grid and the teams a user leads come from statements the ORM wrote once (with
+    stand-in values); bound to this team, year and user they give the rows, converted
+    the same way, that the querysets they stand for give."""
     _populate(tree, team, volunteers, team_leader, size)
     for year in (YEAR, YEAR - 1):
-        members = queries._TEAM_MEMBERS
-        assert members.rows(team=team.pk, year=year) == [
-            list(row) for row in members.build(team=team.pk, year=year)
-        ]
-    logs = queries._team_logs_statement(3)
-    expected = [list(row) for row in queries._team_logs_query(team.pk, 3)]
-    assert logs.rows(team=team.pk) == expected
-    assert any(isinstance(row[3], Decimal) for row in expected)
-    history = queries._TEAM_HISTORY
-    assert history.rows(team=team.pk) == [list(row) for row in history.build(team=team.pk)]
-    assert queries.team_history(team=team) == queries.team_history(team=team, profile=None)
+        got, expected = _same(queries._TEAM_MEMBERS, team=team.pk, year=year)
+        assert got == expected
+        assert any(row[6] is not None for row in expected) == (year == YEAR)
+    got, expected = _same(queries._team_logs_statement(3), team=team.pk)
+    assert got == expected and len(expected) >= min(size, 3)
+    assert all(isinstance(row[3], Decimal) for row in got)
+    assert all(isinstance(row[6], bool) for row in got)
+    got, expected = _same(queries._TEAM_HISTORY, team=team.pk)
+    assert got == expected and expected
     requests = queries.team_requests(team, 5)
     assert [r.pk for r in requests] == list(
         HelpRequest.objects.filter(team=team)
@@ -186,3 +195,42 @@ def test_the_team_pages_statements_compiled_once_read_what_the_orm_reads(
         .values_list("pk", flat=True)[:5]
     )
     assert all(r.received_at.tzinfo is not None for r in requests)
+    # The access check's reads.
+    (read,) = access._TEAM_WITH_UNITS.instances(team=team.pk)
+    orm = ServiceTeam.objects.select_related("grid__parent__parent__parent").get(pk=team.pk)
+    assert (read.pk, read.name, read.leader_id, read.created_at) == (
+        orm.pk,
+        orm.name,
+        orm.leader_id,
+        orm.created_at,
+    )
+    units = [read.grid, read.grid.parent, read.grid.parent.parent, read.grid.parent.parent.parent]
+    expected_units = [
+        orm.grid,
+        orm.grid.parent,
+        orm.grid.parent.parent,
+        orm.grid.parent.parent.parent,
+    ]
+    assert [(u.pk, u.name, u.path, u.kind) for u in units] == [
+        (u.pk, u.name, u.path, u.kind) for u in expected_units
+    ]
+    assert access._TEAM_WITH_UNITS.instances(team=team.pk + 1000) == []
+    for user in (team_leader, secretary, team.leader.member.user):
+        if user is None:
+            continue
+        grids = [
+            held.unit_id
+            for held in member_access.roles_of(user)
+            if held.role == RoleAssignment.Role.TEAM_LEADER
+        ]
+        statement = access._led_teams_statement(len(grids))
+        values = {f"grid{i}": grid for i, grid in enumerate(grids)}
+        got, expected = _same(statement, user=user.pk, **values)
+        assert sorted(got) == sorted(expected)
+    assert access.led_team_ids(team_leader) == {team.pk}
+
+
+def test_a_team_number_beyond_any_row_is_not_found(client, team_leader):
+    client.force_login(team_leader)
+    assert client.get(reverse("helpdesk:team-detail", args=[2**63])).status_code == 404
+    assert client.get(reverse("helpdesk:team-detail", args=[2**70])).status_code == 404
