@@ -78,7 +78,7 @@ def test_the_member_activates_with_the_code_sets_a_password_and_is_logged_in(
     member.refresh_from_db()
     assert client.session["_auth_user_id"] == str(member.user.pk)
     # Still logged in on the next page (the session matches the new password).
-    assert client.get(reverse("scoring:my-card")).status_code == 302
+    assert client.get(reverse("scoring:my-card")).context["member"] == member
     assert client.get(reverse("home")).context["user"] == member.user
     assert authenticate(username=member.phone, password=PASSWORD) == member.user
 
