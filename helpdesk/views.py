@@ -604,6 +604,9 @@ def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "requests": queries.team_requests(team, RECENT),
             "logs": queries.team_logs(team, RECENT),
             "figures": queries.team_figures(team, year),
+            # The team's history, written inline (as helpdesk/_team_history.html does).
+            "history": queries.team_history(team=team),
+            "history_shown": queries.HISTORY_SHOWN,
             "now": timezone.now(),
             "can_log": can_manage or access.leads(request.user, team),
             "can_manage": can_manage,
