@@ -8,9 +8,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import dateformat, formats, timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from members.models import Member, Unit
@@ -453,11 +455,63 @@ class MonthLink:
         return _month_label(self.month)
 
 
-def card_year_figures(member: Member, year: int) -> list[MonthFigure]:
-    """The twelve months of a member's year with their points, number of entries and
-    service hours, in one aggregate over the year's ledger rows (no entry is read):
-    the same figures `points_card` sums from the entries. Hours count once per
-    attendance, and not for an entry corrected to nothing."""
+# The card page's two statements, written out once per database vendor from the models'
+# own table and column names (values are bound), as volunteer.layout writes the menu's:
+# built by the ORM they were most of the page's time. tests/scoring/test_card_months.py
+# checks them against the querysets they stand for (_card_year_queryset, _card_month_queryset).
+_card_statements: dict[str, tuple[str, str]] = {}
+
+
+def _card_sql() -> tuple[str, str]:
+    vendor = connection.vendor
+    if vendor not in _card_statements:
+        q = connection.ops.quote_name
+
+        def table(model) -> str:
+            return q(model._meta.db_table)
+
+        def col(alias: str, model, name: str) -> str:
+            return f"{alias}.{q(model._meta.get_field(name).column)}"
+
+        E = PointsEntry  # noqa: N806
+        joins = (
+            f" LEFT JOIN {table(Attendance)} t ON t.{q('id')} = {col('e', E, 'attendance')}"
+            f" LEFT JOIN {table(Activity)} a ON a.{q('id')} = {col('t', Attendance, 'activity')}"
+        )
+        year_sql = (
+            # Hours once per attendance, and not for an entry its corrections bring to 0.
+            f"SELECT {col('e', E, 'month')}, SUM({col('e', E, 'points')}), COUNT(*),"  # noqa: S608
+            f" SUM(CASE WHEN {col('e', E, 'corrects')} IS NULL"
+            f" AND {col('a', Activity, 'hours')} IS NOT NULL"
+            f" AND COALESCE({col('e', E, 'points')} + (SELECT SUM({col('c', E, 'points')})"
+            f" FROM {table(E)} c WHERE {col('c', E, 'corrects')} = e.{q('id')}), 1) <> 0"
+            f" THEN {col('a', Activity, 'hours')} END)"
+            f" FROM {table(E)} e{joins}"
+            f" WHERE {col('e', E, 'member')} = %s"
+            f" AND {col('e', E, 'month')} >= %s AND {col('e', E, 'month')} <= %s"
+            f" GROUP BY {col('e', E, 'month')}"
+        )
+        month_sql = (
+            f"SELECT e.{q('id')}, {col('e', E, 'month')}, {col('e', E, 'occurred_on')},"  # noqa: S608
+            f" {col('e', E, 'points')}, {col('e', E, 'corrects')}, {col('e', E, 'reason')},"
+            f" {col('t', Attendance, 'activity')}, {col('a', Activity, 'title')},"
+            f" {col('a', Activity, 'kind')}, {col('a', Activity, 'hours')},"
+            f" {col('r', PointsRule, 'points')}, {col('r', PointsRule, 'effective_from')},"
+            f" {col('r', PointsRule, 'created_by')},"
+            f" {col('o', E, 'points')}, {col('o', E, 'month')}"
+            f" FROM {table(E)} e"
+            f" LEFT JOIN {table(E)} o ON o.{q('id')} = {col('e', E, 'corrects')}{joins}"
+            f" LEFT JOIN {table(PointsRule)} r ON r.{q('id')} = {col('e', E, 'rule')}"
+            f" WHERE {col('e', E, 'member')} = %s AND {col('e', E, 'month')} >= %s"
+            f" AND ({col('e', E, 'month')} = %s OR {col('o', E, 'month')} = %s)"
+            f" ORDER BY {col('e', E, 'month')}, {col('e', E, 'occurred_on')}, e.{q('id')}"
+        )
+        _card_statements[vendor] = (year_sql, month_sql)
+    return _card_statements[vendor]
+
+
+def _card_year_queryset(member: Member, year: int):
+    """What the card page's year statement stands for (the tests compare them)."""
     corrected = (
         PointsEntry.objects.filter(corrects=OuterRef("pk"))
         .order_by()
@@ -465,7 +519,7 @@ def card_year_figures(member: Member, year: int) -> list[MonthFigure]:
         .annotate(sum=Sum("points"))
         .values("sum")
     )
-    rows = (
+    return (
         PointsEntry.objects.filter(
             member=member, month__gte=dt.date(year, 1, 1), month__lte=dt.date(year, 12, 1)
         )
@@ -484,18 +538,121 @@ def card_year_figures(member: Member, year: int) -> list[MonthFigure]:
         )
         .values_list("month", "total", "entries", "hours")
     )
+
+
+def _card_month_queryset(member: Member, month: dt.date):
+    """What the card page's month statement stands for (the tests compare them)."""
+    return (
+        PointsEntry.objects.filter(member=member, month__gte=month)
+        .filter(Q(month=month) | Q(corrects__month=month))
+        .order_by("month", "occurred_on", "id")
+        .values_list(*_CARD_COLUMNS)
+    )
+
+
+_TENTHS = Decimal("0.1")
+
+
+def _as_decimal(value) -> Decimal | None:
+    """A points or hours figure as read by a written-out statement: SQLite answers numbers
+    (floats for tenths), which become the tenths the fields hold, as the ORM reads them."""
+    if value is None or isinstance(value, Decimal):
+        return value
+    if isinstance(value, int):
+        return Decimal(value)
+    return Decimal(repr(value)).quantize(_TENTHS)
+
+
+def _as_date_or_none(value) -> dt.date | None:
+    return None if value is None else _as_date(value)
+
+
+def _card_year_rows(member: Member, year: int) -> list[tuple]:
+    """The year statement's rows (month, points, entries, hours) as `_card_year_queryset`
+    gives them."""
+    with connection.cursor() as cursor:
+        cursor.execute(_card_sql()[0], [member.pk, dt.date(year, 1, 1), dt.date(year, 12, 1)])
+        return [
+            (_as_date(month), _as_decimal(total), entries, _as_decimal(hours))
+            for month, total, entries, hours in cursor.fetchall()
+        ]
+
+
+def _card_month_rows(member: Member, month: dt.date) -> list[tuple]:
+    """The month statement's rows (`_CARD_COLUMNS`) as `_card_month_queryset` gives them."""
+    with connection.cursor() as cursor:
+        cursor.execute(_card_sql()[1], [member.pk, month, month, month])
+        return [
+            (
+                pk,
+                _as_date(entry_month),
+                _as_date(occurred_on),
+                _as_decimal(points),
+                corrects_id,
+                reason,
+                activity_id,
+                title,
+                kind,
+                _as_decimal(hours),
+                _as_decimal(rule_points),
+                _as_date_or_none(rule_from),
+                rule_by,
+                _as_decimal(corrected_points),
+                _as_date_or_none(corrected_month),
+            )
+            for (
+                pk,
+                entry_month,
+                occurred_on,
+                points,
+                corrects_id,
+                reason,
+                activity_id,
+                title,
+                kind,
+                hours,
+                rule_points,
+                rule_from,
+                rule_by,
+                corrected_points,
+                corrected_month,
+            ) in cursor.fetchall()
+        ]
+
+
+def card_year_figures(member: Member, year: int) -> list[MonthFigure]:
+    """The twelve months of a member's year with their points, number of entries and
+    service hours, in one aggregate over the year's ledger rows (no entry is read):
+    the same figures `points_card` sums from the entries. Hours count once per
+    attendance, and not for an entry corrected to nothing."""
     figures = {month: MonthFigure(month) for month in year_months(year)}
-    for month, total, entries, hours in rows:
-        month_figure = figures[_as_date(month)]
+    for month, total, entries, hours in _card_year_rows(member, year):
+        month_figure = figures[month]
         month_figure.total, month_figure.entries = total, entries
         month_figure.hours = hours or ZERO
-    month_format = formats.get_format("YEAR_MONTH_FORMAT")
+    labels = _month_labels(year)
     for month_figure in figures.values():
-        month_figure.short_label = dateformat.format(month_figure.month, "M")
-        month_figure.title = dateformat.format(month_figure.month, month_format)
+        month_figure.short_label, month_figure.title = labels[month_figure.month.month - 1]
         month_figure.total_label = figure(month_figure.total) if month_figure.entries else "—"
         month_figure.param = f"{month_figure.month:%Y-%m}"
     return list(figures.values())
+
+
+_MONTH_LABELS: dict[tuple, list[tuple[str, str]]] = {}
+
+
+def _month_labels(year: int) -> list[tuple[str, str]]:
+    """The twelve months' short names and titles in the active language, formatted once
+    per language and year (the formats come from the language's settings only)."""
+    key = (get_language(), year)
+    labels = _MONTH_LABELS.get(key)
+    if labels is None:
+        month_format = formats.get_format("YEAR_MONTH_FORMAT")
+        labels = _MONTH_LABELS[key] = [
+            (dateformat.format(month, "M"), dateformat.format(month, month_format))
+            for month in year_months(year)
+        ]
+    return labels
 
 
 def _as_date(value) -> dt.date:
@@ -505,12 +662,7 @@ def _as_date(value) -> dt.date:
 def card_month(member: Member, month: dt.date, words: CardWords | None = None) -> CardMonth:
     """A member's entries counted in `month`, worded as the full card words them, with
     their later corrections (even those counted in a later year), in one query."""
-    rows = (
-        PointsEntry.objects.filter(member=member, month__gte=month)
-        .filter(Q(month=month) | Q(corrects__month=month))
-        .order_by("month", "occurred_on", "id")
-        .values_list(*_CARD_COLUMNS)
-    )
+    rows = _card_month_rows(member, month)
     shown = CardMonth(month)
     _fill_months({month: shown}, rows, words or CardWords())
     return shown

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone, translation
@@ -26,7 +26,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from jobs.printing import batch_print
 from members import access
-from members.models import Unit
+from members.models import Member, Unit
 from posts import access as posts_access
 from scoring import access as scoring_access
 from scoring import batches, documents, queries, services
@@ -218,7 +218,10 @@ def points_card(request: HttpRequest, pk: int) -> HttpResponse:
     the entries of one month (?month=YYYY-MM, by default this month, or the latest
     month with entries); the PDF prints the whole year."""
     granted = access.get_member_access(request.user, pk)
-    member = granted.member
+    return _card_page(request, granted.member, granted.oversees, granted.may_manage)
+
+
+def _card_page(request: HttpRequest, member, oversees: bool, may_manage: bool) -> HttpResponse:
     year, month, refused = _card_page_month(request)
     card = queries.month_card(member, year, month)
     return render(
@@ -229,24 +232,32 @@ def points_card(request: HttpRequest, pk: int) -> HttpResponse:
             "member": member,
             "year": year,
             "refused_month": refused,
-            "is_overseer": granted.oversees,
-            "can_manage": granted.may_manage,
+            "is_overseer": oversees,
+            "can_manage": may_manage,
         },
     )
 
 
+# user.member_file: the menu asks for it on every page.
+_OWN_FILE = Member._meta.get_field("user").remote_field
+
+
 @login_required
 def my_card(request: HttpRequest) -> HttpResponse:
-    member = access.member_file_of(request.user)
+    """The member's own card, the page `points_card` shows them (same ?month= and
+    ?year=), without a redirect to it: the menu's "My points" is the load's busiest
+    request. The month and year links are relative, so they stay on this address."""
+    user = request.user
+    member = access.member_file_of(user)
     if member is None:
         raise Http404
-    card = reverse("scoring:points-card", args=[member.pk])
-    # The year or month asked for goes along (a bookmark of "my card, March").
-    asked = QueryDict(mutable=True)
-    for name in ("year", "month"):
-        if name in request.GET:
-            asked[name] = request.GET[name]
-    return redirect(f"{card}?{asked.urlencode()}" if asked else card)
+    _OWN_FILE.set_cached_value(user, member)
+    return _card_page(
+        request,
+        member,
+        access.can_oversee(user, member.branch),
+        access.can_manage_branch(user, member.branch),
+    )
 
 
 @login_required

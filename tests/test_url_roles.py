@@ -189,7 +189,7 @@ TABLE = {
     "scoring:entry-correct": ("entry", BRANCH_WRITE),
     "scoring:points-card": ("member", BRANCH_READ | {"member": 200}),
     "scoring:points-card-pdf": ("member", BRANCH_READ | {"member": 200}),
-    "scoring:my-card": (None, ALL(404) | {"anonymous": 302, "member": 302}),
+    "scoring:my-card": (None, ALL(404) | {"anonymous": 302, "member": 200}),
     "scoring:tally-list": ("branch", BRANCH_READ),
     "scoring:branch-cards-pdf": ("branch", BRANCH_READ),
     "scoring:tally": (lambda o: o["branch_month"], BRANCH_READ),

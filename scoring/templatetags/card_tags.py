@@ -7,7 +7,7 @@ its change-list cells, and each URL pattern is reversed once per page."""
 
 from django import template
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from volunteer.urls_util import pk_url_maker
@@ -28,6 +28,32 @@ def card_entries(context, entries) -> SafeString:
     activity_url, correct_url, words = shared
     return format_html_join(
         "", "{}", ((_entry_item(entry, activity_url, correct_url, words),) for entry in entries)
+    )
+
+
+@register.simple_tag
+def card_month_grid(card) -> SafeString:
+    """The year's twelve months as the `<li>` buttons of the card page's grid, each with
+    its total, the month shown marked current (twelve items of conditions and lookups
+    were a good part of the template's time)."""
+    shown = card.month.month
+    return format_html_join(
+        "",
+        '<li class="col"><a class="btn w-100 px-0 py-1 lh-sm {}" href="?month={}"'
+        ' data-month="{}" title="{}"{}><span class="d-block small">{}</span>'
+        '<span class="d-block fw-semibold" data-month-figure>{}</span></a></li>',
+        (
+            (
+                "btn-danger" if f.month == shown else "btn-outline-secondary",
+                f.param,
+                f.param,
+                f.title,
+                mark_safe(' aria-current="page"') if f.month == shown else "",  # noqa: S308
+                f.short_label,
+                f.total_label,
+            )
+            for f in card.figures
+        ),
     )
 
 

@@ -69,7 +69,8 @@ def test_the_secretary_prints_a_slip_and_the_member_activates_and_sees_their_poi
 
     # Their points card is one tap away in the menu.
     page.goto(f"{base}{reverse('scoring:my-card')}")
-    expect(page).to_have_url(f"{base}{reverse('scoring:points-card', args=[member.pk])}")
+    expect(page).to_have_url(f"{base}{reverse('scoring:my-card')}")  # the card, no redirect
+    expect(page.locator("main h1")).to_contain_text(member.name)
     assert no_sideways_scroll(page)
     page.screenshot(path=str(tmp_path / "card.png"))
     member = Member.objects.select_related("user").get(pk=member.pk)

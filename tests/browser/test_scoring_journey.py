@@ -80,7 +80,8 @@ def test_points_go_from_an_activity_to_the_card_the_tally_and_the_year_end_grade
     # The member opens their card from the menu and sees the points.
     menu_card = f'nav a[href="{reverse("scoring:my-card")}"]'
     _submit(ui, member_page, menu_card)
-    expect(member_page).to_have_url(base + reverse("scoring:points-card", args=[me.pk]))
+    expect(member_page).to_have_url(base + reverse("scoring:my-card"))  # the card itself
+    expect(member_page.locator("main h1")).to_contain_text(me.name)
     expect(member_page.locator("#year-total")).to_have_text("2")
 
     # The secretary publishes the month; its lines are frozen.

@@ -20,6 +20,12 @@ def card_url(member) -> str:
     return reverse("scoring:points-card", args=[member.pk])
 
 
+def page_main(response) -> str:
+    """The page's <main> (the menu around it names the address asked for)."""
+    html = response.content.decode()
+    return html[html.index("<main") : html.index("</main>")]
+
+
 def service(tree, member, by, *, held_on, hours="2", title="家电维修"):
     return services.record_activity(
         branch=tree.branch,
@@ -292,6 +298,18 @@ def test_a_member_reads_no_one_elses_month(client, member_user, member):
 # --- queries ----------------------------------------------------------------------------------
 
 
+def test_the_card_pages_statements_read_what_their_querysets_read(me, busy_year):
+    # Corrections across months, a withdrawn service, hours and none: the written-out
+    # statements give the rows of the querysets they stand for.
+    for year in (2026, 2027):
+        assert queries._card_year_rows(me, year) == sorted(queries._card_year_queryset(me, year))
+        for month in queries.year_months(year):
+            assert queries._card_month_rows(me, month) == list(
+                queries._card_month_queryset(me, month)
+            )
+    assert any(queries._card_year_rows(me, 2026))
+
+
 @pytest.mark.parametrize("months", [1, 6])
 def test_the_card_page_reads_the_same_queries_however_many_months_have_entries(
     client, member_user, me, tree, secretary, django_assert_num_queries, months
@@ -306,10 +324,20 @@ def test_the_card_page_reads_the_same_queries_however_many_months_have_entries(
     with django_assert_num_queries(7):
         response = client.get(url)
     assert len(response.context["card"].month.entries) == 3
+    # The member's own card from the menu: the same page, in as many queries.
+    with django_assert_num_queries(7):
+        response = client.get(reverse("scoring:my-card"), {"month": "2026-01"})
+    assert len(response.context["card"].month.entries) == 3
 
 
-def test_my_card_keeps_the_month_asked_for(client, member_user, me):
+def test_my_card_shows_the_month_asked_for(client, member_user, me, busy_year):
     client.force_login(member_user)
     response = client.get(reverse("scoring:my-card"), {"month": "2026-03", "other": "x"})
-    assert response.url == card_url(me) + "?month=2026-03"
-    assert client.get(reverse("scoring:my-card")).url == card_url(me)
+    assert response.status_code == 200
+    assert response.context["member"] == me
+    assert response.context["card"].month.month == dt.date(2026, 3, 1)
+    own = client.get(card_url(me), {"month": "2026-03"})
+    assert page_main(response) == page_main(own)  # the same page, the same links
+    assert 'href="?month=2026-03"' in response.content.decode()
+    by_year = client.get(reverse("scoring:my-card"), {"year": 2025})
+    assert (by_year.status_code, by_year.context["year"]) == (200, 2025)

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from members import demo as member_demo
-from members.models import Unit
+from members.models import Member, Unit
 from posts import demo as posts_demo
 from posts.models import Choice, DutyItem
 from scoring import demo
@@ -192,14 +192,38 @@ def test_the_member_log_in_has_a_card_with_entries_in_several_months(seeded, cli
     assert len(months) >= 12
     client.force_login(user)
     last_year = timezone.localdate().year - 1
-    response = client.get(reverse("scoring:my-card"), follow=True)
+    response = client.get(reverse("scoring:my-card"))
     assert response.status_code == 200
-    card = client.get(response.redirect_chain[-1][0], {"year": last_year}).context["card"]
+    assert response.context["member"].user == user
+    card = client.get(reverse("scoring:my-card"), {"year": last_year}).context["card"]
     assert sum(1 for month in card.figures if month.entries) == 12
     assert card.month.month == dt.date(last_year, 12, 1)  # a past year opens on December
     assert card.month.entries
     result = client.get(reverse("scoring:my-evaluation"), follow=True)
     assert result.context["evaluation"].year == last_year
+
+
+def test_the_card_pages_statements_read_what_their_querysets_read(seeded):
+    # The card page's written-out statements against the querysets they stand for, on
+    # every month of the demo's years, for members with corrections and without.
+    from scoring import queries
+
+    members = [
+        *Member.objects.filter(user__username="member"),
+        *Member.objects.filter(
+            pk__in=PointsEntry.objects.filter(corrects__isnull=False).values("member")
+        )[:3],
+    ]
+    this_year = timezone.localdate().year
+    for member in members:
+        for year in (this_year - 1, this_year):
+            assert queries._card_year_rows(member, year) == sorted(
+                queries._card_year_queryset(member, year)
+            )
+            for month in queries.year_months(year):
+                assert queries._card_month_rows(member, month) == list(
+                    queries._card_month_queryset(member, month)
+                )
 
 
 def test_the_demo_pages_answer(seeded, client):

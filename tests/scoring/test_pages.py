@@ -20,6 +20,7 @@ from tests.factories import (
 )
 from tests.pdf import pdf_text
 from tests.scoring.activities import on_day, patrol
+from tests.scoring.test_card_months import page_main
 
 MARCH = dt.date(2026, 3, 12)
 
@@ -298,10 +299,16 @@ def test_a_member_sees_only_their_own_card(client, member_user, tree, people):
     assert client.get(reverse("scoring:points-card-pdf", args=[people[0].pk])).status_code == 404
 
 
-def test_my_card_leads_to_the_members_own_card(client, member_user, secretary):
+def test_my_card_is_the_members_own_card(client, member_user, secretary, tree):
+    me = member_user.member_file
+    patrol(tree, [me], secretary)
     client.force_login(member_user)
     response = client.get(reverse("scoring:my-card"))
-    assert response.url == reverse("scoring:points-card", args=[member_user.member_file.pk])
+    assert response.status_code == 200  # the page itself, no redirect
+    own = client.get(reverse("scoring:points-card", args=[me.pk]))
+    assert response.context["member"] == me
+    assert response.context["card"].total == own.context["card"].total
+    assert page_main(response) == page_main(own)  # the same page, the same links
     client.force_login(secretary)  # no member file
     assert client.get(reverse("scoring:my-card")).status_code == 404
 
