@@ -6,7 +6,7 @@ the page's time. The rows are built here with `format_html`, as Django's admin b
 its change-list cells, and each URL pattern is reversed once per page."""
 
 from django import template
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
@@ -26,8 +26,8 @@ def card_entries(context, entries) -> SafeString:
     if shared is None:
         shared = context.render_context[_SHARED] = _shared(context)
     activity_url, correct_url, words = shared
-    return format_html_join(
-        "", "{}", ((_entry_item(entry, activity_url, correct_url, words),) for entry in entries)
+    return mark_safe(  # noqa: S308 - each item is built of escaped values
+        "".join(_entry_item(entry, activity_url, correct_url, words) for entry in entries)
     )
 
 
@@ -67,52 +67,49 @@ def _shared(context) -> tuple:
             _("Recorded after its month was published: it counts in this month."),
             _("Recorded late"),
         ),
-        "rule_title": _("District points rule"),
-        "correct": _("Correct"),
+        "rule_title": escape(_("District points rule")),
+        "correct": escape(_("Correct")),
     }
     return activity_url, correct_url, words
 
 
 def _entry_item(entry, activity_url, correct_url, words) -> str:
+    # Plain f-strings over escaped values (`escape` is what format_html applies to each
+    # value): a month of a few dozen entries made format_html's calls a good part of the
+    # page's time. The `words` are already safe HTML or plain text escaped here.
     is_correction = entry.corrects_id is not None
     activity = ""
     if entry.activity_id:
+        title = escape(entry.activity_title)
         if activity_url:
-            title = format_html(
-                '<a href="{}">{}</a>', activity_url(entry.activity_id), entry.activity_title
-            )
-        else:
-            title = format_html("{}", entry.activity_title)
+            title = f'<a href="{escape(activity_url(entry.activity_id))}">{title}</a>'
         hours = (
-            format_html(' <span class="text-muted small">{}</span>', entry.hours_label)
+            f' <span class="text-muted small">{escape(entry.hours_label)}</span>'
             if entry.hours_label
             else ""
         )
-        activity = format_html(
-            '{} <span class="badge text-bg-light">{}</span>{}', title, entry.kind_label, hours
+        activity = (
+            f'{title} <span class="badge text-bg-light">{escape(entry.kind_label)}</span>{hours}'
         )
-    return format_html(
-        '<li class="list-group-item d-flex justify-content-between gap-3{}">'
-        "<div><div>{}"
-        '<span class="text-muted">{}</span> · {}</div>{}'
-        '<div><span class="text-muted small" title="{}">{}</span></div>{}{}</div>'
-        '<div class="fw-semibold text-nowrap">{}</div></li>',
-        " list-group-item-warning correction" if is_correction else "",
-        words["badge"] if is_correction else words["late"] if entry.is_late else "",
-        entry.date_label,
-        activity,
-        format_html('<div class="small">{}</div>', entry.correction_label) if is_correction else "",
-        words["rule_title"],
-        entry.rule_label,
-        format_html_join(
-            "",
-            '<div class="small text-warning-emphasis">{}</div>',
-            ((later.label,) for later in entry.later_corrections),
-        ),
-        format_html(
-            '<a class="small no-print" href="{}">{}</a>', correct_url(entry.pk), words["correct"]
-        )
+    badge = words["badge"] if is_correction else words["late"] if entry.is_late else ""
+    correction = (
+        f'<div class="small">{escape(entry.correction_label)}</div>' if is_correction else ""
+    )
+    later = "".join(
+        f'<div class="small text-warning-emphasis">{escape(c.label)}</div>'
+        for c in entry.later_corrections
+    )
+    correct = (
+        f'<a class="small no-print" href="{escape(correct_url(entry.pk))}">{words["correct"]}</a>'
         if correct_url and not is_correction
-        else "",
-        entry.points_label,
+        else ""
+    )
+    return mark_safe(  # noqa: S308 - every value above is escaped or safe HTML
+        '<li class="list-group-item d-flex justify-content-between gap-3'
+        f'{" list-group-item-warning correction" if is_correction else ""}">'
+        f"<div><div>{badge}"
+        f'<span class="text-muted">{escape(entry.date_label)}</span> · {activity}</div>{correction}'
+        f'<div><span class="text-muted small" title="{words["rule_title"]}">'
+        f"{escape(entry.rule_label)}</span></div>{later}{correct}</div>"
+        f'<div class="fw-semibold text-nowrap">{escape(entry.points_label)}</div></li>'
     )
