@@ -147,7 +147,6 @@ def request_events(request: HelpRequest):
     )
 
 
-# --- teams ------------------------------------------------------------------------------------
 # --- statements compiled once ----------------------------------------------------------------
 #
 # A team's page runs the same few queries on every visit, with only the team (and the
@@ -220,6 +219,8 @@ class _Prepared:
             converted.append(row)
         return converted
 
+
+# --- teams ------------------------------------------------------------------------------------
 
 # A team's page reads plain values, not model instances: a row per volunteer, log and
 # request, each query with everything its rows show (helpdesk/templatetags/team_rows.py
