@@ -714,7 +714,7 @@ def report(args, info, plan, runs: list[Run], fault: bool, cluster, load_before,
     lines = [
         f"### {title} ({when})",
         "",
-        f"- Command: `{command}` (here: `scripts/load.py {' '.join(sys.argv[1:])}`); whole "
+        f"- Command: `{command}` (here: `{' '.join(['scripts/load.py', *sys.argv[1:]])}`); whole "
         f"run {time.time() - started:.0f} s.",
         f"- Machine: {info['cores']} cores ({info['cpu']}), load average "
         f"{load_before:.1f} before the run and "
