@@ -19,7 +19,6 @@ read but not act gets 403.
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db import connection
 from django.db.models import Q, Subquery
 from django.http import Http404
 
@@ -30,10 +29,10 @@ from helpdesk.models import (
     VolunteerApplication,
     VolunteerProfile,
 )
-from helpdesk.queries import _Prepared
 from members import access
 from members.access import User
 from members.models import Member, RoleAssignment, Unit
+from volunteer.prepared import PreparedQuery
 
 Role = RoleAssignment.Role
 OPERATOR_ROLES = {Role.TOWN_ORGANISER, Role.BRANCH_SECRETARY}
@@ -50,15 +49,15 @@ def _led_teams_query(user: int, grids: list[int]):
     )
 
 
-_LED_TEAMS: dict[int, _Prepared] = {}  # by the number of grids the user leads by role
+_LED_TEAMS: dict[int, PreparedQuery] = {}  # by the number of grids the user leads by role
 
 
-def _led_teams_statement(grids: int) -> _Prepared:
-    """The statement compiled once (see `helpdesk.queries._Prepared`) for a user who holds
+def _led_teams_statement(grids: int) -> PreparedQuery:
+    """The statement compiled once (volunteer.prepared) for a user who holds
     the team-leader role on `grids` grids."""
     if grids not in _LED_TEAMS:
         stand_ins = {f"grid{i}": 2_000_740_001 + i for i in range(grids)}
-        _LED_TEAMS[grids] = _Prepared(
+        _LED_TEAMS[grids] = PreparedQuery(
             lambda user, **grid: _led_teams_query(user, [grid[f"grid{i}"] for i in range(grids)]),
             user=2_000_730_001,
             **stand_ins,
@@ -81,7 +80,14 @@ def led_team_ids(user: User) -> frozenset[int]:
 
 
 def leads(user: User, team: ServiceTeam | None) -> bool:
-    return team is not None and team.pk in led_team_ids(user)
+    if team is None:
+        return False
+    # The team-leader role on the team's grid settles it without reading the teams.
+    by_role = any(
+        held.role == Role.TEAM_LEADER and held.unit_id == team.grid_id
+        for held in access.roles_of(user)
+    )
+    return by_role or team.pk in led_team_ids(user)
 
 
 def can_operate(user: User, unit: Unit) -> bool:
@@ -199,7 +205,7 @@ class TeamAccess:
 
 
 # The team with the units above its grid (the page's crumbs), the statement compiled once.
-_TEAM_WITH_UNITS = _Prepared(
+_TEAM_WITH_UNITS = PreparedQuery(
     lambda team: (
         ServiceTeam.objects.select_related("grid__parent__parent__parent")
         .filter(pk=team)
@@ -213,8 +219,7 @@ def get_team_access(user: User, pk: int, *, log: bool = False) -> TeamAccess:
     """A team is read by those who oversee its grid and by its leader (else 404); logs
     are written by its leader and by the branch secretary, from a paper sheet (else
     403)."""
-    low, high = connection.ops.integer_field_range(ServiceTeam._meta.pk.get_internal_type())
-    found = _TEAM_WITH_UNITS.instances(team=pk) if low <= pk <= high else []
+    found = _TEAM_WITH_UNITS.instances(team=pk)
     if not found:
         raise Http404
     team = found[0]

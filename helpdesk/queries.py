@@ -25,7 +25,6 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.query import get_related_populators
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
@@ -49,6 +48,7 @@ from helpdesk.models import (
 )
 from members.models import Member, Unit
 from scoring import queries as scoring_queries
+from volunteer.prepared import PreparedQuery
 
 ZERO = Decimal("0")
 
@@ -147,77 +147,8 @@ def request_events(request: HelpRequest):
     )
 
 
-# --- statements compiled once ----------------------------------------------------------------
-#
 # A team's page runs the same few queries on every visit, with only the team (and the
-# year) changing. Building each through the ORM cost about as much as running it, so
-# `_Prepared` lets the ORM write the statement once per database (with stand-in values
-# marking where the team and year go), keeps its text and the ORM's own conversions of
-# the raw values (dates, datetimes and decimals from SQLite, booleans), and then only
-# binds the values and runs it. The statement is the ORM's, so it reads the same rows.
-
-
-class _Prepared:
-    __slots__ = ("build", "names", "statements")
-
-    def __init__(self, build, **stand_ins: int):
-        self.build = build  # (**stand_ins) -> a values_list queryset
-        self.names = stand_ins
-        self.statements: dict[str, tuple] = {}
-
-    def _compile(self, alias: str) -> tuple:
-        compiler = self.build(**self.names).query.get_compiler(using=alias)
-        sql, params = compiler.as_sql()
-        by_value = {value: name for name, value in self.names.items()}
-        slots = [by_value.get(param) if isinstance(param, int) else None for param in params]
-        if sorted(filter(None, slots)) != sorted(self.names):
-            raise RuntimeError("a stand-in value was not found among the statement's values")
-        fields = [selected[0] for selected in compiler.select[: compiler.col_count]]
-        converters = list(compiler.get_converters(fields).items())
-        return sql, list(params), slots, converters, compiler
-
-    def instances(self, **values: int) -> list:
-        """The rows as model instances, with what it selects related, as the queryset
-        itself would give them (Django's ModelIterable over the same compiled select)."""
-        rows = self.rows(**values)
-        compiler = self.statements[connection.vendor][4]
-        klass_info, select = compiler.klass_info, compiler.select
-        start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
-        init_list = [column[0].target.attname for column in select[start:end]]
-        model = klass_info["model"]
-        populators = get_related_populators(klass_info, select, connection.alias)
-        found = []
-        for row in rows:
-            instance = model.from_db(connection.alias, init_list, row[start:end])
-            for populator in populators:
-                populator.populate(row, instance)
-            found.append(instance)
-        return found
-
-    def rows(self, **values: int) -> list:
-        prepared = self.statements.get(connection.vendor)
-        if prepared is None:
-            prepared = self.statements[connection.vendor] = self._compile(connection.alias)
-        sql, params, slots, converters, _ = prepared
-        bound = [
-            param if slot is None else values[slot]
-            for param, slot in zip(params, slots, strict=True)
-        ]
-        with connection.cursor() as cursor:
-            cursor.execute(sql, bound)
-            rows = cursor.fetchall()
-        if not converters:
-            return rows
-        converted = []
-        for row in rows:
-            row = list(row)
-            for position, (functions, expression) in converters:
-                value = row[position]
-                for function in functions:
-                    value = function(value, expression, connection)
-                row[position] = value
-            converted.append(row)
-        return converted
+# year) changing: they are compiled once (volunteer.prepared).
 
 
 # --- teams ------------------------------------------------------------------------------------
@@ -239,7 +170,7 @@ class TeamMember:
     services: int
 
 
-_TEAM_MEMBERS = _Prepared(
+_TEAM_MEMBERS = PreparedQuery(
     lambda team, year: (
         VolunteerProfile.objects.filter(membership__team=team)
         .annotate(this_year=FilteredRelation("years", condition=Q(years__year=year)))
@@ -331,12 +262,12 @@ def _team_logs_query(team: int, limit: int):
     )
 
 
-_TEAM_LOGS: dict[int, _Prepared] = {}  # by limit, which the statement writes in
+_TEAM_LOGS: dict[int, PreparedQuery] = {}  # by limit, which the statement writes in
 
 
-def _team_logs_statement(limit: int) -> _Prepared:
+def _team_logs_statement(limit: int) -> PreparedQuery:
     if limit not in _TEAM_LOGS:
-        _TEAM_LOGS[limit] = _Prepared(
+        _TEAM_LOGS[limit] = PreparedQuery(
             lambda team: _team_logs_query(team, limit), team=2_000_730_001
         )
     return _TEAM_LOGS[limit]
@@ -367,7 +298,7 @@ class TeamRequest:
 
 def team_requests(team: ServiceTeam, limit: int) -> list[TeamRequest]:
     if limit not in _TEAM_REQUESTS:
-        _TEAM_REQUESTS[limit] = _Prepared(
+        _TEAM_REQUESTS[limit] = PreparedQuery(
             lambda team: (
                 HelpRequest.objects.filter(team=team)
                 .values_list("pk", "code", "category", "received_at", "state")
@@ -378,7 +309,7 @@ def team_requests(team: ServiceTeam, limit: int) -> list[TeamRequest]:
     return [TeamRequest(*row) for row in _TEAM_REQUESTS[limit].rows(team=team.pk)]
 
 
-_TEAM_REQUESTS: dict[int, _Prepared] = {}  # by limit
+_TEAM_REQUESTS: dict[int, PreparedQuery] = {}  # by limit
 
 
 HISTORY_SHOWN = 50
@@ -427,8 +358,8 @@ def _history_query(team, profile):
     ).order_by("-at", "-id")[:HISTORY_SHOWN]
 
 
-# A team's history, the statement compiled once (see `_Prepared`).
-_TEAM_HISTORY = _Prepared(lambda team: _history_query(team, None), team=2_000_730_001)
+# A team's history, the statement compiled once (see `PreparedQuery`).
+_TEAM_HISTORY = PreparedQuery(lambda team: _history_query(team, None), team=2_000_730_001)
 
 
 def _person_named(first_name: str | None, last_name: str | None, username: str | None) -> str:

@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from members.models import Member, ResidentNeed, RoleAssignment, RosterImport, Unit
+from volunteer.prepared import PreparedQuery
 
 Role = RoleAssignment.Role
 OVERSEER_ROLES = {Role.DISTRICT_ORGANISER, Role.TOWN_ORGANISER, Role.BRANCH_SECRETARY}
@@ -32,18 +33,31 @@ class Held:
     path: str
 
 
+# Every scoped page asks for these two: compiled once (volunteer.prepared).
+_ROLES = PreparedQuery(
+    lambda user: RoleAssignment.objects.filter(user=user).values_list(
+        "role", "unit_id", "unit__path"
+    ),
+    user=2_000_730_001,
+)
+_MEMBER_FILE = PreparedQuery(
+    # Departed members' files stay readable: their records still name them.
+    lambda member: (
+        Member.all_files.select_related("branch", "grid", "employer", "user")
+        .filter(pk=member)
+        .order_by("pk")[:1]
+    ),
+    member=2_000_730_001,
+)
+
+
 def roles_of(user: User) -> list[Held]:
     """The roles a user holds, read once per request object and cached on it."""
     if not user.is_authenticated:
         return []
     cached = getattr(user, "_held_roles", None)
     if cached is None:
-        cached = [
-            Held(role, unit_id, path)
-            for role, unit_id, path in RoleAssignment.objects.filter(user=user).values_list(
-                "role", "unit_id", "unit__path"
-            )
-        ]
+        cached = [Held(role, unit_id, path) for role, unit_id, path in _ROLES.rows(user=user.pk)]
         user._held_roles = cached
     return cached
 
@@ -293,12 +307,10 @@ class MemberAccess:
 def get_member_access(user: User, pk: int, *, manage: bool = False) -> MemberAccess:
     """A member file the user may read: their own, or one in a unit they oversee (else
     404); with manage=True, 403 unless they are the branch's secretary."""
-    # Departed members' files stay readable: their records still name them.
-    member = (
-        Member.all_files.select_related("branch", "grid", "employer", "user").filter(pk=pk).first()
-    )
-    if member is None:
+    found = _MEMBER_FILE.instances(member=pk)
+    if not found:
         raise Http404
+    member = found[0]
     own = user.is_authenticated and member.user_id == user.pk
     oversees = can_oversee(user, member.branch)
     if own:

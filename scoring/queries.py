@@ -213,11 +213,15 @@ class CardWords:
         self._month_day_format = formats.get_format("MONTH_DAY_FORMAT")
         self._date_format = formats.get_format("DATE_FORMAT")
         self._dates: dict[dt.date, str] = {}
+        self._full_dates: dict[dt.date, str] = {}
         self._kinds: dict[str, str] = {}
         self._rules: dict[tuple, str] = {}
 
     def full_date(self, day: dt.date) -> str:
-        return dateformat.format(day, self._date_format)
+        label = self._full_dates.get(day)
+        if label is None:
+            label = self._full_dates[day] = dateformat.format(day, self._date_format)
+        return label
 
     def month_day(self, day: dt.date) -> str:
         label = self._dates.get(day)

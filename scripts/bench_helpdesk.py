@@ -272,7 +272,7 @@ def _checks(bare: dict, urls: dict, pages, team, year: int, district, rule) -> l
     return differ
 
 
-def measure(runs: int, scale: str) -> dict:
+def measure(runs: int, scale: str, seed: bool = True) -> dict:
     from django.core.management import call_command
     from django.db import connection
     from django.urls import reverse
@@ -286,12 +286,13 @@ def measure(runs: int, scale: str) -> dict:
 
     vendor = "postgresql" if connection.vendor == "postgresql" else "sqlite"
     call_command("migrate", verbosity=0, interactive=False)
-    benchlib.say(f"[helpdesk/{vendor}] seeding the {scale} set…")
     start = time.perf_counter()
-    member_demo.seed_demo(scale)
-    helpdesk_demo.seed_helpdesk_demo(scale)
+    if seed:
+        benchlib.say(f"[helpdesk/{vendor}] seeding the {scale} set…")
+        member_demo.seed_demo(scale)
+        helpdesk_demo.seed_helpdesk_demo(scale)
+        benchlib.analyze()
     seed_s = time.perf_counter() - start
-    benchlib.analyze()
 
     district = member_demo.demo_district()
     team = ServiceTeam.objects.get(leader__member__user__username="leader")
@@ -399,13 +400,15 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--backends", default="sqlite,postgres")
     parser.add_argument("--scale", default="city", help=argparse.SUPPRESS)
+    # Time an already seeded database (e.g. while profiling): --child --no-seed --database-url
+    parser.add_argument("--no-seed", action="store_true", help=argparse.SUPPRESS)
 
 
 def main() -> None:
     benchlib.script_main(
         __doc__,
         lambda args: run(args.runs, args.backends.split(",")),
-        lambda args: measure(args.runs, args.scale),
+        lambda args: measure(args.runs, args.scale, seed=not args.no_seed),
         _arguments,
     )
 

@@ -3,49 +3,26 @@
 The board shows 50 requests and a team's page its volunteers, 20 logs, 20 requests and
 its history: per-row template nodes (a URL reversal, choice labels, includes, date and
 number filters, translation tags) were most of those pages' time. As the points card
-does (scoring/templatetags/card_tags.py), the rows are written with `format_html`, which
-escapes every value, each URL pattern is reversed once per page
+does (scoring/templatetags/card_tags.py), the rows are written with `format_html`
+(volunteer.html), which escapes every value, each URL pattern is reversed once per page
 (`volunteer.urls_util.pk_url_maker`) and every label is translated once per page."""
 
 import datetime as dt
-import html
 import unicodedata
 
 from django import template
 from django.template.defaultfilters import floatformat
 from django.utils import dateformat, formats, timezone
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from helpdesk.models import HelpRequest, ServiceCategory, TeamEvent
 from helpdesk.templatetags.helpdesk_tags import duration, state_style
+from volunteer.html import format_html, format_html_join
 from volunteer.urls_util import pk_url_maker
 
 register = template.Library()
-
-
-def _escaped(value) -> str:
-    """Django's `conditional_escape`, without its wrapper for lazy strings (a value
-    already safe as it is, anything else through `html.escape`, as `escape` does)."""
-    if hasattr(value, "__html__"):
-        return value.__html__()
-    return html.escape(str(value))
-
-
-def format_html(format_string: str, *args) -> SafeString:
-    """Django's `format_html` for positional values, every value escaped the same way:
-    the rows call it a hundred times a page, and Django's wrappers for lazy strings
-    were a tenth of a team page's time."""
-    return mark_safe(format_string.format(*map(_escaped, args)))  # noqa: S308
-
-
-def format_html_join(sep: str, format_string: str, args_generator) -> SafeString:
-    """Django's `format_html_join` for rows of positional values."""
-    return mark_safe(  # noqa: S308
-        _escaped(sep).join(format_string.format(*map(_escaped, args)) for args in args_generator)
-    )
-
 
 NONE_SHOWN = "—"
 OPEN_STATES = frozenset(HelpRequest.OPEN_STATES)

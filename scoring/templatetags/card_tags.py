@@ -2,14 +2,15 @@
 
 A card lists every entry of a member's year (dozens, in a district over a hundred), and
 per-entry template nodes (two URL reversals, a dozen conditions and lookups) were most of
-the page's time. The rows are built here with `format_html`, as Django's admin builds
-its change-list cells, and each URL pattern is reversed once per page."""
+the page's time. The rows are built here with `format_html` (volunteer.html), as
+Django's admin builds its change-list cells, and each URL pattern is reversed once per
+page."""
 
 from django import template
-from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from volunteer.html import escaped, format_html, format_html_join
 from volunteer.urls_util import pk_url_maker
 
 register = template.Library()
@@ -67,40 +68,40 @@ def _shared(context) -> tuple:
             _("Recorded after its month was published: it counts in this month."),
             _("Recorded late"),
         ),
-        "rule_title": escape(_("District points rule")),
-        "correct": escape(_("Correct")),
+        "rule_title": escaped(_("District points rule")),
+        "correct": escaped(_("Correct")),
     }
     return activity_url, correct_url, words
 
 
 def _entry_item(entry, activity_url, correct_url, words) -> str:
-    # Plain f-strings over escaped values (`escape` is what format_html applies to each
+    # Plain f-strings over escaped values (`escaped` is what format_html applies to each
     # value): a month of a few dozen entries made format_html's calls a good part of the
     # page's time. The `words` are already safe HTML or plain text escaped here.
     is_correction = entry.corrects_id is not None
     activity = ""
     if entry.activity_id:
-        title = escape(entry.activity_title)
+        title = escaped(entry.activity_title)
         if activity_url:
-            title = f'<a href="{escape(activity_url(entry.activity_id))}">{title}</a>'
+            title = f'<a href="{escaped(activity_url(entry.activity_id))}">{title}</a>'
         hours = (
-            f' <span class="text-muted small">{escape(entry.hours_label)}</span>'
+            f' <span class="text-muted small">{escaped(entry.hours_label)}</span>'
             if entry.hours_label
             else ""
         )
         activity = (
-            f'{title} <span class="badge text-bg-light">{escape(entry.kind_label)}</span>{hours}'
+            f'{title} <span class="badge text-bg-light">{escaped(entry.kind_label)}</span>{hours}'
         )
     badge = words["badge"] if is_correction else words["late"] if entry.is_late else ""
     correction = (
-        f'<div class="small">{escape(entry.correction_label)}</div>' if is_correction else ""
+        f'<div class="small">{escaped(entry.correction_label)}</div>' if is_correction else ""
     )
     later = "".join(
-        f'<div class="small text-warning-emphasis">{escape(c.label)}</div>'
+        f'<div class="small text-warning-emphasis">{escaped(c.label)}</div>'
         for c in entry.later_corrections
     )
     correct = (
-        f'<a class="small no-print" href="{escape(correct_url(entry.pk))}">{words["correct"]}</a>'
+        f'<a class="small no-print" href="{escaped(correct_url(entry.pk))}">{words["correct"]}</a>'
         if correct_url and not is_correction
         else ""
     )
@@ -108,8 +109,8 @@ def _entry_item(entry, activity_url, correct_url, words) -> str:
         '<li class="list-group-item d-flex justify-content-between gap-3'
         f'{" list-group-item-warning correction" if is_correction else ""}">'
         f"<div><div>{badge}"
-        f'<span class="text-muted">{escape(entry.date_label)}</span> · {activity}</div>{correction}'
+        f'<span class="text-muted">{escaped(entry.date_label)}</span> · {activity}</div>{correction}'
         f'<div><span class="text-muted small" title="{words["rule_title"]}">'
-        f"{escape(entry.rule_label)}</span></div>{later}{correct}</div>"
-        f'<div class="fw-semibold text-nowrap">{escape(entry.points_label)}</div></li>'
+        f"{escaped(entry.rule_label)}</span></div>{later}{correct}</div>"
+        f'<div class="fw-semibold text-nowrap">{escaped(entry.points_label)}</div></li>'
     )

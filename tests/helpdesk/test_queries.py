@@ -110,10 +110,11 @@ def test_the_team_page_makes_the_same_number_of_queries_whatever_its_length(
     assert len(response.context["logs"]) == size
 
 
-# session, user, team (with the units above its grid: the crumbs), roles, led teams,
-# members (with their capability types and year), requests, logs (with their
-# volunteers), the year's figures, the team's history, the menu (unread count, own file)
-QUERIES_ON_TEAM = 11
+# session, user, team (with the units above its grid: the crumbs), roles (the leader's
+# role on the grid settles that they lead it: no led teams read), members (with their
+# capability types and year), requests, logs (with their volunteers), the year's
+# figures, the team's history, the menu (unread count, own file)
+QUERIES_ON_TEAM = 10
 
 
 @pytest.mark.parametrize("size", [1, 4])
@@ -234,3 +235,27 @@ def test_a_team_number_beyond_any_row_is_not_found(client, team_leader):
     client.force_login(team_leader)
     assert client.get(reverse("helpdesk:team-detail", args=[2**63])).status_code == 404
     assert client.get(reverse("helpdesk:team-detail", args=[2**70])).status_code == 404
+
+
+def test_the_leaders_role_on_the_grid_settles_that_they_lead_without_reading_the_teams(
+    team, team_leader, django_assert_num_queries
+):
+    with django_assert_num_queries(1):  # their roles only
+        assert access.leads(team_leader, team)
+
+
+def test_a_leaders_role_on_another_grid_does_not_lead_this_team(tree, team, neighbour_grid):
+    from tests.conftest import user_with_role
+
+    elsewhere = user_with_role("elsewhere", neighbour_grid, RoleAssignment.Role.TEAM_LEADER)
+    assert not access.leads(elsewhere, team)
+
+
+def test_the_volunteer_named_leader_leads_without_the_role(team):
+    from tests.factories import UserFactory
+
+    member = team.leader.member
+    member.user = UserFactory(username="named")
+    member.save()
+    assert not member_access.roles_of(member.user)
+    assert access.leads(member.user, team)

@@ -196,27 +196,3 @@ def test_typed_text_stays_text_on_the_board(english_client, secretary, tree, tea
     page = english_client.get(reverse("helpdesk:board")).content.decode()
     assert "<script>" not in page
     assert f'<div class="small text-muted text-truncate board-desc">{ESCAPED}</div>' in page
-
-
-def test_the_rows_escape_every_value_as_django_does():
-    """The rows' own `format_html` and `format_html_join` give what Django's give: every
-    value escaped, safe strings kept, lazy strings read."""
-    from django.utils import html as django_html
-    from django.utils.safestring import mark_safe
-    from django.utils.translation import gettext_lazy
-
-    from helpdesk.templatetags import helpdesk_rows
-
-    values = (
-        "<script>\"x\" & 'y'</script>",
-        mark_safe("<b>kept</b>"),
-        3,
-        None,
-        gettext_lazy("Late"),
-    )
-    pattern = "<i>{}</i>{}|{}|{}|{}"
-    assert helpdesk_rows.format_html(pattern, *values) == django_html.format_html(pattern, *values)
-    rows = [values, values[::-1]]
-    assert helpdesk_rows.format_html_join("<br>", pattern, rows) == django_html.format_html_join(
-        "<br>", pattern, rows
-    )

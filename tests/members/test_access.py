@@ -59,3 +59,39 @@ def test_out_of_scope_writes_answer_404_and_change_nothing(
     response = client.post(reverse("members:need-add", args=[tree.branch.pk]), {"title": "x"})
     assert response.status_code == 404
     assert not tree.branch.needs.exists()
+
+
+def test_the_roles_statement_compiled_once_reads_what_the_orm_reads(tree, town_organiser):
+    RoleFactory(user=town_organiser, unit=tree.branch, role=RoleAssignment.Role.BRANCH_SECRETARY)
+    expected = sorted(
+        RoleAssignment.objects.filter(user=town_organiser).values_list(
+            "role", "unit_id", "unit__path"
+        )
+    )
+    assert sorted(access._ROLES.rows(user=town_organiser.pk)) == expected
+    assert len(expected) == 2
+    assert access._ROLES.rows(user=town_organiser.pk + 1000) == []
+
+
+def test_the_member_file_statement_compiled_once_reads_what_the_orm_reads(tree):
+    user = UserFactory(username="filed")
+    member = MemberFactory(branch=tree.branch, grid=tree.grid, user=user)
+    (read,) = access._MEMBER_FILE.instances(member=member.pk)
+    assert (read.pk, read.name, read.birth_date, read.joined_party_on) == (
+        member.pk,
+        member.name,
+        member.birth_date,
+        member.joined_party_on,
+    )
+    assert (read.branch.path, read.grid.pk, read.user.username) == (
+        tree.branch.path,
+        tree.grid.pk,
+        "filed",
+    )
+    assert access._MEMBER_FILE.instances(member=member.pk + 1000) == []
+
+
+def test_a_member_number_beyond_any_row_is_not_found(client, secretary):
+    client.force_login(secretary)
+    for number in (2**63, 2**70):
+        assert client.get(reverse("members:member-detail", args=[number])).status_code == 404
