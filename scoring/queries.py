@@ -30,6 +30,7 @@ from scoring.models import (
     TallyLine,
     first_of_month,
 )
+from volunteer.dates import date_formatter
 
 ZERO = Decimal("0")
 ONE = Decimal("1")
@@ -125,7 +126,7 @@ def figure(value: Decimal) -> str:
 
 
 def _month_label(month: dt.date) -> str:
-    return formats.date_format(month, "YEAR_MONTH_FORMAT")
+    return date_formatter("YEAR_MONTH_FORMAT")(month)
 
 
 @dataclass(slots=True)
@@ -203,31 +204,18 @@ class CardEntry:
 
 class CardWords:
     """The card's words in the active language, each looked up once per card: dozens of
-    entries share a handful of dates, kinds and rules."""
+    entries share a handful of kinds and rules; dates through formats compiled once
+    (volunteer.dates)."""
 
     def __init__(self) -> None:
         self.hours_each = _("%(hours)s h each")
         self.corrects = _(
             "Corrects the entry of %(points)s pts counted in %(month)s. Reason: %(reason)s"
         )
-        self._month_day_format = formats.get_format("MONTH_DAY_FORMAT")
-        self._date_format = formats.get_format("DATE_FORMAT")
-        self._dates: dict[dt.date, str] = {}
-        self._full_dates: dict[dt.date, str] = {}
+        self.month_day = date_formatter("MONTH_DAY_FORMAT")
+        self.full_date = date_formatter("DATE_FORMAT")
         self._kinds: dict[str, str] = {}
         self._rules: dict[tuple, str] = {}
-
-    def full_date(self, day: dt.date) -> str:
-        label = self._full_dates.get(day)
-        if label is None:
-            label = self._full_dates[day] = dateformat.format(day, self._date_format)
-        return label
-
-    def month_day(self, day: dt.date) -> str:
-        label = self._dates.get(day)
-        if label is None:
-            label = self._dates[day] = dateformat.format(day, self._month_day_format)
-        return label
 
     def kind(self, kind: str) -> str:
         label = self._kinds.get(kind)

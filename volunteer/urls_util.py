@@ -3,17 +3,26 @@
 from collections.abc import Callable
 
 from django.http import HttpRequest
-from django.urls import register_converter, reverse
+from django.urls import get_script_prefix, get_urlconf, register_converter, reverse
 from django.utils import timezone
 
 # No primary key reaches this value, and its digits appear nowhere else in a URL.
 _SENTINEL = 987654321987
 
 
+_PK_URLS: dict[tuple, tuple[str, str]] = {}
+
+
 def pk_url_maker(viewname: str) -> Callable[[int], str]:
-    """`reverse(viewname, args=[pk])` for many primary keys at the cost of one reversal:
-    long lists link every row, and reversing per row cost more than the row itself."""
-    prefix, _, suffix = reverse(viewname, args=[_SENTINEL]).partition(str(_SENTINEL))
+    """`reverse(viewname, args=[pk])` for many primary keys at the cost of one reversal,
+    made once per process, address prefix and URL configuration: long lists link every
+    row, and reversing per row cost more than the row itself."""
+    key = (viewname, get_script_prefix(), get_urlconf())
+    parts = _PK_URLS.get(key)
+    if parts is None:
+        prefix, _, suffix = reverse(viewname, args=[_SENTINEL]).partition(str(_SENTINEL))
+        parts = _PK_URLS[key] = (prefix, suffix)
+    prefix, suffix = parts
     return lambda pk: f"{prefix}{int(pk)}{suffix}"
 
 

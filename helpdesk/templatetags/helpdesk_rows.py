@@ -9,16 +9,20 @@ does (scoring/templatetags/card_tags.py), the rows are written with `format_html
 
 import datetime as dt
 import unicodedata
+from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
-from django.template.defaultfilters import floatformat
-from django.utils import dateformat, formats, timezone
+from django.db import models
+from django.urls import reverse
+from django.utils import formats
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from helpdesk.models import HelpRequest, ServiceCategory, TeamEvent
 from helpdesk.templatetags.helpdesk_tags import duration, state_style
+from volunteer.dates import date_formatter, datetime_formatter
 from volunteer.html import format_html, format_html_join
 from volunteer.urls_util import pk_url_maker
 
@@ -28,54 +32,30 @@ NONE_SHOWN = "—"
 OPEN_STATES = frozenset(HelpRequest.OPEN_STATES)
 
 
-def labels(choices) -> dict[str, str]:
-    """A choice field's labels in the active language, by value."""
-    return {value: str(label) for value, label in choices}
+_LABELS: dict[tuple, dict[str, str]] = {}
 
 
-# Django's date format characters that strftime writes the same way.
-_STRFTIME = {"Y": "%Y", "m": "%m", "d": "%d", "H": "%H", "i": "%M", "s": "%S"}
+def labels(choices: type[models.Choices]) -> dict[str, str]:
+    """A choice field's labels in the active language, by value: translated once per
+    process and language (the catalogues do not change while it runs)."""
+    key = (choices, get_language())
+    found = _LABELS.get(key)
+    if found is None:
+        found = _LABELS[key] = {value: str(label) for value, label in choices.choices}
+    return found
 
 
-def _strftime_pattern(pattern: str) -> str | None:
-    """`pattern` (Django's date format) as a strftime pattern, or None when it uses a
-    character strftime writes otherwise (no leading zero, names, escapes)."""
-    out = []
-    for char in pattern:
-        if char in _STRFTIME:
-            out.append(_STRFTIME[char])
-        elif char.isalpha() or char == "\\":
-            return None
-        else:
-            out.append(char.replace("%", "%%"))
-    return "".join(out)
+_TENTH = Decimal("0.1")
 
 
-def datetime_formatter(name: str = "SHORT_DATETIME_FORMAT"):
-    """`{{ value|date:name }}` for aware datetimes: the format looked up and the time
-    zone read once (Django's `dateformat.format` costs several times `strftime`)."""
-    pattern = formats.get_format(name)
-    zone = timezone.get_current_timezone()
-    fast = _strftime_pattern(pattern)
-    if fast is not None:
-        return lambda value: value.astimezone(zone).strftime(fast)
-    return lambda value: dateformat.format(value.astimezone(zone), pattern)
-
-
-def date_formatter(name: str = "SHORT_DATE_FORMAT"):
-    """`{{ value|date:name }}` for dates, the format looked up once."""
-    pattern = formats.get_format(name)
-    fast = _strftime_pattern(pattern)
-    if fast is not None:
-        return lambda value: value.strftime(fast)
-    return lambda value: dateformat.format(value, pattern)
-
-
-def hours(value) -> str:
-    """`{{ value|floatformat:"-1" }}`: whole hours without a decimal."""
+def hours(value: Decimal) -> str:
+    """`{{ value|floatformat:"-1" }}`: whole hours without a decimal, others to a tenth
+    (rounded half up, with the language's decimal separator), as floatformat writes them
+    without its general parsing."""
     if value == value.to_integral_value():
         return str(int(value))
-    return floatformat(value, "-1")
+    tenths = str(value.quantize(_TENTH, ROUND_HALF_UP))
+    return tenths.replace(".", formats.get_format("DECIMAL_SEPARATOR"))
 
 
 def truncated(text: str, length: int) -> str:
@@ -102,9 +82,9 @@ def state_badge(state: str, label: str) -> SafeString:
 def board_rows(rows, now: dt.datetime) -> SafeString:
     """The board's `<tr>` rows: `rows` as (helpdesk.queries.BoardRow, its lateness)."""
     words = {
-        "channel": labels(HelpRequest.Channel.choices),
-        "category": labels(ServiceCategory.choices),
-        "state": labels(HelpRequest.State.choices),
+        "channel": labels(HelpRequest.Channel),
+        "category": labels(ServiceCategory),
+        "state": labels(HelpRequest.State),
         "unowned": format_html(
             '<span class="badge text-bg-danger mark-unowned">{}</span>', _("No team holds it")
         ),
@@ -177,6 +157,27 @@ def _board_row(row, late, now, words, detail_url, received) -> SafeString:
 
 
 @register.simple_tag
+def service_crumbs(crumbs=None, unit=None, current=None) -> SafeString:
+    """The breadcrumbs of the volunteer service's pages (helpdesk/_crumbs.html writes
+    them the same way): the service, `crumbs` (the units above, which the user may
+    open), `unit` (linked) and `current` (this page's text)."""
+    unit_url = pk_url_maker("helpdesk:unit")
+    items = [(reverse("helpdesk:board"), _("Volunteer service"))]
+    items += [(unit_url(crumb.pk), crumb.name) for crumb in crumbs or ()]
+    if unit:
+        items.append((unit_url(unit.pk), unit.name))
+    links = format_html_join("", '<li class="breadcrumb-item"><a href="{}">{}</a></li>', items)
+    last = (
+        format_html('<li class="breadcrumb-item active" aria-current="page">{}</li>', current)
+        if current
+        else ""
+    )
+    return format_html(
+        '<nav aria-label="{}"><ol class="breadcrumb">{}{}</ol></nav>', _("Breadcrumb"), links, last
+    )
+
+
+@register.simple_tag
 def team_member_rows(members) -> SafeString:
     """The `<tr>` rows of the team's volunteers (helpdesk.queries.TeamMember)."""
     volunteer_url = pk_url_maker("helpdesk:volunteer-detail")
@@ -214,7 +215,7 @@ def team_log_items(context, logs) -> SafeString:
     if not logs:
         return format_html('<li class="text-muted">{}</li>', _("No service logged yet."))
     words = {
-        "category": labels(ServiceCategory.choices),
+        "category": labels(ServiceCategory),
         "corrected": format_html(' <span class="badge text-bg-warning">{}</span>', _("corrected")),
         "each": _("%(hours)s h each"),
         "served": _("Served:"),
@@ -263,8 +264,8 @@ def team_request_items(requests) -> SafeString:
     """The `<li>` items of the team's latest requests (helpdesk.queries.TeamRequest)."""
     if not requests:
         return format_html('<li class="text-muted">{}</li>', _("No requests yet."))
-    category = labels(ServiceCategory.choices)
-    state = labels(HelpRequest.State.choices)
+    category = labels(ServiceCategory)
+    state = labels(HelpRequest.State)
     request_url = pk_url_maker("helpdesk:request-detail")
     received = datetime_formatter()
     return format_html_join(
@@ -295,7 +296,7 @@ def history_items(events, for_team: bool) -> SafeString:
             '<li class="text-muted">{}</li>',
             _("No change recorded yet.") if for_team else _("Not in a team yet."),
         )
-    kinds = labels(TeamEvent.Kind.choices)
+    kinds = labels(TeamEvent.Kind)
     carried = _(
         "Carried over when the history began: the date is the one on the team's records; "
         "who made the change is not known."

@@ -196,3 +196,41 @@ def test_typed_text_stays_text_on_the_board(english_client, secretary, tree, tea
     page = english_client.get(reverse("helpdesk:board")).content.decode()
     assert "<script>" not in page
     assert f'<div class="small text-muted text-truncate board-desc">{ESCAPED}</div>' in page
+
+
+def test_hours_are_written_as_floatformat_writes_them():
+    from django.template.defaultfilters import floatformat
+    from django.utils import translation
+
+    from helpdesk.templatetags.helpdesk_rows import hours
+
+    values = ["0", "2", "2.0", "2.5", "0.1", "-1.5", "1234.5", "2.04", "2.05", "2.25", "99999.9"]
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            for text in values:
+                assert hours(Decimal(text)) == floatformat(Decimal(text), "-1"), text
+
+
+def test_the_service_crumbs_link_the_service_the_units_above_and_the_unit(tree):
+    from helpdesk.templatetags.helpdesk_rows import service_crumbs
+
+    tree.town.name = "<b>镇</b>"
+    html = service_crumbs([tree.town, tree.branch], tree.grid, "第1网格服务队")
+    assert html.startswith('<nav aria-label="Breadcrumb"><ol class="breadcrumb">')
+    links = [
+        (reverse("helpdesk:board"), "Volunteer service"),
+        (reverse("helpdesk:unit", args=[tree.town.pk]), "&lt;b&gt;镇&lt;/b&gt;"),
+        (reverse("helpdesk:unit", args=[tree.branch.pk]), tree.branch.name),
+        (reverse("helpdesk:unit", args=[tree.grid.pk]), tree.grid.name),
+    ]
+    for url, text in links:
+        assert f'<li class="breadcrumb-item"><a href="{url}">{text}</a></li>' in html
+    assert '<li class="breadcrumb-item active" aria-current="page">第1网格服务队</li>' in html
+
+
+def test_the_service_crumbs_without_units_or_current_page_link_the_service_only():
+    from helpdesk.templatetags.helpdesk_rows import service_crumbs
+
+    html = service_crumbs("", "", "")
+    assert html.count("<li") == 1
+    assert "active" not in html
