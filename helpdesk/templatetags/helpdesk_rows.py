@@ -15,7 +15,7 @@ from django import template
 from django.db import models
 from django.urls import reverse
 from django.utils import formats
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from helpdesk.models import HelpRequest, ServiceCategory, TeamEvent
 from helpdesk.templatetags.helpdesk_tags import duration, state_style
 from volunteer.dates import date_formatter, datetime_formatter
-from volunteer.html import format_html, format_html_join
+from volunteer.html import escaped, format_html, format_html_join
 from volunteer.urls_util import pk_url_maker
 
 register = template.Library()
@@ -218,44 +218,40 @@ def team_log_items(context, logs) -> SafeString:
         "category": labels(ServiceCategory),
         "corrected": format_html(' <span class="badge text-bg-warning">{}</span>', _("corrected")),
         "each": _("%(hours)s h each"),
-        "served": _("Served:"),
-        "correct": _("Correct"),
+        "served": escaped(_("Served:")),
+        "correct": escaped(_("Correct")),
     }
     log_url = pk_url_maker("helpdesk:log-detail")
     request_url = pk_url_maker("helpdesk:request-detail")
     correct_url = pk_url_maker("helpdesk:log-correct") if context.get("can_log") else None
     served = datetime_formatter()
-    return format_html_join(
-        "\n",
-        "{}",
-        ((_log_item(log, words, log_url, request_url, correct_url, served),) for log in logs),
+    return mark_safe(  # noqa: S308 - each item is built of escaped values
+        "\n".join(_log_item(log, words, log_url, request_url, correct_url, served) for log in logs)
     )
 
 
-def _log_item(log, words, log_url, request_url, correct_url, served) -> SafeString:
-    return format_html(
-        '<li class="mb-2 pb-2 border-bottom"><a class="fw-bold" href="{}">{}</a>{} · {} · {}{}'
-        "<div>{}</div>"
-        '<div class="small text-muted">{} {} · {}</div>{}</li>',
-        log_url(log.pk),
-        served(log.served_at),
-        words["corrected"] if log.corrected else "",
-        words["category"].get(log.category, log.category),
-        words["each"] % {"hours": hours(log.hours)},
-        format_html(
-            ' · <a class="font-monospace" href="{}">{}</a>',
-            request_url(log.request_id),
-            log.request_code,
-        )
+def _log_item(log, words, log_url, request_url, correct_url, served) -> str:
+    # Plain f-strings over escaped values, as the card's rows (a team's page lists 20).
+    request = (
+        f' · <a class="font-monospace" href="{escaped(request_url(log.request_id))}">'
+        f"{escaped(log.request_code)}</a>"
         if log.request_id is not None
-        else "",
-        truncated(log.content, 120),
-        words["served"],
-        log.people_served,
-        "、".join(log.volunteers),
-        format_html('<a class="small" href="{}">{}</a>', correct_url(log.pk), words["correct"])
+        else ""
+    )
+    correct = (
+        f'<a class="small" href="{escaped(correct_url(log.pk))}">{words["correct"]}</a>'
         if correct_url
-        else "",
+        else ""
+    )
+    category = words["category"].get(log.category, log.category)
+    each = words["each"] % {"hours": hours(log.hours)}
+    return (
+        f'<li class="mb-2 pb-2 border-bottom"><a class="fw-bold" href="{escaped(log_url(log.pk))}">'
+        f"{escaped(served(log.served_at))}</a>{words['corrected'] if log.corrected else ''}"
+        f" · {escaped(category)} · {escaped(each)}{request}"
+        f"<div>{escaped(truncated(log.content, 120))}</div>"
+        f'<div class="small text-muted">{words["served"]} {escaped(log.people_served)} · '
+        f"{escaped('、'.join(log.volunteers))}</div>{correct}</li>"
     )
 
 
