@@ -1,5 +1,5 @@
 """The load test's arithmetic (scripts/load.py): N users in the 20-user mix's proportions,
-and the knee of several runs."""
+the knee of several runs, and when the whole load test fails."""
 
 import importlib.util
 import subprocess
@@ -29,9 +29,9 @@ def test_n_users_keep_the_mix_proportions_and_add_up(load, users, mix):
     assert sum(load.mix_for(users, [6, 4, 6, 4])) == users
 
 
-def _run(load, users, p95, server_errors=0, intact=True):
+def _run(load, users, p95, server_errors=0, intact=True, errors=0):
     check = subprocess.CompletedProcess([], 0 if intact else 1, "", "")
-    overall = {"p95": p95, "5xx": server_errors}
+    overall = {"p95": p95, "5xx": server_errors, "errors": errors}
     return load.Run(users, [], {}, [], overall, 75.0, check, None, 0.0)
 
 
@@ -44,3 +44,25 @@ def test_a_run_with_server_errors_or_broken_data_is_past_the_knee(load):
     assert load.knee([_run(load, 20, 100), _run(load, 100, 200, server_errors=1)]).users == 20
     assert load.knee([_run(load, 20, 100), _run(load, 100, 200, intact=False)]).users == 20
     assert load.knee([_run(load, 20, 400)]) is None
+
+
+def test_a_clean_set_of_runs_passes_even_past_the_knee(load):
+    assert load.failures([_run(load, 20, 40), _run(load, 200, 1300)], fault=False) == []
+
+
+def test_a_connection_error_past_the_knee_is_reported_not_failed(load):
+    assert load.failures([_run(load, 100, 95), _run(load, 200, 1300, errors=1)], False) == []
+
+
+def test_a_connection_error_within_the_target_fails(load):
+    assert load.failures([_run(load, 100, 95, errors=2)], fault=False) == [
+        "100 users: 2 connection errors"
+    ]
+
+
+def test_a_server_error_or_broken_data_fails_at_any_number_of_users(load):
+    runs = [_run(load, 20, 40, intact=False), _run(load, 200, 1300, server_errors=3)]
+    assert load.failures(runs, fault=False) == [
+        "20 users: the integrity check failed",
+        "200 users: 3 server errors (5xx)",
+    ]
