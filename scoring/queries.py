@@ -1096,23 +1096,23 @@ def branch_month(branch: Unit, month: dt.date) -> BranchMonth:
     )
 
 
+def _without_tally(unit: Unit, month: dt.date) -> QuerySet[Unit]:
+    """The branches within `unit` whose tally of `month` is not published."""
+    published = MonthlyTally.objects.filter(branch__path__startswith=unit.path, month=month)
+    return Unit.objects.filter(path__startswith=unit.path, kind=Unit.Kind.BRANCH).exclude(
+        pk__in=published.values("branch_id")
+    )
+
+
 def branches_without_tally(unit: Unit, month: dt.date) -> set[int]:
     """Ids of the branches within `unit` whose tally of `month` is not published."""
-    published = MonthlyTally.objects.filter(branch__path__startswith=unit.path, month=month)
-    return set(
-        Unit.objects.filter(path__startswith=unit.path, kind=Unit.Kind.BRANCH)
-        .exclude(pk__in=published.values("branch_id"))
-        .values_list("pk", flat=True)
-    )
+    return set(_without_tally(unit, month).values_list("pk", flat=True))
 
 
 def unpublished_branches(unit: Unit, month: dt.date) -> list[Unit]:
-    """The branches within `unit` whose tally of `month` is not published, town by town."""
-    return list(
-        Unit.objects.filter(pk__in=branches_without_tally(unit, month))
-        .select_related("parent")
-        .order_by("path")
-    )
+    """The branches within `unit` whose tally of `month` is not published, town by town,
+    in one query."""
+    return list(_without_tally(unit, month).select_related("parent").order_by("path"))
 
 
 @dataclass

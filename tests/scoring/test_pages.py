@@ -663,5 +663,6 @@ def test_the_unit_tally_makes_the_same_number_of_queries_whatever_its_size(
 
 
 # session, user, unit, roles, towns, branch paths, tallies, the menu's one statement (a
-# district has no units above it to ask for)
-QUERIES_ON_UNIT_TALLY = 10  # … and for an organiser, the branches that have not published
+# district has no units above it to ask for) and, for an organiser, the branches that
+# have not published, with their towns
+QUERIES_ON_UNIT_TALLY = 9
