@@ -21,6 +21,7 @@ from simple_history.models import HistoricalRecords
 
 from members.models import Member, Unit
 from volunteer import verification
+from volunteer.prepared import PreparedQuery
 
 # How long each step may take before the dispatch board shows a request as late
 # ("有求必应，有应必到，有到必解": every call answered, every answer attended, every visit
@@ -263,11 +264,13 @@ BOARD_FIELDS = (
 )
 
 
+# Read by every board and request page: compiled once (volunteer.prepared).
+_RULES = PreparedQuery(lambda: ResponseRule.objects.select_related("district"))
+
+
 def stored_limits() -> dict[str, ResponseLimits]:
     """The limits of every district that set a rule, by the district's path (one query)."""
-    return {
-        rule.district.path: rule.limits for rule in ResponseRule.objects.select_related("district")
-    }
+    return {rule.district.path: rule.limits for rule in _RULES.instances()}
 
 
 def limits_for(path: str, limits: dict[str, ResponseLimits]) -> ResponseLimits:

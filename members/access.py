@@ -9,7 +9,7 @@ Rules:
   a user who may read but not write gets 403 on a write.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
@@ -31,13 +31,12 @@ class Held:
     role: str
     unit_id: int
     path: str
+    unit: Unit | None = field(default=None, compare=False, repr=False)
 
 
 # Every scoped page asks for these two: compiled once (volunteer.prepared).
 _ROLES = PreparedQuery(
-    lambda user: RoleAssignment.objects.filter(user=user).values_list(
-        "role", "unit_id", "unit__path"
-    ),
+    lambda user: RoleAssignment.objects.filter(user=user).select_related("unit"),
     user=2_000_730_001,
 )
 _MEMBER_FILE = PreparedQuery(
@@ -52,12 +51,16 @@ _MEMBER_FILE = PreparedQuery(
 
 
 def roles_of(user: User) -> list[Held]:
-    """The roles a user holds, read once per request object and cached on it."""
+    """The roles a user holds, with their units, read once per request object and cached
+    on it."""
     if not user.is_authenticated:
         return []
     cached = getattr(user, "_held_roles", None)
     if cached is None:
-        cached = [Held(role, unit_id, path) for role, unit_id, path in _ROLES.rows(user=user.pk)]
+        cached = [
+            Held(held.role, held.unit_id, held.unit.path, held.unit)
+            for held in _ROLES.instances(user=user.pk)
+        ]
         user._held_roles = cached
     return cached
 
@@ -220,9 +223,10 @@ def top_units_for_user(user: User) -> list[Unit]:
     """The highest units a user oversees: the starting points of their navigation."""
     if user.is_authenticated and user.is_superuser:
         return list(Unit.objects.filter(parent__isnull=True))
-    paths = sorted(set(overseen_paths(user)))
-    tops = [p for p in paths if not any(p != q and p.startswith(q) for q in paths)]
-    return list(Unit.objects.filter(path__in=tops))
+    held = {h.path: h.unit for h in roles_of(user) if h.role in OVERSEER_ROLES}
+    paths = sorted(held)
+    # The units came with the roles: no query (ordered by path, as Unit's Meta orders).
+    return [held[p] for p in paths if not any(p != q and p.startswith(q) for q in paths)]
 
 
 def units_above_overseen(user: User, unit: Unit) -> list[Unit]:

@@ -233,6 +233,8 @@ WHITENOISE_AUTOREFRESH = DEBUG
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
+# Django's widget markup, the plain widgets written in Python (volunteer/forms_renderer.py).
+FORM_RENDERER = "volunteer.forms_renderer.PythonWidgetsRenderer"
 
 # Uploads: the roster import reads the file in memory; anything larger is refused.
 ROSTER_MAX_UPLOAD_BYTES = env_int("ROSTER_MAX_UPLOAD_BYTES", 2 * 1024 * 1024)

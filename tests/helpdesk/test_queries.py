@@ -60,9 +60,9 @@ def test_the_board_makes_the_same_number_of_queries_whatever_its_length(
     assert len(response.context["rows"]) == 4 * size
 
 
-# session, user, districts' time limits, roles, led teams, counts, page count, page
-# rows, top units, the menu (unread count, own file)
-QUERIES_ON_BOARD = 10
+# session, user, districts' time limits, roles (with their units: the top units), led
+# teams, counts, page count, page rows, the menu (unread count, own file)
+QUERIES_ON_BOARD = 9
 
 
 @pytest.mark.parametrize("size", [1, 4])

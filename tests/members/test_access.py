@@ -27,6 +27,19 @@ def test_the_home_page_starts_from_the_highest_units_held(tree, town_organiser):
     assert access.top_units_for_user(town_organiser) == [tree.town]
 
 
+def test_the_highest_units_come_with_the_roles_in_path_order(tree, django_assert_num_queries):
+    from tests.factories import UserFactory as Users
+
+    busy = Users(username="both-towns")
+    other_town = tree.other_town
+    for unit in (tree.branch, other_town, tree.town):
+        RoleFactory(user=busy, unit=unit, role=RoleAssignment.Role.TOWN_ORGANISER)
+    RoleFactory(user=busy, unit=tree.grid, role=RoleAssignment.Role.TEAM_LEADER)
+    with django_assert_num_queries(1):  # the roles, with their units
+        tops = access.top_units_for_user(busy)
+    assert tops == sorted({tree.town, other_town}, key=lambda unit: unit.path)
+
+
 def test_a_secretary_only_reads_the_roster_preview_of_their_own_imports(
     client, tree, neighbour_secretary
 ):
@@ -63,14 +76,16 @@ def test_out_of_scope_writes_answer_404_and_change_nothing(
 
 def test_the_roles_statement_compiled_once_reads_what_the_orm_reads(tree, town_organiser):
     RoleFactory(user=town_organiser, unit=tree.branch, role=RoleAssignment.Role.BRANCH_SECRETARY)
-    expected = sorted(
+    expected = list(
         RoleAssignment.objects.filter(user=town_organiser).values_list(
-            "role", "unit_id", "unit__path"
+            "role", "unit_id", "unit__path", "unit__name"
         )
     )
-    assert sorted(access._ROLES.rows(user=town_organiser.pk)) == expected
+    read = access._ROLES.instances(user=town_organiser.pk)
+    assert [(r.role, r.unit_id, r.unit.path, r.unit.name) for r in read] == expected
     assert len(expected) == 2
-    assert access._ROLES.rows(user=town_organiser.pk + 1000) == []
+    assert access._ROLES.instances(user=town_organiser.pk + 1000) == []
+    assert [held.unit for held in access.roles_of(town_organiser)] == [tree.town, tree.branch]
 
 
 def test_the_member_file_statement_compiled_once_reads_what_the_orm_reads(tree):
