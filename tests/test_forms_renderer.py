@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from volunteer.forms_renderer import PythonWidgetsRenderer
 
-HOSTILE = '<b>"x" & \'y\'</b>'
+HOSTILE = "<b>\"x\" & 'y'</b>"
 FAST, TEMPLATES = PythonWidgetsRenderer(), DjangoTemplates()
 
 CHOICES = [("", "---------"), ("a", "甲"), ("b", HOSTILE), (3, gettext_lazy("Late"))]

@@ -66,9 +66,7 @@ def test_an_organiser_reads_the_rows_without_correction_links(
     assert not any("/correct/" in row for row in rows)
 
 
-def test_the_attendance_links_open_each_card_on_the_activitys_month(
-    client, secretary, corrected
-):
+def test_the_attendance_links_open_each_card_on_the_activitys_month(client, secretary, corrected):
     activity, first, second = corrected
     client.force_login(secretary)
     html = client.get(reverse("scoring:activity-detail", args=[activity.pk])).content.decode()
