@@ -31,7 +31,7 @@ class Held:
     role: str
     unit_id: int
     path: str
-    unit: Unit | None = field(default=None, compare=False, repr=False)
+    unit: Unit = field(compare=False, repr=False)
 
 
 # Every scoped page asks for these two: compiled once (volunteer.prepared).
